@@ -1,0 +1,59 @@
+# The two commands of the README: `make run` and `make test`. Everything else
+# here is what they need, built only when its inputs change.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM ?= /usr/bin/chromium
+HOST_PORT ?= 127.0.0.1:8000
+
+.PHONY: run test lint assets install install-dev migrate demo worker clean
+
+run: install assets
+	DEBUG=1 $(PY) manage.py migrate --no-input
+	DEBUG=1 $(PY) manage.py load_demo_users
+	@echo "Serving on http://$(HOST_PORT)/ (DEBUG on; Ctrl-C stops it)"
+	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
+
+test: install-dev assets
+	@if [ -x "$(CHROMIUM)" ]; then echo "Browser tests: using $(CHROMIUM)"; \
+	else echo "Browser tests: SKIPPED, Chromium is not installed at $(CHROMIUM) (apt-get install chromium)"; fi
+	$(PY) -m pytest
+
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DEBUG=1 $(PY) manage.py check
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+# Celery worker and beat against CELERY_BROKER_URL (production shape, locally).
+worker: install
+	$(VENV)/bin/celery -A cse_team worker --beat --loglevel=INFO
+
+install: $(VENV)/.runtime-installed
+install-dev: $(VENV)/.dev-installed
+
+$(VENV)/bin/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.runtime-installed $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+assets: static/build/app.css
+
+static/build/app.css: node_modules/.package-lock.json frontend/build.mjs frontend/app.scss
+	npm run --silent build
+
+clean:
+	rm -rf $(VENV) node_modules static/build test-results

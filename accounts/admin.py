@@ -1,0 +1,103 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from accounts import services
+from accounts.models import Agency, District, Role, User
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "regime", "active", "joined_on"]
+    list_filter = ["kind", "regime", "active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code names the agency's group and appears in usernames.
+        return ["code"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        created = services.agency_create(
+            code=obj.code,
+            name=obj.name,
+            kind=obj.kind,
+            regime=obj.regime,
+            joined_on=obj.joined_on,
+            active=obj.active,
+        )
+        obj.pk, obj.group_id = created.pk, created.group_id
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "childrens_services", "valid_from", "valid_to"]
+    list_filter = ["childrens_services"]
+    search_fields = ["name", "code", "former_names"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "description"]
+    search_fields = ["name", "code"]
+
+
+class RolesField(forms.ModelMultipleChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            queryset=Role.objects.all(), required=False, widget=admin.widgets.FilteredSelectMultiple("roles", False)
+        )
+
+
+class StaffUserChangeForm(UserChangeForm):
+    roles = RolesField()
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["roles"].initial = list(self.instance.roles)
+
+
+class StaffUserCreationForm(UserCreationForm):
+    roles = RolesField()
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ["username", "agency", "first_name", "last_name", "email"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = StaffUserChangeForm
+    add_form = StaffUserCreationForm
+    list_display = ["username", "first_name", "last_name", "agency", "is_active", "last_login"]
+    list_filter = ["agency", "is_active", "is_staff", "groups__role"]
+    list_select_related = ["agency"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
+        ("Agency and roles", {"fields": ["agency", "roles"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (None, {"fields": ["username", "agency", "first_name", "last_name", "email", "roles"]}),
+        ("Password", {"fields": ["password1", "password2"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        # Agency and role memberships are groups kept in step by the services.
+        obj.save()
+        services.user_join_agency_group(user=obj)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.user_set_roles(user=form.instance, roles=form.cleaned_data.get("roles") or [])

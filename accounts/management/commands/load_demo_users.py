@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.demo import DEMO_USERS, load_demo_users
+
+
+class Command(BaseCommand):
+    help = "Create (or refresh) the fictional demo logins, all with the password in DEMO_PASSWORD."
+
+    def handle(self, *args, **options):
+        password = settings.DEMO_PASSWORD
+        if not password:
+            raise CommandError("DEMO_PASSWORD is not set: demo logins need a password (it defaults only with DEBUG=1).")
+        load_demo_users(password=password)
+        self.stdout.write(f"Demo logins (password: the value of DEMO_PASSWORD, {password!r}):")
+        for demo in DEMO_USERS:
+            self.stdout.write(f"  {demo.username:<34} {demo.job_title}")

@@ -1,0 +1,109 @@
+"""Writes for accounts: agencies, users and their group memberships.
+
+Agency and role memberships are Django groups (see accounts.models); these
+services are the only code that changes them, so a user is always in exactly
+their own agency's group.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, Role, User
+
+AGENCY_GROUP_PREFIX = "agency:"
+ROLE_GROUP_PREFIX = "role:"
+
+
+@transaction.atomic
+def agency_create(
+    *, code: str, name: str, kind: str, regime: str, joined_on: datetime.date, active: bool = True
+) -> Agency:
+    group, _ = Group.objects.get_or_create(name=f"{AGENCY_GROUP_PREFIX}{code}")
+    return Agency.objects.create(
+        code=code, name=name, kind=kind, regime=regime, joined_on=joined_on, active=active, group=group
+    )
+
+
+@transaction.atomic
+def role_create(*, code: str, name: str, description: str = "") -> Role:
+    group, _ = Group.objects.get_or_create(name=f"{ROLE_GROUP_PREFIX}{code}")
+    return Role.objects.create(code=code, name=name, description=description, group=group)
+
+
+def user_join_agency_group(*, user: User) -> None:
+    """Make the user a member of their agency's group and of no other agency's."""
+    other_agencies = user.groups.filter(agency__isnull=False).exclude(agency=user.agency_id)
+    user.groups.remove(*other_agencies)
+    user.groups.add(user.agency.group_id)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    agency: Agency,
+    roles: Iterable[Role] = (),
+    password: str | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    job_title: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        agency=agency,
+        first_name=first_name,
+        last_name=last_name,
+        email=User.objects.normalize_email(email),
+        job_title=job_title,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_join_agency_group(user=user)
+    user_set_roles(user=user, roles=roles)
+    return user
+
+
+@transaction.atomic
+def user_change_agency(*, user: User, agency: Agency) -> User:
+    user.agency = agency
+    user.save(update_fields=["agency"])
+    user_join_agency_group(user=user)
+    return user
+
+
+@transaction.atomic
+def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
+    wanted = {role.group_id for role in roles}
+    held = set(user.groups.filter(role__isnull=False).values_list("id", flat=True))
+    user.groups.remove(*(held - wanted))
+    user.groups.add(*(wanted - held))
+    user.__dict__.pop("_role_codes", None)
+
+
+def deactivate_dormant_accounts(*, dormant_days: int, now: datetime.datetime | None = None) -> list[str]:
+    """Deactivate accounts not signed into for `dormant_days` days (never-used
+    accounts count from when they were created). Superusers are left alone so
+    the service cannot lock out its last administrator. Returns the usernames."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=dormant_days)
+    dormant = (
+        User.objects.filter(is_active=True, is_superuser=False, date_joined__lt=cutoff)
+        .exclude(last_login__gte=cutoff)
+        .select_for_update(skip_locked=True)
+    )
+    with transaction.atomic():
+        usernames = list(dormant.values_list("username", flat=True))
+        User.objects.filter(username__in=usernames).update(is_active=False)
+    return usernames

@@ -1,0 +1,34 @@
+"""The Celery application: configured from Django settings (CELERY_*), tasks
+discovered in each app's tasks.py."""
+
+import logging
+import os
+
+from celery import Celery
+from celery.signals import worker_ready
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
+
+logger = logging.getLogger(__name__)
+
+app = Celery("cse_team")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+_eager_mode_announced = False
+
+
+def announce_eager_mode() -> None:
+    """Say once per process that background work runs in-process."""
+    global _eager_mode_announced
+    if app.conf.task_always_eager and not _eager_mode_announced:
+        _eager_mode_announced = True
+        logger.warning(
+            "CELERY_BROKER_URL is not set: background tasks run eagerly in the web process. "
+            "Set CELERY_BROKER_URL (and run a worker) in production."
+        )
+
+
+@worker_ready.connect
+def _log_worker_ready(sender, **kwargs):
+    logger.info("Celery worker ready on %s", app.conf.broker_url)

@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.urls import reverse
+
+
+def service(request):
+    """Service name, phase banner, primary navigation and the signed-in user's roles."""
+    context = {"service_name": settings.SERVICE_NAME, "service_phase": settings.SERVICE_PHASE}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return context
+    # Only sections that exist, and only those the user may open.
+    sections = [("Home", reverse("home"), True)]
+    if user.is_staff:
+        sections.append(("Administration", reverse("admin:index"), True))
+    context["navigation"] = [
+        {"label": label, "url": url, "current": request.path == url} for label, url, allowed in sections if allowed
+    ]
+    context["user_role_names"] = sorted(user.roles.values_list("name", flat=True))
+    return context

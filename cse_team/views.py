@@ -1,0 +1,63 @@
+"""Project-level pages: the home page and the health check."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+logger = logging.getLogger(__name__)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+
+def _database_state() -> dict:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError as error:
+        logger.error("Health check: database unreachable: %s", error)
+        return {"ok": False, "error": "unreachable"}
+    return {"ok": True}
+
+
+def _broker_state() -> dict:
+    from cse_team.celery import app
+
+    if app.conf.task_always_eager:
+        return {"ok": True, "mode": "eager"}
+    try:
+        with app.connection_for_write() as broker:
+            broker.ensure_connection(max_retries=1, timeout=2)
+    except Exception as error:  # kombu raises transport-specific errors
+        logger.error("Health check: broker unreachable: %s", error)
+        return {"ok": False, "mode": "broker", "error": "unreachable"}
+    return {"ok": True, "mode": "broker"}
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """Liveness for load balancers: 503 only when the database is down.
+
+    A broker outage is reported but keeps 200: pages still work without
+    background jobs, and taking every web node out of service because Redis
+    is down would turn a degraded service into no service."""
+    database = _database_state()
+    broker = _broker_state()
+    if not database["ok"]:
+        status = "unavailable"
+    elif not broker["ok"]:
+        status = "degraded"
+    else:
+        status = "ok"
+    body = {"status": status, "database": database, "broker": broker, "debug": settings.DEBUG}
+    return JsonResponse(body, status=503 if status == "unavailable" else 200)

@@ -1,0 +1,44 @@
+// Builds static/build/ from the pinned npm packages: one compiled stylesheet
+// and the vendor scripts the templates load. Run by `make assets`.
+import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const out = join(root, "static", "build");
+const modules = join(root, "node_modules");
+
+rmSync(out, { recursive: true, force: true });
+mkdirSync(out, { recursive: true });
+
+const css = sass.compile(join(root, "frontend", "app.scss"), {
+  loadPaths: [root],
+  style: "compressed",
+  quietDeps: true,
+  // Deprecation notices that GOV.UK Frontend raises about MOJ Frontend's own
+  // stylesheets are not ours to fix; anything else is still printed.
+  logger: {
+    warn(message, { span, stack }) {
+      if (!(stack ?? span?.url?.href ?? "").includes("node_modules/@ministryofjustice")) {
+        console.warn(message);
+      }
+    },
+  },
+});
+writeFileSync(join(out, "app.css"), css.css);
+
+const copies = {
+  "govuk-frontend/dist/govuk/govuk-frontend.min.js": "govuk-frontend.min.js",
+  "@ministryofjustice/frontend/moj/moj-frontend.min.js": "moj-frontend.min.js",
+  "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "govuk-frontend/dist/govuk/assets/images/favicon.ico": "assets/images/favicon.ico",
+};
+for (const [from, to] of Object.entries(copies)) {
+  mkdirSync(dirname(join(out, to)), { recursive: true });
+  cpSync(join(modules, from), join(out, to));
+}
+cpSync(join(modules, "@ministryofjustice/frontend/moj/assets"), join(out, "assets"), {
+  recursive: true,
+});
+console.log(`static assets built in ${out}`);

@@ -1,0 +1,113 @@
+import re
+
+import pytest
+from django.urls import reverse
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+WRONG_LOGIN = "Enter a correct username and password"
+
+
+def sign_in(client, username, password=TEST_PASSWORD, **extra):
+    return client.post(reverse("accounts:login"), {"username": username, "password": password, **extra})
+
+
+def test_pages_need_a_signed_in_user(client):
+    response = client.get(reverse("home"))
+    assertRedirects(response, f"{reverse('accounts:login')}?next=/", fetch_redirect_response=False)
+
+
+def test_signing_in_shows_name_agency_and_role_in_the_identity_bar(client, personas):
+    response = sign_in(client, "kcc.caseworker")
+    assertRedirects(response, reverse("home"))
+    page = client.get(reverse("home"))
+    assertContains(page, '<strong data-testid="identity-name">Amira Hussain</strong>', html=True)
+    assertContains(page, "Kent County Council Children&#x27;s Services")
+    assertContains(page, '<span data-testid="identity-roles">Caseworker</span>', html=True)
+
+
+@pytest.mark.parametrize(
+    ("username", "expected_agency", "expected_role"),
+    [
+        ("kent-police.supervisor", "Kent Police", "Supervisor"),
+        ("medway.caseworker", "Medway Council Children&#x27;s Services", "Caseworker"),
+        ("health.practitioner", "Health", "Practitioner"),
+        ("mase.chair", "Kent County Council Children&#x27;s Services", "MASE chair"),
+        ("dpo", "Kent Police", "Data protection officer"),
+    ],
+)
+def test_each_persona_sees_their_own_agency_and_role(client, personas, username, expected_agency, expected_role):
+    client.force_login(personas[username])
+    page = client.get(reverse("home"))
+    assertContains(page, f'<span data-testid="identity-agency">{expected_agency}</span>', html=True)
+    assertContains(page, f'<span data-testid="identity-roles">{expected_role}</span>', html=True)
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_message(client, personas):
+    wrong_password = sign_in(client, "kcc.caseworker", "not-the-password")
+    unknown_user = sign_in(client, "nobody.at-all", "not-the-password")
+    for response in (wrong_password, unknown_user):
+        assert response.status_code == 200
+        assertContains(response, WRONG_LOGIN)
+        assertContains(response, "govuk-error-summary")
+    assert page_without(wrong_password, "kcc.caseworker") == page_without(unknown_user, "nobody.at-all")
+
+
+def page_without(response, username):
+    """The page minus what legitimately differs: the typed username and the CSRF token."""
+    html = response.content.decode().replace(username, "")
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+
+def test_a_deactivated_account_cannot_sign_in_and_is_not_told_why(client, personas):
+    user = personas["kcc.caseworker"]
+    user.is_active = False
+    user.save()
+    response = sign_in(client, "kcc.caseworker")
+    assertContains(response, WRONG_LOGIN)
+    assert "_auth_user_id" not in client.session
+
+
+def test_empty_fields_are_reported_next_to_each_field(client):
+    response = sign_in(client, "", "")
+    assertContains(response, "Enter your username")
+    assertContains(response, "Enter your password")
+    assertContains(response, 'id="id_username-error"')
+
+
+def test_signing_out_ends_the_session(client, personas):
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(reverse("accounts:logout"))
+    assertRedirects(response, reverse("accounts:login"))
+    assertRedirects(client.get(reverse("home")), "/accounts/login/?next=/", fetch_redirect_response=False)
+
+
+def test_sign_in_does_not_redirect_to_another_site(client, personas):
+    response = sign_in(client, "kcc.caseworker", next="https://attacker.example/")
+    assertRedirects(response, reverse("home"))
+
+
+def test_only_administrators_see_the_administration_section(client, personas):
+    client.force_login(personas["kcc.caseworker"])
+    assertNotContains(client.get(reverse("home")), "Administration")
+    assert client.get(reverse("admin:index")).status_code == 302
+
+    client.force_login(personas["admin"])
+    assertContains(client.get(reverse("home")), "Administration")
+    for name in (
+        "admin:accounts_agency_changelist",
+        "admin:accounts_district_changelist",
+        "admin:accounts_user_changelist",
+    ):
+        assert client.get(reverse(name)).status_code == 200
+
+
+def test_an_unknown_page_is_a_styled_404(client, personas):
+    client.force_login(personas["kcc.caseworker"])
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assertContains(response, "Page not found", status_code=404)
+    assertContains(response, "may not be shared with your agency", status_code=404)

@@ -1,0 +1,67 @@
+"""Fixtures shared by the whole suite: named personas (one user of each agency
+and role the service knows) and the CI rule that nothing may be skipped."""
+
+import os
+
+import pytest
+from django.apps import apps
+
+from accounts.demo import DEMO_USERS
+from accounts.models import Agency
+from accounts.reference import load_reference_data
+from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def committed_db(transactional_db):
+    """Really committed rows, for tests where another thread or process (the
+    live server, a Celery worker) reads them. Such tests end by emptying every
+    table, including the reference data that migrations load, so it is put
+    back first. (Django's serialized rollback does not survive Playwright's
+    greenlets: the connection it marks is not the one the browser tests see.)"""
+    load_reference_data(apps)
+
+
+@pytest.fixture
+def make_persona(db):
+    """make_persona("kcc", "caseworker") -> a user of that agency holding that role."""
+
+    def make(agency_code: str, *roles: str, **fields):
+        fields.setdefault("username", f"{agency_code}.{'+'.join(roles) or 'no-role'}")
+        return UserFactory(agency=Agency.objects.get(code=agency_code), roles=roles, **fields)
+
+    return make
+
+
+@pytest.fixture
+def personas(make_persona):
+    """Every demo persona (kent-police.caseworker, kcc.caseworker, health.practitioner,
+    mase.chair, dpo, admin, ...) keyed by username, with the test password."""
+    return {
+        demo.username: make_persona(
+            demo.agency,
+            *demo.roles,
+            username=demo.username,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            is_staff=demo.is_staff,
+            is_superuser=demo.is_superuser,
+        )
+        for demo in DEMO_USERS
+    }
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI a skipped test is a failure: the browser and Celery tests must run there."""
+    outcome = yield
+    report = outcome.get_result()
+    if os.environ.get("CI") and report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"Skipped in CI, where every test must run: {reason}"

@@ -1,0 +1,81 @@
+"""Configuration comes from the environment and fails closed with one clear line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CONFIG_VARIABLES = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "ALLOWED_HOSTS")
+
+
+def manage(*args, **env):
+    clean = {key: value for key, value in os.environ.items() if key not in CONFIG_VARIABLES}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_without_secret_key_and_without_debug_the_service_refuses_to_start():
+    result = manage("check")
+    assert result.returncode == 2
+    assert "Configuration error: SECRET_KEY must be set" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_makes_the_secret_key_optional():
+    result = manage("check", DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DEBUG", "yess", "DEBUG must be true or false"),
+        ("DATABASE_URL", "mysql://root@localhost/cse", "DATABASE_URL must be a postgres:// URL"),
+        ("DATABASE_URL", "not a url at all", "DATABASE_URL"),
+        ("SESSION_COOKIE_AGE", "eight hours", "SESSION_COOKIE_AGE must be a whole number"),
+    ],
+)
+def test_a_malformed_value_names_its_variable(variable, value, message):
+    result = manage("check", SECRET_KEY="x" * 50, **{variable: value})
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_without_a_broker_the_service_says_once_that_tasks_run_in_process():
+    result = manage("check", DEBUG="1")
+    assert result.stderr.count("CELERY_BROKER_URL is not set: background tasks run eagerly") == 1
+
+
+def test_with_a_broker_tasks_are_queued_not_run_in_process():
+    result = manage(
+        "shell",
+        "-c",
+        "from cse_team.celery import app; print(app.conf.task_always_eager, app.conf.task_serializer, "
+        "app.conf.accept_content, app.conf.task_acks_late, app.conf.broker_transport_options['socket_timeout'])",
+        DEBUG="1",
+        CELERY_BROKER_URL="redis://127.0.0.1:6379/0",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "False json ['json'] True 5"
+    assert "run eagerly" not in result.stderr
+
+
+def test_production_settings_are_secure_by_default():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.TIME_ZONE, s.ALLOWED_HOSTS)",
+        SECRET_KEY="x" * 50,
+        ALLOWED_HOSTS="cse.example.org",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "False True True Europe/London ['cse.example.org']"

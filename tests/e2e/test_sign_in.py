@@ -1,0 +1,61 @@
+import pytest
+
+from tests.e2e.conftest import assert_accessible
+from tests.factories import TEST_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def sign_in(page, username, password=TEST_PASSWORD):
+    page.goto("/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_caseworker_signs_in_and_sees_who_they_are(page, personas, output_dir):
+    sign_in(page, "kcc.caseworker")
+
+    bar = page.get_by_test_id("identity-bar")
+    assert bar.get_by_test_id("identity-name").inner_text() == "Amira Hussain"
+    assert bar.get_by_test_id("identity-agency").inner_text() == "Kent County Council Children's Services"
+    assert bar.get_by_test_id("identity-roles").inner_text() == "Caseworker"
+    page.screenshot(path=output_dir / "home.png", full_page=True)
+
+    page.get_by_role("button", name="Sign out").click()
+    assert page.get_by_role("heading", name="Sign in").is_visible()
+
+
+def test_a_wrong_password_is_reported_at_the_top_and_the_user_stays_signed_out(page, personas, output_dir):
+    sign_in(page, "kcc.caseworker", "not-the-password")
+    summary = page.locator(".govuk-error-summary")
+    assert "Enter a correct username and password" in summary.inner_text()
+    assert page.title().startswith("Error: Sign in")
+    assert page.get_by_test_id("identity-bar").count() == 0
+    page.screenshot(path=output_dir / "wrong-password.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_sign_in_page_has_no_wcag_violations(page, output_dir):
+    page.goto("/accounts/login/")
+    page.screenshot(path=output_dir / "login.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_home_page_has_no_wcag_violations(page, personas, output_dir):
+    sign_in(page, "admin")
+    assert page.get_by_role("link", name="Administration").is_visible()
+    page.screenshot(path=output_dir / "home-admin.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_styles_and_scripts_load(page, personas):
+    failed = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+    page.on("pageerror", lambda error: failed.append(str(error)))
+    sign_in(page, "medway.caseworker")
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    assert page.evaluate("document.body.classList.contains('govuk-frontend-supported')")
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "GDS Transport" not in font
