@@ -1,10 +1,13 @@
 """Background work: a round trip through a real Celery worker on Redis, and the
 in-process fallback used when no broker is configured."""
 
+import contextlib
 import datetime
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -17,6 +20,7 @@ from celery.result import AsyncResult
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 from accounts.tasks import deactivate_dormant_accounts
@@ -103,3 +107,41 @@ def test_without_a_broker_the_task_runs_in_process(db, settings):
         celery_app.conf.task_always_eager = eager
     assert result.get() == ["dormant.eager"]
     assert User.objects.get(username="dormant.eager").is_active is False
+
+
+@pytest.fixture
+def hung_broker_url():
+    """A TCP server that accepts connections and never answers, like a hung Redis."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                held.append(listener.accept()[0])
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+def test_a_hung_broker_fails_the_request_instead_of_hanging_it(db, hung_broker_url):
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    started = time.monotonic()
+    try:
+        with celery_app.connection_for_write(url=hung_broker_url) as broker, pytest.raises(KombuOperationalError):
+            deactivate_dormant_accounts.apply_async(connection=broker)
+    finally:
+        celery_app.conf.task_always_eager = eager
+    # The socket timeouts and publish retry policy in settings bound the wait.
+    assert time.monotonic() - started < 30

@@ -12,14 +12,16 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def broker(settings):
     """Point Celery at a broker for one test, restoring the app afterwards."""
-    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    # broker_write_url: Celery prefers a CELERY_BROKER_URL environment
+    # variable over conf.broker_url, and CI sets one.
+    saved = (celery_app.conf.get("broker_write_url"), celery_app.conf.task_always_eager)
 
     def use(url):
-        celery_app.conf.broker_url = url
+        celery_app.conf.broker_write_url = url
         celery_app.conf.task_always_eager = False
 
     yield use
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
     celery_app.pool.force_close_all()
 
 
