@@ -37,8 +37,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "django_htmx",
+    "pgtrigger",
+    "pghistory",
     "cse_team.apps.CseTeamConfig",
     "accounts",
+    "audit",
+    "sharing",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +53,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "audit.middleware.RequestIdMiddleware",
+    # Attaches the acting user and request to change-history rows (pghistory).
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
