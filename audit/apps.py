@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "Audit trail"
+
+    def ready(self):
+        from django.contrib.auth import signals
+
+        from audit import receivers
+
+        signals.user_logged_in.connect(receivers.log_login, dispatch_uid="audit.log_login")
+        signals.user_logged_out.connect(receivers.log_logout, dispatch_uid="audit.log_logout")
+        signals.user_login_failed.connect(receivers.log_failed_login, dispatch_uid="audit.log_failed_login")

@@ -1,3 +1,10 @@
+from django.urls import path
+
+from audit import views
+
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("access-log/", views.AccessEventListView.as_view(), name="accessevent_list"),
+    path("access-log/export.csv", views.AccessEventExportView.as_view(), name="accessevent_export"),
+]
