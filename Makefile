@@ -12,6 +12,7 @@ HOST_PORT ?= 127.0.0.1:8000
 run: install assets
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo_users
+	DEBUG=1 $(PY) manage.py load_demo_protocol
 	@echo "Serving on http://$(HOST_PORT)/ (DEBUG on; Ctrl-C stops it)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
 
@@ -24,7 +25,7 @@ lint: install-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	DEBUG=1 $(PY) manage.py check
-	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=1 CSE_TEST_APPS=1 $(PY) manage.py makemigrations --check --dry-run
 
 # Celery worker and beat against CELERY_BROKER_URL (production shape, locally).
 worker: install

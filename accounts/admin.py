@@ -83,7 +83,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         ("Person", {"fields": ["first_name", "last_name", "email", "job_title"]}),
-        ("Agency and roles", {"fields": ["agency", "roles"]}),
+        ("Agency and roles", {"fields": ["agency", "roles", "is_cse_team_member"]}),
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]

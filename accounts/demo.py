@@ -20,11 +20,28 @@ class DemoUser:
     job_title: str
     is_staff: bool = False
     is_superuser: bool = False
+    is_cse_team_member: bool = False
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("kent-police.caseworker", "kent-police", ("caseworker",), "Priya", "Shah", "Detective constable"),
-    DemoUser("kent-police.supervisor", "kent-police", ("supervisor",), "Tom", "Okafor", "Detective sergeant"),
+    DemoUser(
+        "kent-police.caseworker",
+        "kent-police",
+        ("caseworker",),
+        "Priya",
+        "Shah",
+        "Detective constable",
+        is_cse_team_member=True,
+    ),
+    DemoUser(
+        "kent-police.supervisor",
+        "kent-police",
+        ("supervisor",),
+        "Tom",
+        "Okafor",
+        "Detective sergeant",
+        is_cse_team_member=True,
+    ),
     DemoUser(
         "kent-police.intelligence-officer",
         "kent-police",
@@ -32,11 +49,36 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "Sam",
         "Whitfield",
         "Intelligence officer",
+        is_cse_team_member=True,
     ),
-    DemoUser("kent-police.analyst", "kent-police", ("analyst",), "Alex", "Morgan", "Intelligence analyst"),
-    DemoUser("kent-police.investigator", "kent-police", ("investigator",), "Jo", "Brennan", "Investigator"),
+    DemoUser(
+        "kent-police.analyst",
+        "kent-police",
+        ("analyst",),
+        "Alex",
+        "Morgan",
+        "Intelligence analyst",
+        is_cse_team_member=True,
+    ),
+    DemoUser(
+        "kent-police.investigator",
+        "kent-police",
+        ("investigator",),
+        "Jo",
+        "Brennan",
+        "Investigator",
+        is_cse_team_member=True,
+    ),
     DemoUser("kent-police.trainer", "kent-police", ("trainer",), "Chris", "Daly", "CSE trainer"),
-    DemoUser("kent-police.manager", "kent-police", ("manager",), "Helen", "Price", "Detective inspector"),
+    DemoUser(
+        "kent-police.manager",
+        "kent-police",
+        ("manager",),
+        "Helen",
+        "Price",
+        "Detective inspector",
+        is_cse_team_member=True,
+    ),
     DemoUser("kcc.caseworker", "kcc", ("caseworker",), "Amira", "Hussain", "Social worker"),
     DemoUser("kcc.supervisor", "kcc", ("supervisor",), "Gareth", "Evans", "Operational delivery manager"),
     DemoUser("medway.caseworker", "medway", ("caseworker",), "Lucy", "Chen", "Social worker"),
@@ -78,11 +120,13 @@ def load_demo_users(*, password: str) -> list[User]:
                 job_title=demo.job_title,
                 is_staff=demo.is_staff,
                 is_superuser=demo.is_superuser,
+                is_cse_team_member=demo.is_cse_team_member,
             )
         else:
             user.set_password(password)
             user.is_active = True
-            user.save(update_fields=["password", "is_active"])
+            user.is_cse_team_member = demo.is_cse_team_member
+            user.save(update_fields=["password", "is_active", "is_cse_team_member"])
             if user.agency_id != agency.pk:
                 services.user_change_agency(user=user, agency=agency)
         services.user_set_roles(user=user, roles=[roles[code] for code in demo.roles])

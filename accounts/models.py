@@ -134,6 +134,11 @@ class User(AbstractUser):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users")
     job_title = models.CharField(max_length=200, blank=True)
+    is_cse_team_member = models.BooleanField(
+        "member of the co-located CSE team",
+        default=False,
+        help_text="Scope rules may give the co-located CSE team (police and children's services) wider access.",
+    )
 
     objects = UserManager()
 

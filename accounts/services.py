@@ -54,6 +54,7 @@ def user_create(
     job_title: str = "",
     is_staff: bool = False,
     is_superuser: bool = False,
+    is_cse_team_member: bool = False,
 ) -> User:
     user = User(
         username=username,
@@ -64,6 +65,7 @@ def user_create(
         job_title=job_title,
         is_staff=is_staff,
         is_superuser=is_superuser,
+        is_cse_team_member=is_cse_team_member,
     )
     if password is None:
         user.set_unusable_password()

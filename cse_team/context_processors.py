@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from audit.permissions import can_read_access_log
+
 
 def service(request):
     """Service name, phase banner, primary navigation and the signed-in user's roles."""
@@ -9,11 +11,17 @@ def service(request):
     if user is None or not user.is_authenticated:
         return context
     # Only sections that exist, and only those the user may open.
-    sections = [("Home", reverse("home"), True)]
+    sections = [
+        ("Home", reverse("home"), True),
+        ("Information sharing", reverse("sharing:protocol_in_force"), True),
+        ("Access log", reverse("audit:accessevent_list"), can_read_access_log(user)),
+    ]
     if user.is_staff:
         sections.append(("Administration", reverse("admin:index"), True))
     context["navigation"] = [
-        {"label": label, "url": url, "current": request.path == url} for label, url, allowed in sections if allowed
+        {"label": label, "url": url, "current": request.path == url or (url != "/" and request.path.startswith(url))}
+        for label, url, allowed in sections
+        if allowed
     ]
     context["user_role_names"] = sorted(user.roles.values_list("name", flat=True))
     return context

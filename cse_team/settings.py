@@ -44,6 +44,10 @@ INSTALLED_APPS = [
     "audit",
     "sharing",
 ]
+# Test-only apps (a sharable model to exercise the sharing engine); set by
+# pytest-env and the benchmarks, never in production.
+if env_bool("CSE_TEST_APPS", default=False):
+    INSTALLED_APPS.append("tests.isp_testapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -218,6 +222,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.deactivate_dormant_accounts",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Access ends with the share's end date to within this interval.
+    "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": crontab(minute="*/5")},
 }
 
 # --- REST framework ---------------------------------------------------------

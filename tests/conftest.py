@@ -51,6 +51,7 @@ def personas(make_persona):
             last_name=demo.last_name,
             is_staff=demo.is_staff,
             is_superuser=demo.is_superuser,
+            is_cse_team_member=demo.is_cse_team_member,
         )
         for demo in DEMO_USERS
     }

@@ -22,7 +22,6 @@ def broker(settings):
 
     yield use
     celery_app.conf.broker_write_url, celery_app.conf.task_always_eager = saved
-    celery_app.pool.force_close_all()
 
 
 def test_healthy_service_answers_200_without_signing_in(client):

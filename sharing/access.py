@@ -1,0 +1,151 @@
+"""What a user may see: the one place that decides it.
+
+A record is visible to a user at a level when a scope rule of the protocol in
+force covers it, or when an active share granted the user's agency (or the
+user) that level or a higher one. Both are compiled into one WHERE clause:
+scope rules into plain predicates, shares into an EXISTS on the model's direct
+group-permission table with the permission and group ids as constants (see
+DESIGN.md, "Measured on this kind of machine").
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+
+from sharing import registry
+from sharing.levels import ORDER, RANK, AccessLevel, at_least
+from sharing.registry import NOTHING, SharableKind
+
+
+def rules_in_force(user) -> list:
+    """Scope rules of the protocol in force, fetched once per request (cached on
+    the user object, which lives as long as the request)."""
+    if not hasattr(user, "_sharing_scope_rules"):
+        from sharing.models import ScopeRule
+
+        user._sharing_scope_rules = list(ScopeRule.objects.filter(protocol__status="agreed").select_related("protocol"))
+    return user._sharing_scope_rules
+
+
+def _active_user(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.agency_id)
+
+
+def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
+    """OR of the rules that reach this user at `level` or above; Q() means every record."""
+    predicates = []
+    for rule in rules:
+        if rule.record_kind != kind.kind or RANK[rule.level] < RANK[level]:
+            continue
+        if rule.recipient_id is None:
+            base = kind.owner_q(user.agency_id)
+        elif rule.recipient_id == user.agency_id:
+            base = Q()
+        else:
+            continue
+        predicate = base & kind.condition(rule.condition)(user, user.agency)
+        if not predicate:
+            return Q()  # unconditional: nothing else can widen it
+        predicates.append(predicate)
+    combined = NOTHING
+    for predicate in predicates:
+        combined = predicate if combined is NOTHING else combined | predicate
+    return combined
+
+
+def _has_personal_grants(kind: SharableKind, user) -> bool:
+    # Shares to named people are rare; leaving their EXISTS out of the query for
+    # everyone else keeps the plan the fast one (group grants only).
+    cache = user.__dict__.setdefault("_sharing_personal_grants", {})
+    if kind.kind not in cache:
+        cache[kind.kind] = kind.user_permission_model.objects.filter(user_id=user.pk).exists()
+    return cache[kind.kind]
+
+
+def grant_predicate(kind: SharableKind, user, level: str) -> Q:
+    permission_ids = kind.permission_ids(at_least(level))
+    group_grant = kind.group_permission_model.objects.filter(
+        content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
+    )
+    predicate = Q(Exists(group_grant))
+    if _has_personal_grants(kind, user):
+        personal_grant = kind.user_permission_model.objects.filter(
+            content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
+        )
+        predicate |= Q(Exists(personal_grant))
+    return predicate
+
+
+def visibility_filter(model, user, level: str = AccessLevel.SUMMARY, rules=None, *, include_shares=True) -> Q:
+    """The WHERE clause for `model.objects.visible_to(user, level)`; without
+    shares, what the protocol's scope rules alone allow."""
+    if not _active_user(user):
+        return NOTHING
+    kind = registry.for_model(model)
+    scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
+    if not scope or not include_shares:
+        return scope
+    grants = grant_predicate(kind, user, level)
+    return grants if scope is NOTHING else scope | grants
+
+
+def access_level_expression(model, user, *, include_shares=True):
+    """SQL CASE giving each row's level for the user ('' when none)."""
+    if not _active_user(user):
+        return Value("", output_field=CharField())
+    rules = rules_in_force(user)
+    whens = []
+    for level in reversed(ORDER):
+        predicate = visibility_filter(model, user, level, rules, include_shares=include_shares)
+        if not predicate:
+            whens.append(When(Q(pk__isnull=False), then=Value(str(level))))
+            break
+        whens.append(When(predicate, then=Value(str(level))))
+    return Case(*whens, default=Value(""), output_field=CharField())
+
+
+def access_level(user, record, *, include_shares=True) -> str | None:
+    """The highest level at which the user sees the record, or None. One query.
+    Without shares: the level the protocol's scope rules alone give (what a
+    user may pass on: sharing is never transitive)."""
+    if not _active_user(user):
+        return None
+    model = type(record)
+    level = (
+        model._default_manager.filter(pk=record.pk)
+        .annotate(access_level=access_level_expression(model, user, include_shares=include_shares))
+        .values_list("access_level", flat=True)
+        .first()
+    )
+    return level or None
+
+
+@dataclass(frozen=True)
+class Explanation:
+    level: str | None
+    scope_rules: list  # ScopeRule rows (with .protocol) that cover the record for this user
+    shares: list  # active Share rows to the user's agency or to the user
+
+
+def explain(user, record) -> Explanation:
+    """Why the user can see the record: the scope rules and the shares."""
+    from sharing.models import Share
+
+    kind = registry.for_model(type(record))
+    level = access_level(user, record)
+    if level is None:
+        return Explanation(level=None, scope_rules=[], shares=[])
+    covering = []
+    for rule in rules_in_force(user):
+        if rule.record_kind != kind.kind:
+            continue
+        predicate = scope_predicate(kind, user, rule.level, [rule])
+        if predicate is not NOTHING and kind.model._default_manager.filter(predicate, pk=record.pk).exists():
+            covering.append(rule)
+    shares = list(
+        Share.objects.active()
+        .for_record(record)
+        .filter(Q(recipient_agency_id=user.agency_id) | Q(recipient_user_id=user.pk))
+        .select_related("shared_by", "sharing_agency", "lawful_basis", "recipient_agency", "recipient_user")
+    )
+    return Explanation(level=level, scope_rules=covering, shares=shares)

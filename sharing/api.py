@@ -1,0 +1,61 @@
+"""DRF base classes for sharable records: the same visibility and field levels
+as the pages. A record the user may not see is a 404; a summary-level record
+is serialised with its summary fields only; lists and reads are audited."""
+
+from rest_framework import serializers, viewsets
+from rest_framework.pagination import CursorPagination
+
+from audit.models import AccessEvent
+from audit.services import record_access
+from sharing import registry
+from sharing.levels import AccessLevel
+
+
+class LevelAwareSerializer(serializers.ModelSerializer):
+    access_level = serializers.CharField(read_only=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if getattr(instance, "access_level", None) == AccessLevel.SUMMARY:
+            kept = {"id", "access_level", *registry.for_model(type(instance)).summary_fields}
+            data = {name: value for name, value in data.items() if name in kept}
+        return data
+
+
+class NewestFirstCursorPagination(CursorPagination):
+    ordering = ("-created_at", "-id")
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+class SharableViewSet(viewsets.ReadOnlyModelViewSet):
+    pagination_class = NewestFirstCursorPagination
+    model = None
+
+    def get_queryset(self):
+        user = self.request.user
+        return self.model._default_manager.visible_to(user).with_access_level(user)
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        rows = response.data.get("results", response.data) if isinstance(response.data, dict) else response.data
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.LIST,
+            record_kind=self.model._meta.label_lower,
+            record_ids=[row["id"] for row in rows],
+            request=request,
+        )
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.VIEW,
+            record_kind=self.model._meta.label_lower,
+            record_ids=[response.data["id"]],
+            request=request,
+        )
+        return response

@@ -1,0 +1,96 @@
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from accounts.models import Agency, User
+from sharing.levels import AccessLevel
+from sharing.models import LawfulBasis
+
+
+class ShareForm(forms.Form):
+    """Share one record. The protocol checks are the service's; this form
+    only turns the page's inputs into the service's arguments."""
+
+    recipient_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        required=False,
+        label="Agency to share with",
+        empty_label="Choose an agency",
+    )
+    recipient_user = forms.CharField(
+        required=False,
+        label="Or one named person (username)",
+        help_text="Leave empty to share with the whole agency.",
+    )
+    level = forms.ChoiceField(
+        choices=[(AccessLevel.SUMMARY, "Summary: that the record exists, who leads it, district and risk"),
+                 (AccessLevel.FULL, "Full: everything in the record")],
+        widget=forms.RadioSelect,
+        label="What they will see",
+        error_messages={"required": "Choose what they will see"},
+    )  # fmt: skip
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Purpose of sharing",
+        error_messages={"required": "Enter the purpose of sharing"},
+    )
+    lawful_basis = forms.ModelChoiceField(
+        queryset=LawfulBasis.objects.none(),
+        label="Lawful basis",
+        empty_label="Choose a lawful basis",
+        error_messages={"required": "Choose the lawful basis for sharing"},
+    )
+    conditions = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Conditions passed on (optional)",
+    )
+    expires_at = forms.DateField(
+        required=False,
+        label="Share until (optional)",
+        help_text="For example, 27 3 2027. The share ends at midnight on this day.",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": "Enter a real date"},
+    )
+
+    def __init__(self, *args, sharer: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["recipient_agency"].queryset = Agency.objects.active().exclude(pk=sharer.agency_id)
+        self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(active=True, regime=sharer.agency.regime)
+
+    def clean_recipient_user(self):
+        username = self.cleaned_data["recipient_user"].strip()
+        if not username:
+            return None
+        user = User.objects.filter(username=username, is_active=True).select_related("agency").first()
+        if user is None:
+            raise forms.ValidationError("There is no active user with that username")
+        return user
+
+    def clean_expires_at(self):
+        day = self.cleaned_data["expires_at"]
+        if day is None:
+            return None
+        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        return timezone.make_aware(end)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("recipient_agency") and cleaned.get("recipient_user"):
+            self.add_error("recipient_user", "Share with an agency or with one person, not both")
+        elif (
+            not cleaned.get("recipient_agency")
+            and not cleaned.get("recipient_user")
+            and not self.has_error("recipient_user")
+        ):
+            self.add_error("recipient_agency", "Choose an agency or one person to share with")
+        return cleaned
+
+
+class RevokeShareForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is the share being revoked?",
+        error_messages={"required": "Enter why the share is being revoked"},
+    )

@@ -1,0 +1,44 @@
+"""Base classes for every page that shows a sharable record. They ask sharing
+which records the user sees, so a view built on them cannot forget to: a
+record the user may not see is a 404, never a 403 (existence is not
+disclosed), and a summary-level record renders only its summary fields."""
+
+from django.views.generic import DetailView, ListView
+
+from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
+from sharing import access
+from sharing.levels import RANK, AccessLevel
+from sharing.presentation import shown_fields
+
+
+class VisibleRecordMixin:
+    required_level = AccessLevel.SUMMARY
+
+    def get_queryset(self):
+        return self.model._default_manager.visible_to(self.request.user, self.required_level)
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset)  # 404 when not visible
+        self.access_level = access.access_level(self.request.user, record)
+        return record
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["access_level"] = self.access_level
+        context["shown_fields"] = shown_fields(self.object, self.access_level)
+        context["explanation"] = access.explain(self.request.user, self.object)
+        context["can_see_full"] = RANK[self.access_level] >= RANK[AccessLevel.FULL]
+        return context
+
+
+class SharableDetailView(VisibleRecordMixin, AccessLoggedDetailMixin, DetailView):
+    """A record page: visible_to, access level, "Why can I see this?", audited."""
+
+
+class SharableListView(AccessLoggedListMixin, ListView):
+    """A list of records the user may see, each annotated with its level."""
+
+    paginate_by = 25
+
+    def get_queryset(self):
+        return self.model._default_manager.visible_to(self.request.user).with_access_level(self.request.user)

@@ -1,0 +1,13 @@
+"""The project's URLs plus the test-only case file pages and API."""
+
+from django.urls import include, path
+
+from cse_team.urls import urlpatterns as project_urlpatterns
+from tests.isp_testapp import views
+
+urlpatterns = [
+    *project_urlpatterns,
+    path("case-files/", views.CaseFileListView.as_view(), name="casefile_list"),
+    path("case-files/<int:pk>/", views.CaseFileDetailView.as_view(), name="casefile_detail"),
+    path("api/", include(views.router.urls)),
+]

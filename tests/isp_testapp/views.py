@@ -1,0 +1,36 @@
+from rest_framework import routers
+
+from sharing.api import LevelAwareSerializer, SharableViewSet
+from sharing.mixins import SharableDetailView, SharableListView
+from tests.isp_testapp.models import CaseFile
+
+
+class CaseFileListView(SharableListView):
+    model = CaseFile
+    template_name = "isp_testapp/casefile_list.html"
+
+    def get_queryset(self):
+        records = super().get_queryset().select_related("district")
+        query = self.request.GET.get("q", "").strip()
+        return records.filter(subject_name__icontains=query) if query else records
+
+
+class CaseFileDetailView(SharableDetailView):
+    model = CaseFile
+    template_name = "isp_testapp/casefile_detail.html"
+
+
+class CaseFileSerializer(LevelAwareSerializer):
+    class Meta:
+        model = CaseFile
+        fields = ["id", "access_level", "reference", "subject_name", "district", "risk_level", "lead_contact",
+                  "concern", "created_at"]  # fmt: skip
+
+
+class CaseFileViewSet(SharableViewSet):
+    model = CaseFile
+    serializer_class = CaseFileSerializer
+
+
+router = routers.SimpleRouter()
+router.register("case-files", CaseFileViewSet, basename="casefile-api")

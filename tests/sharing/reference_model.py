@@ -1,0 +1,67 @@
+"""A plain-Python statement of what the protocol means, written without the
+engine's code, for the property test and the permission matrix to compare
+against: for a user and a record, the highest level the rules and shares give."""
+
+from dataclasses import dataclass
+
+RANK = {"summary": 1, "full": 2, "change": 3}
+
+
+@dataclass(frozen=True)
+class Person:
+    user_id: int
+    agency: str
+    is_cse_team_member: bool
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class Record:
+    record_id: int
+    owner: str
+    authority: str  # children's services authority of the child's district
+
+
+@dataclass(frozen=True)
+class Rule:
+    recipient: str | None  # None: the owning agency
+    condition: str
+    level: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    record_id: int
+    level: str
+    agency: str | None = None
+    user_id: int | None = None
+
+
+CONDITIONS = {
+    "all_records": lambda person, record, recipient: True,
+    "owned_by_recipient": lambda person, record, recipient: record.owner == recipient,
+    "cse_team_member": lambda person, record, recipient: person.is_cse_team_member,
+    "in_recipient_authority": lambda person, record, recipient: record.authority == recipient,
+}
+
+
+def expected_level(person: Person, record: Record, rules: list[Rule], grants: list[Grant]) -> str | None:
+    if not person.active:
+        return None
+    levels = []
+    for rule in rules:
+        applies = record.owner == person.agency if rule.recipient is None else rule.recipient == person.agency
+        if applies and CONDITIONS[rule.condition](person, record, person.agency):
+            levels.append(rule.level)
+    for grant in grants:
+        if grant.record_id == record.record_id and (grant.agency == person.agency or grant.user_id == person.user_id):
+            levels.append(grant.level)
+    return max(levels, key=RANK.__getitem__) if levels else None
+
+
+def visible_ids(person, records, rules, grants, level="summary") -> set[int]:
+    return {
+        record.record_id
+        for record in records
+        if (found := expected_level(person, record, rules, grants)) and RANK[found] >= RANK[level]
+    }

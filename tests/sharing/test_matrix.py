@@ -1,0 +1,80 @@
+"""The permission matrix for the test-only case file: every persona, every
+page and endpoint, against the reference model."""
+
+import pytest
+from django.urls import reverse
+
+from sharing import services
+from tests.sharing.harness import MatrixSpec, make_records, run_matrix
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.isp_testapp.urls")]
+
+
+def case_file_spec(case_file) -> MatrixSpec:
+    return MatrixSpec(
+        make_record=lambda owner, district: case_file(owner, district, reference=f"M-{owner}-{district}"),
+        detail_url=lambda record: reverse("casefile_detail", args=[record.pk]),
+        list_url=reverse("casefile_list"),
+        api_list_url="/api/case-files/",
+        api_detail_url=lambda record: f"/api/case-files/{record.pk}/",
+        summary_text=lambda record: record.reference,
+        full_text=lambda record: record.concern,
+        full_only_api_field="concern",
+        search_url=lambda record: f"{reverse('casefile_list')}?q={record.subject_name}",
+    )
+
+
+def test_every_persona_sees_exactly_what_the_protocol_and_shares_allow(
+    client, personas, protocol, case_file, agency, basis
+):
+    spec = case_file_spec(case_file)
+    records = make_records(spec)
+    by_reference = {record.reference: record for record in records}
+    services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=by_reference["M-kcc-maidstone"],
+        recipient_agency=agency("health"),
+        level="summary",
+        purpose="Nurse involved",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    services.share_record(
+        shared_by=personas["kent-police.caseworker"],
+        record=by_reference["M-kent-police-medway"],
+        recipient_user=personas["early-help.practitioner"],
+        level="full",
+        purpose="Family support",
+        lawful_basis=basis("dpa3-sch8-para4"),
+    )
+    revoked = services.share_record(
+        shared_by=personas["medway.caseworker"],
+        record=by_reference["M-medway-medway"],
+        recipient_agency=agency("health"),
+        level="full",
+        purpose="Briefly involved",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    services.revoke_share(share=revoked, revoked_by=personas["medway.caseworker"], reason="No longer involved")
+
+    checks, failures = run_matrix(client, personas, spec, records)
+
+    assert failures == []
+    assert checks == len(personas) * len(records) * 5
+
+
+def test_the_matrix_catches_a_leak(client, personas, protocol, case_file):
+    """The harness must fail when a page shows what it should not: simulate a
+    leak by giving Health a grant the reference model does not know about."""
+    spec = case_file_spec(case_file)
+    records = make_records(spec)
+    leaked = records[0]
+    from sharing.registry import for_model
+
+    kind = for_model(type(leaked))
+    kind.group_permission_model.objects.create(
+        content_object=leaked,
+        group=personas["health.practitioner"].agency.group,
+        permission_id=kind.permission_ids(["full"])[0],
+    )
+    _, failures = run_matrix(client, {"health.practitioner": personas["health.practitioner"]}, spec, records)
+    assert any(str(leaked) in failure and "page answered 200" in failure for failure in failures)
