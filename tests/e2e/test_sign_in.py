@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import assert_accessible
 from tests.factories import TEST_PASSWORD
@@ -28,9 +31,8 @@ def test_a_caseworker_signs_in_and_sees_who_they_are(page, personas, output_dir)
 
 def test_a_wrong_password_is_reported_at_the_top_and_the_user_stays_signed_out(page, personas, output_dir):
     sign_in(page, "kcc.caseworker", "not-the-password")
-    summary = page.locator(".govuk-error-summary")
-    assert "Enter a correct username and password" in summary.inner_text()
-    assert page.title().startswith("Error: Sign in")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter a correct username and password")
+    expect(page).to_have_title(re.compile(r"^Error: Sign in"))
     assert page.get_by_test_id("identity-bar").count() == 0
     page.screenshot(path=output_dir / "wrong-password.png", full_page=True)
     assert_accessible(page)

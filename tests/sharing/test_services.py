@@ -187,13 +187,16 @@ def test_agreeing_a_protocol_supersedes_the_old_one_and_ends_shares_it_no_longer
     for participant in draft.participants.all():
         services.sign_protocol(protocol=draft, signed_by=next(p for p in personas.values() if p.agency == participant))
 
-    with django_capture_on_commit_callbacks(execute=True) as queued:
+    with django_capture_on_commit_callbacks() as queued:
         services.agree_protocol(protocol=draft, agreed_by=personas["admin"])
 
     assert len(queued) == 1  # the revocation task, queued only once the agreement commits
     protocol.refresh_from_db()
     assert protocol.status == "superseded"
     transition = ProtocolTransition.objects.get(protocol=draft)
+    assert transition.finished_at is None and Share.objects.active().count() == 3
+    services.revoke_disallowed_shares(transition_id=transition.pk)  # what the queued task does
+    transition.refresh_from_db()
     assert transition.finished_at is not None
     assert (transition.processed, transition.revoked) == (3, 2)
     assert {s.pk: s.end_reason for s in Share.objects.all()} == {
