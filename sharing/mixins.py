@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
 from sharing import access
 from sharing.levels import RANK, AccessLevel
+from sharing.pagination import CappedCountPaginator
 from sharing.presentation import shown_fields
 
 
@@ -39,6 +40,7 @@ class SharableListView(AccessLoggedListMixin, ListView):
     """A list of records the user may see, each annotated with its level."""
 
     paginate_by = 25
+    paginator_class = CappedCountPaginator
 
     def get_queryset(self):
         return self.model._default_manager.visible_to(self.request.user).with_access_level(self.request.user)

@@ -198,3 +198,15 @@ def test_the_admin_offers_only_conditions_the_record_kind_has(client, personas):
     form = ScopeRuleForm(data={"record_kind": "isp_testapp.casefile", "condition": "no_such", "level": "full"})
     assert not form.is_valid()
     assert "condition" in form.errors
+
+
+def test_list_counts_are_capped(personas, protocol, case_file, monkeypatch):
+    from sharing.pagination import CappedCountPaginator
+    from tests.isp_testapp.models import CaseFile
+
+    for index in range(4):
+        case_file("kcc", "canterbury", reference=f"CAP-{index}")
+    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    paginator = CappedCountPaginator(CaseFile.objects.visible_to(personas["kcc.caseworker"]), 2)
+    assert (paginator.count, paginator.count_is_capped) == (4, True)
+    assert CappedCountPaginator(CaseFile.objects.filter(reference="CAP-0"), 2).count_is_capped is False
