@@ -3,13 +3,28 @@ which records the user sees, so a view built on them cannot forget to: a
 record the user may not see is a 404, never a 403 (existence is not
 disclosed), and a summary-level record renders only its summary fields."""
 
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
 from sharing import access
+from sharing.history import record_history
 from sharing.levels import RANK, AccessLevel
 from sharing.pagination import CappedCountPaginator
 from sharing.presentation import shown_fields
+
+
+def oversight_links(user, record) -> dict:
+    """Links to "who can see" and "who viewed" for those entitled to them."""
+    from sharing.views import may_oversee
+
+    if not may_oversee(user, record):
+        return {}
+    args = [record._meta.label_lower, record.pk]
+    return {
+        "audience": reverse("sharing:record_audience", args=args),
+        "viewers": reverse("sharing:record_viewers", args=args),
+    }
 
 
 class VisibleRecordMixin:
@@ -29,6 +44,9 @@ class VisibleRecordMixin:
         context["shown_fields"] = shown_fields(self.object, self.access_level)
         context["explanation"] = access.explain(self.request.user, self.object)
         context["can_see_full"] = RANK[self.access_level] >= RANK[AccessLevel.FULL]
+        # Past values are as sensitive as current ones: history is for full readers.
+        context["history"] = record_history(self.object) if context["can_see_full"] else []
+        context["oversight_links"] = oversight_links(self.request.user, self.object)
         return context
 
 

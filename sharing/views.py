@@ -28,6 +28,11 @@ def is_oversight(user) -> bool:
     return user.has_role("dpo") or is_protocol_administrator(user)
 
 
+def may_oversee(user, record) -> bool:
+    owner_id = getattr(record, f"{registry.for_model(type(record)).owning_agency_field}_id")
+    return is_oversight(user) or (user.has_role("supervisor") and user.agency_id == owner_id)
+
+
 def overseen_record(user, kind_label: str, pk: int):
     """A record for the "who can see" and "who viewed" pages: any record for
     oversight roles; for others, one they can see and whose owning agency
@@ -39,8 +44,7 @@ def overseen_record(user, kind_label: str, pk: int):
             raise Http404("No such record kind") from None
         return get_object_or_404(kind.model._default_manager, pk=pk)
     record = visible_record(user, kind_label, pk)
-    owner_id = getattr(record, f"{registry.get(kind_label).owning_agency_field}_id")
-    if not (user.has_role("supervisor") and user.agency_id == owner_id):
+    if not may_oversee(user, record):
         raise PermissionDenied
     return record
 

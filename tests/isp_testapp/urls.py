@@ -9,5 +9,6 @@ urlpatterns = [
     *project_urlpatterns,
     path("case-files/", views.CaseFileListView.as_view(), name="casefile_list"),
     path("case-files/<int:pk>/", views.CaseFileDetailView.as_view(), name="casefile_detail"),
+    path("case-files/<int:pk>/escalate/", views.casefile_escalate, name="casefile_escalate"),
     path("api/", include(views.router.urls)),
 ]

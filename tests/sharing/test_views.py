@@ -210,3 +210,26 @@ def test_list_counts_are_capped(personas, protocol, case_file, monkeypatch):
     paginator = CappedCountPaginator(CaseFile.objects.visible_to(personas["kcc.caseworker"]), 2)
     assert (paginator.count, paginator.count_is_capped) == (4, True)
     assert CappedCountPaginator(CaseFile.objects.filter(reference="CAP-0"), 2).count_is_capped is False
+
+
+def test_a_record_page_shows_its_history_with_who_changed_what(client, personas, record):
+    client.force_login(personas["kcc.caseworker"])
+    assert client.post(reverse("casefile_escalate", args=[record.pk])).status_code == 302
+    page = client.get(reverse("casefile_detail", args=[record.pk]))
+    history = page.context["history"]
+    assert [(entry.action, entry.who) for entry in history] == [("Changed", "Amira Hussain"), ("Created", "The system")]
+    assert history[0].changes == [("Risk level", "medium", "high")]
+    assertContains(page, 'data-testid="record-history"')
+    assertNotContains(page, "Who can see this record")  # a caseworker, not a supervisor
+
+
+def test_changes_need_change_access(client, personas, record):
+    client.force_login(personas["kent-police.caseworker"])  # full, not change
+    assert client.post(reverse("casefile_escalate", args=[record.pk])).status_code == 404
+
+
+def test_supervisors_of_the_owner_get_links_to_who_can_see_and_who_viewed(client, personas, record):
+    client.force_login(personas["kcc.supervisor"])
+    page = client.get(reverse("casefile_detail", args=[record.pk]))
+    assertContains(page, "Who can see this record")
+    assertContains(page, "Who viewed this record")
