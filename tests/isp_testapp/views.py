@@ -3,9 +3,8 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 from rest_framework import routers
 
-from sharing.levels import AccessLevel
-
 from sharing.api import LevelAwareSerializer, SharableViewSet
+from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView, SharableListView
 from tests.isp_testapp.models import CaseFile
 
