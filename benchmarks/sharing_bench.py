@@ -5,9 +5,12 @@
 Loads CaseFile records (the test app's sharable model) with bulk SQL, the
 default protocol, and shares with their group permission rows; then measures,
 warm, for a few personas: the first page of `visible_to` (newest first), the
-same filtered by district, a capped count, `access_level` for one record, and
-django-guardian's `get_objects_for_user` on the same data; and last a protocol
-change that stops sharing with one agency, revoked synchronously.
+same filtered by district, a capped count, what SharableListView runs (the page
+with access levels and CappedCountPaginator's count), `access_level` for one
+record, and django-guardian's `get_objects_for_user` on the same data; and last a
+protocol change that stops sharing with one agency, revoked synchronously.
+With --variant proposed, the changes benchmarks/RESULTS.md recommends are
+patched into this process (sharing/ itself is not edited).
 
 Prints one JSON object per measurement on its own line (stdout); progress goes
 to stderr. With --details FILE it also writes the SQL of each measured query
@@ -61,6 +64,7 @@ from sharing import access, registry, services, tasks  # noqa: E402
 from sharing.default_protocol import create_default_protocol  # noqa: E402
 from sharing.levels import ORDER, AccessLevel, at_least  # noqa: E402
 from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory  # noqa: E402
+from sharing.pagination import CappedCountPaginator  # noqa: E402
 from sharing.querysets import SharableQuerySet  # noqa: E402
 from tests.isp_testapp.models import (  # noqa: E402
     CaseFile,
@@ -450,6 +454,10 @@ def capped_count_ordered(user):
     return CaseFile.objects.visible_to(user)[:COUNT_CAP].count()
 
 
+def list_queryset(user):
+    return CaseFile.objects.visible_to(user).with_access_level(user)
+
+
 def guardian_queryset(user):
     return get_objects_for_user(
         user, "isp_testapp.view_casefile", klass=CaseFile.objects.all(), accept_global_perms=False
@@ -484,6 +492,23 @@ def measure_persona(bench: Bench, key: str, user: User, district: District, expl
         lambda: capped_count_ordered(user),
         cap=COUNT_CAP,
         note="the same count keeping Meta.ordering in the LIMIT subquery (CaseFile.objects.visible_to(user)[:10001])",
+    )
+    # What SharableListView runs: the page annotated with each row's access level, and
+    # CappedCountPaginator's count of the same queryset (as sharing/pagination.py has it).
+    bench.measure(
+        "list_view_first_page",
+        persona,
+        lambda: list(list_queryset(user).order_by("-created_at", "-id")[:PAGE]),
+        explain_plan=key in ("medway", "health", "early-help"),
+        note="visible_to(user).with_access_level(user), newest first, 25 rows (SharableListView)",
+    )
+    bench.measure(
+        "list_view_capped_count",
+        persona,
+        lambda: CappedCountPaginator(list_queryset(user), PAGE).count,
+        explain_plan=key in ("medway", "health"),
+        cap=CappedCountPaginator.cap + 1,
+        note="sharing.pagination.CappedCountPaginator(visible_to(user).with_access_level(user), 25).count",
     )
     if page:
         records = iter(page * (bench.runs + bench.warmup + 1))
@@ -526,10 +551,11 @@ def measure_persona(bench: Bench, key: str, user: User, district: District, expl
     )
 
 
-# --- A proposed change to sharing.access, measured without editing it -------------
+# --- Proposed changes to sharing/, measured without editing it ---------------------
 #
-# With --variant few-grants, SharableQuerySet.visible_to is patched in this process
-# only; access_level is left as it is. sharing/access.py itself is not changed.
+# With --variant proposed, this process only (sharing/ itself is not changed):
+# 1. SharableQuerySet.visible_to uses grant_predicate_few (access_level is left as is);
+# 2. CappedCountPaginator.count drops the ordering before its LIMIT subquery.
 
 FEW_GRANTS = 1000
 
@@ -595,7 +621,17 @@ def visible_to_few(self, user, level: str = AccessLevel.SUMMARY):
     return self.filter(visibility_filter_few(self.model, user, level))
 
 
-VARIANTS = {"current": None, "few-grants": visible_to_few}
+def capped_count_unordered(self) -> int:
+    return self.object_list.order_by()[: self.cap + 1].count()
+
+
+PATCHES = {
+    "current": [],
+    "proposed": [
+        (SharableQuerySet, "visible_to", visible_to_few),
+        (CappedCountPaginator, "count", property(capped_count_unordered)),
+    ],
+}
 
 
 def protocol_change(admin: User) -> dict:
@@ -666,9 +702,9 @@ def main() -> None:
     parser.add_argument("--no-protocol-change", action="store_true", help="skip the protocol change")
     parser.add_argument(
         "--variant",
-        choices=sorted(VARIANTS),
+        choices=sorted(PATCHES),
         default="current",
-        help="current: sharing.access as it is; few-grants: a proposed change, patched in this process only",
+        help="current: sharing/ as it is; proposed: the changes RESULTS.md recommends, patched in this process only",
     )
     parser.add_argument("--load-only", action="store_true", help="load (or reset) the data, measure nothing")
     parser.add_argument("--details", type=Path, help="write the SQL and EXPLAIN plans (Markdown) to this file")
@@ -737,9 +773,10 @@ def main() -> None:
 
     if args.load_only:
         return
-    if VARIANTS[args.variant] is not None:
-        log(f"variant {args.variant}: SharableQuerySet.visible_to patched in this process")
-        mock.patch.object(SharableQuerySet, "visible_to", VARIANTS[args.variant]).start()
+    if PATCHES[args.variant]:
+        for target, attribute, replacement in PATCHES[args.variant]:
+            log(f"variant {args.variant}: {target.__name__}.{attribute} patched in this process")
+            mock.patch.object(target, attribute, replacement).start()
         same = {key: CaseFile.objects.visible_to(user).count() for key, user in bench_users.items()}
         emit({"name": "variant_check", "persona": None, "visible_records": same, "same_as_current": same == visible})
     bench = Bench(args.runs, args.guardian_runs, args.warmup, args.details)
