@@ -10,7 +10,7 @@ DESIGN.md, "Measured on this kind of machine").
 
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Exists, OuterRef, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 
 from sharing import registry
 from sharing.levels import ORDER, RANK, AccessLevel, at_least
@@ -62,30 +62,80 @@ def _has_personal_grants(kind: SharableKind, user) -> bool:
     return cache[kind.kind]
 
 
-def grant_predicate(kind: SharableKind, user, level: str) -> Q:
+class EqualsAny(Func):
+    """`pk = ANY(ARRAY(subquery))`: unlike `pk IN (subquery)`, which PostgreSQL
+    runs as a hashed filter, an index condition on the primary key."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs, rhs = self.get_source_expressions()
+        lhs_sql, lhs_params = compiler.compile(lhs)
+        rhs_sql, rhs_params = compiler.compile(rhs)
+        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+# Below this many grants, the granted ids are also given to the planner as an
+# index condition (benchmarks/RESULTS.md, finding 1); above it, the array
+# would cost more than the EXISTS it helps.
+FEW_GRANTS = 1000
+
+
+def _holds_few_grants(kind: SharableKind, user) -> bool:
+    cache = user.__dict__.setdefault("_sharing_few_grants", {})
+    if kind.kind not in cache:
+        every = kind.permission_ids(ORDER)
+        group = kind.group_permission_model.objects.filter(group_id=user.agency.group_id, permission_id__in=every)
+        personal = kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=every)
+        held = group.values("pk").union(personal.values("pk"), all=True)[: FEW_GRANTS + 1]
+        cache[kind.kind] = len(held) <= FEW_GRANTS
+    return cache[kind.kind]
+
+
+def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
     permission_ids = kind.permission_ids(at_least(level))
     group_grant = kind.group_permission_model.objects.filter(
         content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
     )
     predicate = Q(Exists(group_grant))
-    if _has_personal_grants(kind, user):
+    personal = _has_personal_grants(kind, user)
+    if personal:
         personal_grant = kind.user_permission_model.objects.filter(
             content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
         )
         predicate |= Q(Exists(personal_grant))
-    return predicate
+    if not index_hint or not _holds_few_grants(kind, user):
+        return predicate
+    # A user who sees few records: the granted ids as an index condition let the
+    # planner read just those rows (a BitmapOr with the owner index) instead of
+    # walking the newest-first index through the whole table. The EXISTS still
+    # decides, in the same snapshot, so the result is unchanged.
+    granted = kind.group_permission_model.objects.filter(
+        group_id=user.agency.group_id, permission_id__in=permission_ids
+    ).values("content_object_id")
+    if personal:
+        granted = granted.union(
+            kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=permission_ids).values(
+                "content_object_id"
+            ),
+            all=True,
+        )
+    return Q(predicate, EqualsAny(F("pk"), Subquery(granted)))
 
 
-def visibility_filter(model, user, level: str = AccessLevel.SUMMARY, rules=None, *, include_shares=True) -> Q:
+def visibility_filter(
+    model, user, level: str = AccessLevel.SUMMARY, rules=None, *, include_shares=True, index_hint=True
+) -> Q:
     """The WHERE clause for `model.objects.visible_to(user, level)`; without
-    shares, what the protocol's scope rules alone allow."""
+    shares, what the protocol's scope rules alone allow. `index_hint` is for
+    filtering; a CASE over rows already chosen does not need it."""
     if not _active_user(user):
         return NOTHING
     kind = registry.for_model(model)
     scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
     if not scope or not include_shares:
         return scope
-    grants = grant_predicate(kind, user, level)
+    grants = grant_predicate(kind, user, level, index_hint=index_hint)
     return grants if scope is NOTHING else scope | grants
 
 
@@ -96,7 +146,7 @@ def access_level_expression(model, user, *, include_shares=True):
     rules = rules_in_force(user)
     whens = []
     for level in reversed(ORDER):
-        predicate = visibility_filter(model, user, level, rules, include_shares=include_shares)
+        predicate = visibility_filter(model, user, level, rules, include_shares=include_shares, index_hint=False)
         if not predicate:
             whens.append(When(Q(pk__isnull=False), then=Value(str(level))))
             break
