@@ -9,8 +9,8 @@ same filtered by district, a capped count, what SharableListView runs (the page
 with access levels and CappedCountPaginator's count), `access_level` for one
 record, and django-guardian's `get_objects_for_user` on the same data; and last a
 protocol change that stops sharing with one agency, revoked synchronously.
-With --variant proposed, the changes benchmarks/RESULTS.md recommends are
-patched into this process (sharing/ itself is not edited).
+Findings 1 and 2 of benchmarks/RESULTS.md are now in sharing/ itself (the
+granted-ids index hint for users with few grants; the unordered capped count).
 
 Prints one JSON object per measurement on its own line (stdout); progress goes
 to stderr. With --details FILE it also writes the SQL of each measured query
@@ -55,17 +55,16 @@ django.setup()
 import pgtrigger  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import BooleanField, Count, F, Func, Q, Subquery  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from guardian.shortcuts import get_objects_for_user  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import Agency, District, Role, User  # noqa: E402
 from sharing import access, registry, services, tasks  # noqa: E402
 from sharing.default_protocol import create_default_protocol  # noqa: E402
-from sharing.levels import ORDER, AccessLevel, at_least  # noqa: E402
+from sharing.levels import ORDER  # noqa: E402
 from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory  # noqa: E402
 from sharing.pagination import CappedCountPaginator  # noqa: E402
-from sharing.querysets import SharableQuerySet  # noqa: E402
 from tests.isp_testapp.models import (  # noqa: E402
     CaseFile,
     CaseFileGroupObjectPermission,
@@ -108,7 +107,7 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-RUN = {"variant": "current"}
+RUN = {"variant": "applied"}
 
 
 def emit(line: dict) -> None:
@@ -551,89 +550,6 @@ def measure_persona(bench: Bench, key: str, user: User, district: District, expl
     )
 
 
-# --- Proposed changes to sharing/, measured without editing it ---------------------
-#
-# With --variant proposed, this process only (sharing/ itself is not changed):
-# 1. SharableQuerySet.visible_to uses grant_predicate_few (access_level is left as is);
-# 2. CappedCountPaginator.count drops the ordering before its LIMIT subquery.
-
-FEW_GRANTS = 1000
-
-
-class EqualsAny(Func):
-    """`pk = ANY(ARRAY(subquery))`: unlike `IN (subquery)` (a hashed filter), the
-    planner can use it as an index condition on the primary key, so a BitmapOr
-    with the owner index."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        lhs, rhs = self.get_source_expressions()
-        lhs_sql, lhs_params = compiler.compile(lhs)
-        rhs_sql, rhs_params = compiler.compile(rhs)
-        return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
-
-
-def holds_few_grants(kind, user) -> bool:
-    """At most FEW_GRANTS grants (agency's and personal) of this kind: one capped
-    count per request, cached on the user object like the scope rules."""
-    cache = user.__dict__.setdefault("_sharing_few_grants", {})
-    if kind.kind not in cache:
-        every = kind.permission_ids(ORDER)
-        group = kind.group_permission_model.objects.filter(group_id=user.agency.group_id, permission_id__in=every)
-        personal = kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=every)
-        held = group.values("pk").union(personal.values("pk"), all=True)[: FEW_GRANTS + 1]
-        cache[kind.kind] = len(held) <= FEW_GRANTS
-    return cache[kind.kind]
-
-
-def grant_predicate_few(kind, user, level: str) -> Q:
-    """access.grant_predicate; for a user who holds few grants, ANDed with
-    `pk = ANY(ARRAY(granted ids))`. The EXISTS (a hashed subplan) still decides in
-    the same snapshot and comes first, so a row is never searched for in the array
-    unless it is granted; the array only gives the planner a way in by index."""
-    predicate = access.grant_predicate(kind, user, level)
-    if not holds_few_grants(kind, user):
-        return predicate
-    permission_ids = kind.permission_ids(at_least(level))
-    granted = kind.group_permission_model.objects.filter(
-        group_id=user.agency.group_id, permission_id__in=permission_ids
-    ).values("content_object_id")
-    if access._has_personal_grants(kind, user):
-        personal = kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=permission_ids)
-        granted = granted.union(personal.values("content_object_id"), all=True)
-    return Q(predicate, EqualsAny(F("pk"), Subquery(granted)))
-
-
-def visibility_filter_few(model, user, level: str = AccessLevel.SUMMARY) -> Q:
-    """access.visibility_filter with grant_predicate_few."""
-    if not access._active_user(user):
-        return registry.NOTHING
-    kind = registry.for_model(model)
-    scope = access.scope_predicate(kind, user, level, access.rules_in_force(user))
-    if not scope:
-        return scope
-    grants = grant_predicate_few(kind, user, level)
-    return grants if scope is registry.NOTHING else scope | grants
-
-
-def visible_to_few(self, user, level: str = AccessLevel.SUMMARY):
-    return self.filter(visibility_filter_few(self.model, user, level))
-
-
-def capped_count_unordered(self) -> int:
-    return self.object_list.order_by()[: self.cap + 1].count()
-
-
-PATCHES = {
-    "current": [],
-    "proposed": [
-        (SharableQuerySet, "visible_to", visible_to_few),
-        (CappedCountPaginator, "count", property(capped_count_unordered)),
-    ],
-}
-
-
 def protocol_change(admin: User) -> dict:
     """Agree a protocol whose share rules leave out DROPPED_AGENCY, then revoke the
     shares it no longer allows, synchronously; returns the timings."""
@@ -700,19 +616,12 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3, help="untimed runs before each measurement")
     parser.add_argument("--reuse", action="store_true", help="keep the case files if that many are already loaded")
     parser.add_argument("--no-protocol-change", action="store_true", help="skip the protocol change")
-    parser.add_argument(
-        "--variant",
-        choices=sorted(PATCHES),
-        default="current",
-        help="current: sharing/ as it is; proposed: the changes RESULTS.md recommends, patched in this process only",
-    )
     parser.add_argument("--load-only", action="store_true", help="load (or reset) the data, measure nothing")
     parser.add_argument("--details", type=Path, help="write the SQL and EXPLAIN plans (Markdown) to this file")
     args = parser.parse_args()
     if args.runs < 20 or args.guardian_runs < 20:
         parser.error("--runs and --guardian-runs must be at least 20 (medians and p95 need them)")
     shares = args.records // 20 if args.shares is None else args.shares
-    RUN["variant"] = args.variant
 
     began = time.perf_counter()
     log("migrating")
@@ -773,12 +682,6 @@ def main() -> None:
 
     if args.load_only:
         return
-    if PATCHES[args.variant]:
-        for target, attribute, replacement in PATCHES[args.variant]:
-            log(f"variant {args.variant}: {target.__name__}.{attribute} patched in this process")
-            mock.patch.object(target, attribute, replacement).start()
-        same = {key: CaseFile.objects.visible_to(user).count() for key, user in bench_users.items()}
-        emit({"name": "variant_check", "persona": None, "visible_records": same, "same_as_current": same == visible})
     bench = Bench(args.runs, args.guardian_runs, args.warmup, args.details)
     district = District.objects.get(code=FILTER_DISTRICT)
     widest, narrowest = "cse-team", "health"
