@@ -48,5 +48,5 @@ def create_default_protocol(*, agreed_by: User, version: int = DEFAULT_VERSION, 
             Signatory.objects.create(protocol=protocol, agency=agency, signed_by=agreed_by)
         from sharing.services import agree_protocol
 
-        agree_protocol(protocol=protocol, agreed_by=agreed_by)
+        protocol = agree_protocol(protocol=protocol, agreed_by=agreed_by)
     return protocol

@@ -1,5 +1,7 @@
 """The sharing pages, each with an allowed and a denied persona."""
 
+from io import StringIO
+
 import pytest
 from django.urls import reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -233,3 +235,15 @@ def test_supervisors_of_the_owner_get_links_to_who_can_see_and_who_viewed(client
     page = client.get(reverse("casefile_detail", args=[record.pk]))
     assertContains(page, "Who can see this record")
     assertContains(page, "Who viewed this record")
+
+
+def test_load_demo_protocol_agrees_version_one_once(personas):
+    from django.core.management import call_command
+
+    from sharing.models import Protocol
+
+    output = StringIO()
+    call_command("load_demo_protocol", stdout=output)
+    call_command("load_demo_protocol", stdout=output)
+    assert output.getvalue().splitlines() == ["Protocol version 1 is agreed."] * 2
+    assert Protocol.objects.get().status == "agreed"
