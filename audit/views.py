@@ -9,12 +9,10 @@ import itertools
 import json
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import ListView
 
@@ -23,29 +21,9 @@ from audit.mixins import AccessLoggedListMixin
 from audit.models import AccessEvent
 from audit.permissions import can_read_access_log
 from audit.services import record_access
+from cse_team.pagination import CappedCountPaginator
 
 ACCESS_EVENT_KIND = AccessEvent._meta.label_lower
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most `count_cap` events: an exact COUNT over a log of millions
-    of rows costs hundreds of milliseconds on every page. Older events are
-    reached by narrowing the filters (a date range), not by paging further."""
-
-    count_cap = 10_000
-
-    @cached_property
-    def _counted(self) -> int:
-        # Which rows fall under the cap does not matter to a count, so no sort.
-        return self.object_list.order_by()[: self.count_cap + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._counted, self.count_cap)
-
-    @property
-    def count_is_capped(self) -> bool:
-        return self._counted > self.count_cap
 
 
 class AccessLogReaderRequiredMixin:

@@ -60,11 +60,11 @@ from guardian.shortcuts import get_objects_for_user  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import Agency, District, Role, User  # noqa: E402
+from cse_team.pagination import CappedCountPaginator  # noqa: E402
 from sharing import access, registry, services, tasks  # noqa: E402
 from sharing.default_protocol import create_default_protocol  # noqa: E402
 from sharing.levels import ORDER  # noqa: E402
 from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory  # noqa: E402
-from sharing.pagination import CappedCountPaginator  # noqa: E402
 from tests.isp_testapp.models import (  # noqa: E402
     CaseFile,
     CaseFileGroupObjectPermission,
@@ -493,7 +493,7 @@ def measure_persona(bench: Bench, key: str, user: User, district: District, expl
         note="the same count keeping Meta.ordering in the LIMIT subquery (CaseFile.objects.visible_to(user)[:10001])",
     )
     # What SharableListView runs: the page annotated with each row's access level, and
-    # CappedCountPaginator's count of the same queryset (as sharing/pagination.py has it).
+    # CappedCountPaginator's count of the same queryset (as cse_team/pagination.py has it).
     bench.measure(
         "list_view_first_page",
         persona,
@@ -506,8 +506,8 @@ def measure_persona(bench: Bench, key: str, user: User, district: District, expl
         persona,
         lambda: CappedCountPaginator(list_queryset(user), PAGE).count,
         explain_plan=key in ("medway", "health"),
-        cap=CappedCountPaginator.cap + 1,
-        note="sharing.pagination.CappedCountPaginator(visible_to(user).with_access_level(user), 25).count",
+        cap=CappedCountPaginator.count_cap + 1,
+        note="cse_team.pagination.CappedCountPaginator(visible_to(user).with_access_level(user), 25).count",
     )
     if page:
         records = iter(page * (bench.runs + bench.warmup + 1))

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
+from cse_team.pagination import CappedCountPaginator
 from sharing import access
 from sharing.history import record_history
 from sharing.levels import RANK, AccessLevel
-from sharing.pagination import CappedCountPaginator
 from sharing.presentation import shown_fields
 
 

@@ -203,14 +203,14 @@ def test_the_admin_offers_only_conditions_the_record_kind_has(client, personas):
 
 
 def test_list_counts_are_capped(personas, protocol, case_file, monkeypatch):
-    from sharing.pagination import CappedCountPaginator
+    from cse_team.pagination import CappedCountPaginator
     from tests.isp_testapp.models import CaseFile
 
     for index in range(4):
         case_file("kcc", "canterbury", reference=f"CAP-{index}")
-    monkeypatch.setattr(CappedCountPaginator, "cap", 3)
+    monkeypatch.setattr(CappedCountPaginator, "count_cap", 3)
     paginator = CappedCountPaginator(CaseFile.objects.visible_to(personas["kcc.caseworker"]), 2)
-    assert (paginator.count, paginator.count_is_capped) == (4, True)
+    assert (paginator.count, paginator.count_is_capped) == (3, True)
     assert CappedCountPaginator(CaseFile.objects.filter(reference="CAP-0"), 2).count_is_capped is False
 
 
