@@ -9,6 +9,7 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
@@ -21,6 +22,14 @@ def _client_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR") or ""
+    proxies = settings.TRUSTED_PROXIES
+    if proxies:
+        # Each trusted proxy appends the address it received from; the one the
+        # nearest untrusted hop gave is `proxies` from the right. Anything to
+        # its left was written by the client and proves nothing.
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            address = forwarded[-proxies]
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:

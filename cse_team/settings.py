@@ -150,6 +150,9 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# How many proxies (load balancers) in front of the service append to
+# X-Forwarded-For; the access log takes the client address from there.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
 
 # --- Internationalisation ---------------------------------------------
 LANGUAGE_CODE = "en-gb"

@@ -81,3 +81,19 @@ def test_a_username_that_had_to_be_shortened_is_not_tied_to_the_account_it_was_s
     longest = UserFactory(username="k" * 150)
     event = record_failed_login(username=longest.username + "-and-more", request=None)
     assert (event.user, event.username) == (None, longest.username)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.5"),  # no trusted proxy: the header is the client's word only
+        (1, "198.51.100.1, 203.0.113.9", "203.0.113.9"),  # the load balancer's entry, not the spoofable first
+        (2, "198.51.100.1, 203.0.113.9", "198.51.100.1"),
+        (2, "203.0.113.9", "10.0.0.5"),  # fewer entries than proxies: keep the peer address
+    ],
+)
+def test_client_address_behind_trusted_proxies(settings, personas, proxies, forwarded, expected):
+    settings.TRUSTED_PROXIES = proxies
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forwarded)
+    event = record_access(user=personas["kcc.caseworker"], action=AccessEvent.Action.VIEW, request=request)
+    assert event.client_address == expected
