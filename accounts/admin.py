@@ -5,6 +5,8 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts import services
 from accounts.models import Agency, District, Role, User
+from audit.models import AccessEvent
+from audit.services import record_access
 
 
 @admin.register(Agency)
@@ -100,4 +102,23 @@ class UserAdmin(DjangoUserAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        services.user_set_roles(user=form.instance, roles=form.cleaned_data.get("roles") or [])
+        user = form.instance
+        services.user_set_roles(user=user, roles=form.cleaned_data.get("roles") or [])
+        # Who gave whom which access is part of the audit trail (DPA 2018 s62).
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.PERMISSION_CHANGE,
+            record_kind=User._meta.label_lower,
+            record_ids=[user.pk],
+            request=request,
+            details={
+                "username": user.username,
+                "agency": user.agency.code,
+                "roles": sorted(user.role_codes),
+                "is_active": user.is_active,
+                "is_staff": user.is_staff,
+                "is_superuser": user.is_superuser,
+                "is_cse_team_member": user.is_cse_team_member,
+                "changed_fields": sorted(form.changed_data),
+            },
+        )

@@ -111,3 +111,23 @@ def test_an_unknown_page_is_a_styled_404(client, personas):
     assert response.status_code == 404
     assertContains(response, "Page not found", status_code=404)
     assertContains(response, "may not be shared with your agency", status_code=404)
+
+
+def test_changing_a_users_roles_in_the_admin_is_logged(client, personas):
+    from accounts.models import Role
+    from audit.models import AccessEvent
+
+    target = personas["kcc.caseworker"]
+    client.force_login(personas["admin"])
+    url = reverse("admin:accounts_user_change", args=[target.pk])
+    form = client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None and name != "password"}
+    data.update({"agency": target.agency_id, "roles": [Role.objects.get(code="supervisor").pk]})
+    response = client.post(url, data)
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.has_role("supervisor") and not target.has_role("caseworker")
+    event = AccessEvent.objects.get(action=AccessEvent.Action.PERMISSION_CHANGE)
+    assert event.user == personas["admin"]
+    assert event.record_ids == [str(target.pk)]
+    assert event.details["roles"] == ["supervisor"] and "roles" in event.details["changed_fields"]
