@@ -189,57 +189,58 @@ def _resync(kind, *, agency_pairs: set, user_pairs: set) -> None:
     table, whatever the number of pairs (a protocol change ends thousands)."""
     levels = dict(zip(ORDER, kind.permission_ids(ORDER), strict=True))
     level_case = "CASE s.level " + " ".join(f"WHEN '{level}' THEN {pid}" for level, pid in levels.items()) + " END"
-    every = list(levels.values())
-    now = timezone.now()
+    if agency_pairs:
+        # Agency grants are held by the agency's group.
+        _resync_table(
+            kind.group_permission_model._meta.db_table,
+            holder_column="group_id",
+            share_column="recipient_agency_id",
+            holder_join="JOIN accounts_agency a ON a.id = p.recipient_id",
+            holder="a.group_id",
+            pairs=agency_pairs,
+            kind=kind,
+            level_case=level_case,
+            permission_ids=list(levels.values()),
+        )
+    if user_pairs:
+        _resync_table(
+            kind.user_permission_model._meta.db_table,
+            holder_column="user_id",
+            share_column="recipient_user_id",
+            holder_join="",
+            holder="p.recipient_id",
+            pairs=user_pairs,
+            kind=kind,
+            level_case=level_case,
+            permission_ids=list(levels.values()),
+        )
+
+
+def _resync_table(table, *, holder_column, share_column, holder_join, holder, pairs, kind, level_case, permission_ids):
+    records, recipients = map(list, zip(*pairs, strict=True))
+    pairs_sql = "unnest(%s::bigint[], %s::bigint[]) AS p(record_id, recipient_id)"
+    # Table and column names come from model metadata and this module; values are parameters.
     with connection.cursor() as cursor:
-        if agency_pairs:
-            records, agencies = map(list, zip(*agency_pairs, strict=True))
-            table = kind.group_permission_model._meta.db_table
-            cursor.execute(
-                f"""
-                DELETE FROM {table} t
-                USING unnest(%s::bigint[], %s::bigint[]) AS p(record_id, agency_id)
-                JOIN accounts_agency a ON a.id = p.agency_id
-                WHERE t.content_object_id = p.record_id AND t.group_id = a.group_id AND t.permission_id = ANY(%s)
-                """,  # noqa: S608 - table names come from model metadata, values are parameters
-                [records, agencies, every],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {table} (content_object_id, group_id, permission_id)
-                SELECT DISTINCT s.record_id, a.group_id, {level_case}
-                FROM sharing_share s
-                JOIN unnest(%s::bigint[], %s::bigint[]) AS p(record_id, agency_id)
-                  ON s.record_id = p.record_id AND s.recipient_agency_id = p.agency_id
-                JOIN accounts_agency a ON a.id = s.recipient_agency_id
-                WHERE s.record_kind = %s AND s.ended_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > %s)
-                ON CONFLICT DO NOTHING
-                """,  # noqa: S608
-                [records, agencies, kind.kind, now],
-            )
-        if user_pairs:
-            records, users = map(list, zip(*user_pairs, strict=True))
-            table = kind.user_permission_model._meta.db_table
-            cursor.execute(
-                f"""
-                DELETE FROM {table} t
-                USING unnest(%s::bigint[], %s::bigint[]) AS p(record_id, user_id)
-                WHERE t.content_object_id = p.record_id AND t.user_id = p.user_id AND t.permission_id = ANY(%s)
-                """,  # noqa: S608
-                [records, users, every],
-            )
-            cursor.execute(
-                f"""
-                INSERT INTO {table} (content_object_id, user_id, permission_id)
-                SELECT DISTINCT s.record_id, s.recipient_user_id, {level_case}
-                FROM sharing_share s
-                JOIN unnest(%s::bigint[], %s::bigint[]) AS p(record_id, user_id)
-                  ON s.record_id = p.record_id AND s.recipient_user_id = p.user_id
-                WHERE s.record_kind = %s AND s.ended_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > %s)
-                ON CONFLICT DO NOTHING
-                """,  # noqa: S608
-                [records, users, kind.kind, now],
-            )
+        cursor.execute(
+            f"""
+            DELETE FROM {table} t USING {pairs_sql} {holder_join}
+            WHERE t.content_object_id = p.record_id AND t.{holder_column} = {holder}
+              AND t.permission_id = ANY(%s)
+            """,  # noqa: S608
+            [records, recipients, permission_ids],
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {table} (content_object_id, {holder_column}, permission_id)
+            SELECT DISTINCT s.record_id, {holder}, {level_case}
+            FROM sharing_share s
+            JOIN {pairs_sql} ON s.record_id = p.record_id AND s.{share_column} = p.recipient_id
+            {holder_join}
+            WHERE s.record_kind = %s AND s.ended_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > %s)
+            ON CONFLICT DO NOTHING
+            """,  # noqa: S608
+            [records, recipients, kind.kind, timezone.now()],
+        )
 
 
 # --- Protocols ----------------------------------------------------------------
