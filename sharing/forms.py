@@ -49,7 +49,7 @@ class ShareForm(forms.Form):
     expires_at = forms.DateField(
         required=False,
         label="Share until (optional)",
-        help_text="For example, 27 3 2027. The share ends at midnight on this day.",
+        help_text="Leave empty for no end date. The share ends at the end of this day.",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a real date"},
     )

@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from sharing.default_protocol import create_default_protocol
 from tests.e2e.conftest import assert_accessible
@@ -43,4 +44,40 @@ def test_the_protocol_page_is_accessible(page, personas, kcc_record, output_dir)
     page.get_by_role("link", name="Information sharing").click()
     assert page.get_by_test_id("protocol-matrix").is_visible()
     page.screenshot(path=output_dir / "protocol.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_a_caseworker_shares_a_record_with_health_who_can_then_read_it(page, personas, kcc_record, output_dir):
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/sharing/records/isp_testapp.casefile/{kcc_record.pk}/share/")
+    page.get_by_role("button", name="Share").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose an agency or one person to share with")
+    page.screenshot(path=output_dir / "share-errors.png", full_page=True)
+    assert_accessible(page)
+
+    page.get_by_label("Agency to share with").select_option(label="Health")
+    page.get_by_label("Full: everything in the record").check()
+    page.get_by_label("Purpose of sharing").fill("The sexual health nurse is seeing the child")
+    page.get_by_label("Lawful basis").select_option(index=1)
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_text("KCC-0001 has been shared")).to_be_visible()
+
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "health.practitioner")
+    response = page.goto(f"/case-files/{kcc_record.pk}/")
+    assert response.status == 200
+    expect(page.get_by_test_id("record-fields")).to_contain_text("Seen with older males near the station")
+    page.get_by_text("Why can I see this?").click()
+    expect(page.get_by_test_id("why-can-i-see")).to_contain_text("The sexual health nurse is seeing the child")
+    page.screenshot(path=output_dir / "shared-record.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_the_owner_supervisor_sees_who_can_see_the_record(page, personas, kcc_record, output_dir):
+    sign_in(page, "kcc.supervisor")
+    page.goto(f"/case-files/{kcc_record.pk}/")
+    page.get_by_text("Why can I see this?").click()
+    page.get_by_role("link", name="Who can see this record").click()
+    expect(page.get_by_test_id("record-audience")).to_contain_text("Kent Police")
+    page.screenshot(path=output_dir / "audience.png", full_page=True)
     assert_accessible(page)
