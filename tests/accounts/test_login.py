@@ -131,3 +131,28 @@ def test_changing_a_users_roles_in_the_admin_is_logged(client, personas):
     assert event.user == personas["admin"]
     assert event.record_ids == [str(target.pk)]
     assert event.details["roles"] == ["supervisor"] and "roles" in event.details["changed_fields"]
+
+
+def test_repeated_failures_lock_the_username_known_or_not(client, personas, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    for username in ("kcc.caseworker", "nobody.at-all"):
+        for _ in range(2):
+            assertContains(sign_in(client, username, "wrong-password"), WRONG_LOGIN)
+        # The third failure reaches the limit and locks the username.
+        assertContains(sign_in(client, username, "wrong-password"), "Sign-in locked", status_code=429)
+    # Even the right password is refused while the lock lasts.
+    assertContains(sign_in(client, "kcc.caseworker"), "Sign-in locked", status_code=429)
+    assert "_auth_user_id" not in client.session
+    # Other usernames are not affected.
+    assertRedirects(sign_in(client, "medway.caseworker"), reverse("home"))
+
+
+def test_a_successful_sign_in_resets_the_failure_count(client, personas, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    sign_in(client, "kcc.caseworker", "wrong-password")
+    sign_in(client, "kcc.caseworker", "wrong-password")
+    assertRedirects(sign_in(client, "kcc.caseworker"), reverse("home"))
+    client.post(reverse("accounts:logout"))
+    sign_in(client, "kcc.caseworker", "wrong-password")
+    sign_in(client, "kcc.caseworker", "wrong-password")
+    assertRedirects(sign_in(client, "kcc.caseworker"), reverse("home"))
