@@ -6,7 +6,11 @@ from audit.permissions import can_read_access_log
 
 def service(request):
     """Service name, phase banner, primary navigation and the signed-in user's roles."""
-    context = {"service_name": settings.SERVICE_NAME, "service_phase": settings.SERVICE_PHASE}
+    context = {
+        "service_name": settings.SERVICE_NAME,
+        "service_phase": settings.SERVICE_PHASE,
+        "sign_in_lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context

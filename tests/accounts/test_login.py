@@ -141,7 +141,7 @@ def test_repeated_failures_lock_the_username_known_or_not(client, personas, sett
         # The third failure reaches the limit and locks the username.
         assertContains(sign_in(client, username, "wrong-password"), "Sign-in locked", status_code=429)
     # Even the right password is refused while the lock lasts.
-    assertContains(sign_in(client, "kcc.caseworker"), "Sign-in locked", status_code=429)
+    assertContains(sign_in(client, "kcc.caseworker"), "Wait 15 minutes and try again", status_code=429)
     assert "_auth_user_id" not in client.session
     # Other usernames are not affected.
     assertRedirects(sign_in(client, "medway.caseworker"), reverse("home"))
