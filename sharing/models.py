@@ -113,8 +113,15 @@ class ScopeRule(models.Model):
         ]
 
     def __str__(self):
+        from sharing import registry
+        from sharing.protocol_matrix import condition_label
+
         who = self.recipient.name if self.recipient_id else "The owning agency"
-        return f"{who}: {self.record_kind} where {self.condition}, {self.level}"
+        try:
+            kind = registry.get(self.record_kind).model._meta.verbose_name_plural
+        except LookupError:
+            kind = self.record_kind
+        return f"{who} sees {kind} ({condition_label(self.condition)}) at {self.level} level"
 
 
 class ShareRule(models.Model):

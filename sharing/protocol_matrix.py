@@ -11,6 +11,8 @@ CONDITION_LABELS = {
     "all_records": "all records",
     "owned_by_recipient": "records it owns",
     "cse_team_member": "all records, for CSE team members",
+    "in_recipient_authority": "children living in its area",
+    "child_in_recipient_authority": "children living in its area",
 }
 
 

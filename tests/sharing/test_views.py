@@ -27,7 +27,7 @@ def test_everyone_sees_the_protocol_in_force_as_a_matrix(client, personas, proto
     page = client.get(reverse("sharing:protocol_in_force"))
     assertContains(page, "Version 1: Kent and Medway CSE Information Sharing Protocol")
     assertContains(page, 'data-testid="protocol-matrix"')
-    assertContains(page, "<strong>Full</strong>: in recipient authority", html=False)
+    assertContains(page, "<strong>Full</strong>: children living in its area", html=False)
     assertContains(page, "Medway Council Children&#x27;s Services: signed by Morgan Ellis")
 
 
@@ -51,7 +51,7 @@ def test_a_record_page_explains_why_the_user_can_see_it(client, personas, record
     client.force_login(personas["kcc.caseworker"])
     page = client.get(reverse("casefile_detail", args=[record.pk]))
     assertContains(page, "Why can I see this?")
-    assertContains(page, "Protocol version 1: The owning agency")
+    assertContains(page, "Protocol version 1: The owning agency sees case files (records it owns) at change level")
     assertContains(page, "Seen getting into cars &lt;script&gt;x&lt;/script&gt;")
     assert AccessEvent.objects.filter(action="view", record_ids=[str(record.pk)]).count() == 1
 
