@@ -46,3 +46,12 @@ def test_the_server_error_page_apologises_without_details():
 
 def test_sign_in_page_is_open(client):
     assert client.get(reverse("accounts:login")).status_code == 200
+
+
+def test_pages_carry_a_content_security_policy(client):
+    policy = client.get(reverse("accounts:login"))["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert directives["style-src"] == "'self'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "unsafe-inline" not in policy

@@ -42,6 +42,16 @@ def browser():
 
 
 @pytest.fixture
+def strict_page(browser, live_server, committed_db):
+    """A page that obeys the Content Security Policy (no axe injection possible)."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def output_dir(request) -> Path:
     name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.name).strip("-")
     path = ROOT / "test-results" / name
@@ -51,7 +61,8 @@ def output_dir(request) -> Path:
 
 @pytest.fixture
 def page(browser, live_server, committed_db):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # bypass_csp lets the tests inject axe-core; test_sign_in checks the policy itself.
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

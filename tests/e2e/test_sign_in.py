@@ -51,10 +51,14 @@ def test_home_page_has_no_wcag_violations(page, personas, output_dir):
     assert_accessible(page)
 
 
-def test_styles_and_scripts_load(page, personas):
+def test_styles_and_scripts_load_under_the_content_security_policy(strict_page, personas):
+    page = strict_page
     failed = []
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     page.on("pageerror", lambda error: failed.append(str(error)))
+    page.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
+    response = page.goto("/accounts/login/")
+    assert "script-src 'self'" in response.headers["content-security-policy"]
     sign_in(page, "medway.caseworker")
     page.wait_for_load_state("networkidle")
     assert failed == []
