@@ -4,6 +4,7 @@ from io import StringIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from audit.models import AccessEvent
@@ -247,3 +248,19 @@ def test_load_demo_protocol_agrees_version_one_once(personas):
     call_command("load_demo_protocol", stdout=output)
     assert output.getvalue().splitlines() == ["Protocol version 1 is agreed."] * 2
     assert Protocol.objects.get().status == "agreed"
+
+
+def test_the_protocol_page_polls_progress_until_the_change_is_done(client, personas, protocol):
+    from sharing.models import ProtocolTransition
+
+    transition = ProtocolTransition.objects.get(protocol=protocol)
+    ProtocolTransition.objects.filter(pk=transition.pk).update(finished_at=None, total=3, processed=1, revoked=1)
+    client.force_login(personas["health.practitioner"])
+    url = reverse("sharing:protocol_progress", args=[1])
+    running = client.get(url, HTTP_HX_REQUEST="true")
+    assertContains(running, "Checking active shares: 1 of 3 (33%), 1 ended so far")
+    assertContains(running, f'hx-get="{url}"')
+    ProtocolTransition.objects.filter(pk=transition.pk).update(finished_at=timezone.now(), processed=3)
+    done = client.get(url, HTTP_HX_REQUEST="true")
+    assertContains(done, "Checked 3 active shares")
+    assertNotContains(done, "hx-get")
