@@ -32,12 +32,16 @@ const copies = {
   "govuk-frontend/dist/govuk/govuk-frontend.min.js": "govuk-frontend.min.js",
   "@ministryofjustice/frontend/moj/moj-frontend.min.js": "moj-frontend.min.js",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
-  "govuk-frontend/dist/govuk/assets/images/favicon.ico": "assets/images/favicon.ico",
 };
 for (const [from, to] of Object.entries(copies)) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
   cpSync(join(modules, from), join(out, to));
 }
+// Images both stylesheets refer to (the crest among them, though no page shows
+// it): every url() in app.css must resolve, or collectstatic's manifest fails.
+cpSync(join(modules, "govuk-frontend/dist/govuk/assets/images"), join(out, "assets/images"), {
+  recursive: true,
+});
 cpSync(join(modules, "@ministryofjustice/frontend/moj/assets"), join(out, "assets"), {
   recursive: true,
 });

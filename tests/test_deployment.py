@@ -2,7 +2,11 @@
 checked against the settings: every variable it sets is one the settings read,
 and the services the production shape needs are there with health checks."""
 
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -69,3 +73,21 @@ def test_the_readme_documents_every_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text()
     missing = sorted(name for name in settings_variables() if f"`{name}`" not in readme)
     assert missing == []
+
+
+def test_production_static_files_collect_with_hashed_names(tmp_path):
+    """The Docker image runs collectstatic with the manifest storage; every file
+    a stylesheet refers to must exist or the build fails."""
+    env = {**os.environ, "SECRET_KEY": "collectstatic-only", "STATIC_MANIFEST": "1", "VAR_DIR": str(tmp_path)}
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = json.loads((tmp_path / "static" / "staticfiles.json").read_text())["paths"]
+    assert {"build/app.css", "js/init.js", "build/htmx.min.js"} <= set(manifest)
