@@ -177,12 +177,13 @@ class Explanation:
     shares: list  # active Share rows to the user's agency or to the user
 
 
-def explain(user, record) -> Explanation:
-    """Why the user can see the record: the scope rules and the shares."""
+def explain(user, record, *, level: str | None = None) -> Explanation:
+    """Why the user can see the record: the scope rules and the shares. Pass
+    the level when the caller already has it (record pages do)."""
     from sharing.models import Share
 
     kind = registry.for_model(type(record))
-    level = access_level(user, record)
+    level = level or access_level(user, record)
     if level is None:
         return Explanation(level=None, scope_rules=[], shares=[])
     covering = []

@@ -11,13 +11,12 @@ from cse_team.pagination import CappedCountPaginator
 from sharing import access
 from sharing.history import record_history
 from sharing.levels import RANK, AccessLevel
+from sharing.permissions import may_oversee
 from sharing.presentation import shown_fields
 
 
 def oversight_links(user, record) -> dict:
     """Links to "who can see" and "who viewed" for those entitled to them."""
-    from sharing.views import may_oversee
-
     if not may_oversee(user, record):
         return {}
     args = [record._meta.label_lower, record.pk]
@@ -42,7 +41,7 @@ class VisibleRecordMixin:
         context = super().get_context_data(**kwargs)
         context["access_level"] = self.access_level
         context["shown_fields"] = shown_fields(self.object, self.access_level)
-        context["explanation"] = access.explain(self.request.user, self.object)
+        context["explanation"] = access.explain(self.request.user, self.object, level=self.access_level)
         context["can_see_full"] = RANK[self.access_level] >= RANK[AccessLevel.FULL]
         # Past values are as sensitive as current ones: history is for full readers.
         context["history"] = record_history(self.object) if context["can_see_full"] else []

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, TemplateView
 
 from audit.models import AccessEvent
@@ -15,22 +16,8 @@ from sharing.audience import preview_protocol, record_audience
 from sharing.forms import RevokeShareForm, ShareForm
 from sharing.levels import AccessLevel
 from sharing.models import Protocol, ProtocolTransition, Share
+from sharing.permissions import is_oversight, is_protocol_administrator, may_oversee
 from sharing.protocol_matrix import protocol_matrix
-
-
-def is_protocol_administrator(user) -> bool:
-    return user.is_superuser or user.has_role("sysadmin")
-
-
-def is_oversight(user) -> bool:
-    """The data protection officer and administrators oversee every record's
-    audience and viewers, without seeing the records' contents."""
-    return user.has_role("dpo") or is_protocol_administrator(user)
-
-
-def may_oversee(user, record) -> bool:
-    owner_id = getattr(record, f"{registry.for_model(type(record)).owning_agency_field}_id")
-    return is_oversight(user) or (user.has_role("supervisor") and user.agency_id == owner_id)
 
 
 def overseen_record(user, kind_label: str, pk: int):
@@ -141,7 +128,13 @@ class ShareCreateView(FormView):
         return redirect(self.get_success_url())
 
     def get_success_url(self):
-        return self.request.POST.get("next") or reverse("home")
+        # `next` comes from the page's address: only ever back into this service.
+        target = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(
+            target, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return target
+        return reverse("home")
 
 
 class ShareRevokeView(FormView):

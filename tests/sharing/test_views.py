@@ -264,3 +264,19 @@ def test_the_protocol_page_polls_progress_until_the_change_is_done(client, perso
     done = client.get(url, HTTP_HX_REQUEST="true")
     assertContains(done, "Checked 3 active shares")
     assertNotContains(done, "hx-get")
+
+
+@pytest.mark.parametrize(
+    ("next_url", "expected"), [("https://attacker.example/", "/"), ("/sharing/protocol/", "/sharing/protocol/")]
+)
+def test_after_sharing_the_page_returns_only_within_the_service(client, personas, record, next_url, expected):
+    client.force_login(personas["kcc.caseworker"])
+    form = client.get(share_url(record)).context["form"]
+    basis_id = next(value for value, label in form.fields["lawful_basis"].choices if "public task" in str(label))
+    response = client.post(
+        share_url(record),
+        {"recipient_agency": personas["health.practitioner"].agency.pk, "level": "full", "purpose": "Nurse",
+         "lawful_basis": basis_id, "next": next_url},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert response["Location"] == expected
