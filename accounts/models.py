@@ -155,12 +155,17 @@ class User(AbstractUser):
     def roles(self):
         return Role.objects.filter(group__user=self)
 
-    def has_role(self, code: str) -> bool:
-        return code in self.role_codes
+    @property
+    def held_roles(self) -> list[Role]:
+        # Cached on the instance: the identity bar, navigation and permission
+        # checks all ask within one request; one query answers them.
+        if not hasattr(self, "_held_roles"):
+            self._held_roles = list(self.roles.order_by("name"))
+        return self._held_roles
 
     @property
     def role_codes(self) -> frozenset[str]:
-        # Cached on the instance: the identity bar and permission checks ask often.
-        if not hasattr(self, "_role_codes"):
-            self._role_codes = frozenset(self.roles.values_list("code", flat=True))
-        return self._role_codes
+        return frozenset(role.code for role in self.held_roles)
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes

@@ -92,7 +92,7 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
     held = set(user.groups.filter(role__isnull=False).values_list("id", flat=True))
     user.groups.remove(*(held - wanted))
     user.groups.add(*(wanted - held))
-    user.__dict__.pop("_role_codes", None)
+    user.__dict__.pop("_held_roles", None)
 
 
 def deactivate_dormant_accounts(*, dormant_days: int, now: datetime.datetime | None = None) -> list[str]:

@@ -27,5 +27,5 @@ def service(request):
         for label, url, allowed in sections
         if allowed
     ]
-    context["user_role_names"] = sorted(user.roles.values_list("name", flat=True))
+    context["user_role_names"] = [role.name for role in user.held_roles]
     return context
