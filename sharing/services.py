@@ -8,7 +8,7 @@ nothing is saved.
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.http import Http404
@@ -19,7 +19,7 @@ from audit.models import AccessEvent
 from audit.services import record_access
 from sharing import access, registry
 from sharing.levels import ORDER, RANK
-from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory
+from sharing.models import LawfulBasis, Protocol, ProtocolTransition, ScopeRule, Share, ShareRule, Signatory
 
 
 def protocol_in_force() -> Protocol | None:
@@ -277,8 +277,7 @@ def agree_protocol(*, protocol: Protocol, agreed_by: User, request=None) -> Prot
     protocol.agreed_at = timezone.now()
     protocol.effective_from = protocol.effective_from or timezone.localdate()
     protocol.save(update_fields=["status", "agreed_at", "effective_from"])
-    from sharing.models import ProtocolTransition
-    from sharing.tasks import revoke_disallowed_shares
+    from sharing.tasks import revoke_disallowed_shares  # tasks import this module
 
     transition = ProtocolTransition.objects.create(protocol=protocol, total=Share.objects.active().count())
     record_access(
@@ -297,7 +296,7 @@ def _check_rules(protocol: Protocol) -> None:
     for rule in ScopeRule.objects.filter(protocol=protocol):
         try:
             registry.get(rule.record_kind).condition(rule.condition)
-        except Exception as error:
+        except (LookupError, ImproperlyConfigured) as error:
             raise ValidationError(f"Scope rule '{rule}' is not valid: {error}") from None
 
 
@@ -305,8 +304,6 @@ def revoke_disallowed_shares(*, transition_id: int, chunk_size: int = 5000) -> N
     """End active shares that the newly agreed protocol does not allow, in
     chunks ordered by id; progress is saved after each chunk, so a stopped run
     resumes where it left off and a finished one does nothing."""
-    from sharing.models import ProtocolTransition
-
     transition = ProtocolTransition.objects.select_related("protocol").get(pk=transition_id)
     if transition.finished_at is not None:
         return

@@ -229,3 +229,16 @@ def test_a_stopped_protocol_change_resumes_where_it_left_off(personas, record, b
     transition.refresh_from_db()
     assert (transition.processed, transition.revoked) == (3, 3)
     assert Share.objects.active().count() == 0
+
+
+def test_a_protocol_naming_a_condition_the_kind_lacks_is_not_agreed(personas, protocol):
+    draft = draft_protocol(protocol)
+    ScopeRule.objects.create(
+        protocol=draft, record_kind="isp_testapp.casefile", recipient=None, condition="no_such_condition", level="full"
+    )
+    for participant in draft.participants.all():
+        services.sign_protocol(protocol=draft, signed_by=next(p for p in personas.values() if p.agency == participant))
+    with pytest.raises(ValidationError, match="offers no condition 'no_such_condition'"):
+        services.agree_protocol(protocol=draft, agreed_by=personas["admin"])
+    draft.refresh_from_db()
+    assert draft.status == "draft"
