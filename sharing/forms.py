@@ -72,7 +72,10 @@ class ShareForm(forms.Form):
         day = self.cleaned_data["expires_at"]
         if day is None:
             return None
-        end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        try:
+            end = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min)
+        except OverflowError:  # 31 December 9999: the day after does not exist
+            raise forms.ValidationError("Enter a real date") from None
         return timezone.make_aware(end)
 
     def clean(self):

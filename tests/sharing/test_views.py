@@ -96,6 +96,7 @@ def test_sharing_through_the_page(client, personas, record):
         ({"recipient_user": "no.such.person"}, "There is no active user with that username"),
         ({"expires_at": "2001-01-01"}, "The end date must be in the future"),
         ({"expires_at": "31/02/2030"}, "Enter a real date"),
+        ({"expires_at": "9999-12-31"}, "Enter a real date"),
         ({"level": "change"}, "Select a valid choice"),
     ],
 )
