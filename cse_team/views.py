@@ -2,7 +2,6 @@
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -59,5 +58,5 @@ def healthz(request):
         status = "degraded"
     else:
         status = "ok"
-    body = {"status": status, "database": database, "broker": broker, "debug": settings.DEBUG}
+    body = {"status": status, "database": database, "broker": broker}
     return JsonResponse(body, status=503 if status == "unavailable" else 200)
