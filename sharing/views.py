@@ -11,6 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import DetailView, FormView, TemplateView
 
 from audit.models import AccessEvent
+from audit.services import record_access
 from sharing import registry, services
 from sharing.audience import preview_protocol, record_audience
 from sharing.forms import RevokeShareForm, ShareForm
@@ -34,6 +35,18 @@ def overseen_record(user, kind_label: str, pk: int):
     if not may_oversee(user, record):
         raise PermissionDenied
     return record
+
+
+def log_oversight(request, record, page: str) -> None:
+    """Opening who can see / who viewed a record is itself an access to it."""
+    record_access(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        record_kind=record._meta.label_lower,
+        record_ids=[record.pk],
+        request=request,
+        details={"page": page},
+    )
 
 
 def visible_record(user, kind_label: str, pk: int, level: str = AccessLevel.SUMMARY):
@@ -173,6 +186,7 @@ class RecordAudienceView(TemplateView):
 
     def get_context_data(self, **kwargs):
         record = overseen_record(self.request.user, kwargs["kind"], kwargs["pk"])
+        log_oversight(self.request, record, "audience")
         return {**super().get_context_data(**kwargs), "record": record, "audience": record_audience(record)}
 
 
@@ -183,6 +197,7 @@ class RecordViewersView(TemplateView):
 
     def get_context_data(self, **kwargs):
         record = overseen_record(self.request.user, kwargs["kind"], kwargs["pk"])
+        log_oversight(self.request, record, "viewers")
         events = (
             AccessEvent.objects.for_record(record._meta.label_lower, record.pk)
             .select_related("user", "agency")

@@ -164,6 +164,8 @@ def test_who_viewed_a_record(client, personas, record):
     client.force_login(personas["kcc.supervisor"])
     page = client.get(url)
     assertContains(page, "Amira Hussain")
+    opened = AccessEvent.objects.filter(user=personas["kcc.supervisor"], action="view", record_ids=[str(record.pk)])
+    assert [event.details for event in opened] == [{"page": "viewers"}]
 
 
 def test_list_pages_keep_a_constant_query_count(client, personas, protocol, case_file, django_assert_max_num_queries):
