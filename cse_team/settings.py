@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "sharing",
+    "referrals",
 ]
 # Test-only apps (a sharable model to exercise the sharing engine); set by
 # pytest-env and the benchmarks, never in production.
@@ -115,6 +116,10 @@ else:
     }
 DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+# Name search (referrals) matches a word of a child's names by trigram similarity
+# (the `%>` operator, which uses the trigram index); names are short, so the
+# default 0.6 misses ordinary misspellings such as Smyth for Smith.
+DATABASES["default"]["OPTIONS"].setdefault("options", "-c pg_trgm.word_similarity_threshold=0.3")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -283,4 +288,6 @@ LOGGING = {
 }
 
 SERVICE_NAME = "Kent & Medway CSE case management"
+# The address users reach the service at, for links in e-mails.
+SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

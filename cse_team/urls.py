@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("audit/", include("audit.urls")),
     path("sharing/", include("sharing.urls")),
+    path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -161,6 +161,11 @@ def access_level(user, record, *, include_shares=True) -> str | None:
     if not _active_user(user):
         return None
     model = type(record)
+    if registry.is_derived(model):
+        level = (
+            model._default_manager.filter(pk=record.pk).with_access_level(user).values_list("access_level", flat=True)
+        )
+        return level.first() or None
     level = (
         model._default_manager.filter(pk=record.pk)
         .annotate(access_level=access_level_expression(model, user, include_shares=include_shares))

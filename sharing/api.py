@@ -17,7 +17,7 @@ class LevelAwareSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         if getattr(instance, "access_level", None) == AccessLevel.SUMMARY:
-            kept = {"id", "access_level", *registry.for_model(type(instance)).summary_fields}
+            kept = {"id", "access_level", *registry.summary_fields(type(instance))}
             data = {name: value for name, value in data.items() if name in kept}
         return data
 

@@ -15,12 +15,11 @@ class ShownField:
 
 
 def field_names(model, level: str | None) -> list[str]:
-    kind = registry.for_model(model)
     if level == AccessLevel.SUMMARY:
-        return list(kind.summary_fields)
+        return list(registry.summary_fields(model))
     if level is None:
         return []
-    hidden = {"id", kind.owning_agency_field}
+    hidden = {"id"} if registry.is_derived(model) else {"id", registry.for_model(model).owning_agency_field}
     return [field.name for field in model._meta.concrete_fields if field.name not in hidden]
 
 

@@ -1,7 +1,8 @@
 from django.db import models
+from django.db.models import Case, CharField, Exists, OuterRef, Value, When
 
 from sharing import access, registry
-from sharing.levels import AccessLevel
+from sharing.levels import ORDER, AccessLevel
 
 
 class SharableQuerySet(models.QuerySet):
@@ -23,3 +24,20 @@ class DependentQuerySet(models.QuerySet):
         dependent = registry.dependent_for_model(self.model)
         parents = dependent.parent.model._default_manager.visible_to(user, level)
         return self.filter(**{f"{dependent.parent_field}__in": parents.values("pk")})
+
+
+class DerivedQuerySet(models.QuerySet):
+    """QuerySet for records seen through the sharable records pointing at them:
+    a child is visible at the highest level of any of their visible referrals."""
+
+    def _visible_sources(self, user, level):
+        derived = registry.derived_for_model(self.model)
+        sources = derived.source_model._default_manager.visible_to(user, level)
+        return sources.filter(**{derived.source_field: OuterRef("pk")})
+
+    def visible_to(self, user, level: str = AccessLevel.SUMMARY):
+        return self.filter(Exists(self._visible_sources(user, level)))
+
+    def with_access_level(self, user):
+        whens = [When(Exists(self._visible_sources(user, level)), then=Value(str(level))) for level in reversed(ORDER)]
+        return self.annotate(access_level=Case(*whens, default=Value(""), output_field=CharField()))

@@ -120,8 +120,27 @@ class DependentKind:
         return for_model(self.model._meta.get_field(self.parent_field).related_model)
 
 
+@dataclass(frozen=True)
+class DerivedKind:
+    """A record with no visibility of its own: seen at the highest level of the
+    sharable records that point at it (a child, through their referrals)."""
+
+    model: type[models.Model]
+    via: str  # the reverse relation to the sharable records
+    summary_fields: tuple[str, ...]
+
+    @property
+    def source_model(self):
+        return self.model._meta.get_field(self.via).related_model
+
+    @property
+    def source_field(self) -> str:
+        return self.model._meta.get_field(self.via).field.name
+
+
 _kinds: dict[str, SharableKind] = {}
 _dependents: dict[str, DependentKind] = {}
+_derived: dict[str, DerivedKind] = {}
 
 
 def sharable(
@@ -165,6 +184,33 @@ def dependent(*, parent_field: str):
         return model
 
     return register
+
+
+def derived(*, via: str, summary_fields):
+    """Class decorator for a record seen through the sharable records that
+    point at it (`via`, a reverse relation). Its changes are tracked too."""
+
+    def register(model):
+        model = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+        _derived[model._meta.label_lower] = DerivedKind(model=model, via=via, summary_fields=tuple(summary_fields))
+        return model
+
+    return register
+
+
+def derived_for_model(model) -> DerivedKind:
+    return _derived[model._meta.label_lower]
+
+
+def is_derived(model) -> bool:
+    return model._meta.label_lower in _derived
+
+
+def summary_fields(model) -> tuple[str, ...]:
+    """What a summary-level reader sees of a sharable or derived record."""
+    if is_derived(model):
+        return derived_for_model(model).summary_fields
+    return for_model(model).summary_fields
 
 
 def kinds() -> list[SharableKind]:

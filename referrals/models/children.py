@@ -1,0 +1,147 @@
+"""The child a referral is about. A child has no visibility of their own: they
+are seen at the highest level of any of their referrals the user may see."""
+
+import datetime
+
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from accounts.models import District
+from sharing.querysets import DerivedQuerySet
+from sharing.registry import derived
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other or self-described"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+class Ethnicity(models.TextChoices):
+    """ONS 2021 census ethnic groups (England and Wales), plus not stated."""
+
+    ASIAN_BANGLADESHI = "asian_bangladeshi", "Asian or Asian British: Bangladeshi"
+    ASIAN_CHINESE = "asian_chinese", "Asian or Asian British: Chinese"
+    ASIAN_INDIAN = "asian_indian", "Asian or Asian British: Indian"
+    ASIAN_PAKISTANI = "asian_pakistani", "Asian or Asian British: Pakistani"
+    ASIAN_OTHER = "asian_other", "Asian or Asian British: any other Asian background"
+    BLACK_AFRICAN = "black_african", "Black, Black British, Caribbean or African: African"
+    BLACK_CARIBBEAN = "black_caribbean", "Black, Black British, Caribbean or African: Caribbean"
+    BLACK_OTHER = "black_other", "Black, Black British, Caribbean or African: any other background"
+    MIXED_WHITE_ASIAN = "mixed_white_asian", "Mixed or multiple: White and Asian"
+    MIXED_WHITE_BLACK_AFRICAN = "mixed_white_black_african", "Mixed or multiple: White and Black African"
+    MIXED_WHITE_BLACK_CARIBBEAN = "mixed_white_black_caribbean", "Mixed or multiple: White and Black Caribbean"
+    MIXED_OTHER = "mixed_other", "Mixed or multiple: any other background"
+    WHITE_BRITISH = "white_british", "White: English, Welsh, Scottish, Northern Irish or British"
+    WHITE_IRISH = "white_irish", "White: Irish"
+    WHITE_GYPSY_TRAVELLER = "white_gypsy_traveller", "White: Gypsy or Irish Traveller"
+    WHITE_ROMA = "white_roma", "White: Roma"
+    WHITE_OTHER = "white_other", "White: any other White background"
+    OTHER_ARAB = "other_arab", "Other ethnic group: Arab"
+    OTHER_ANY = "other_any", "Other ethnic group: any other ethnic group"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class SpecialNeeds(models.TextChoices):
+    NONE = "none", "None known"
+    SEN_SUPPORT = "sen_support", "SEN support"
+    EHCP = "ehcp", "Education, health and care plan"
+    DISABILITY = "disability", "Disability"
+    NOT_KNOWN = "not_known", "Not known"
+
+
+def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
+    return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
+
+
+class ChildQuerySet(DerivedQuerySet):
+    def named(self, text: str):
+        """Children whose name or alias matches `text`: every word in full text,
+        or a similar word (trigram), tolerant of misspelling."""
+        words = SearchQuery(text, search_type="plain", config="simple")
+        return self.annotate(name_vector=SearchVector("search_names", config="simple")).filter(
+            Q(name_vector=words) | Q(search_names__trigram_word_similar=text.lower())
+        )
+
+    def matching(self, *, first_name: str = "", last_name: str = "", date_of_birth=None):
+        """Likely the same child: a similar name (trigram, tolerant of misspelling
+        and of aliases), and the same date of birth when both are known."""
+        name = f"{first_name} {last_name}".strip()
+        records = self.annotate(similarity=TrigramWordSimilarity(name, "search_names")).filter(similarity__gte=0.5)
+        if date_of_birth:
+            records = records.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
+        return records.order_by("-similarity", "pk")
+
+
+@derived(
+    via="referrals",
+    summary_fields=["first_name", "last_name", "aliases", "date_of_birth", "estimated_age", "district"],
+)
+class Child(models.Model):
+    """A child (under 18 when referred) about whom there is a concern. Identifying
+    fields are the summary: who else knows this child."""
+
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    aliases = ArrayField(models.CharField(max_length=200), default=list, blank=True, help_text="Other names used")
+    date_of_birth = models.DateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="When the date of birth is not known"
+    )
+    gender = models.CharField(max_length=20, choices=Gender.choices, default=Gender.NOT_KNOWN)
+    ethnicity = models.CharField(max_length=40, choices=Ethnicity.choices, default=Ethnicity.NOT_STATED)
+    first_language = models.CharField(max_length=100, blank=True)
+    special_needs = models.CharField(
+        "SEN or disability", max_length=20, choices=SpecialNeeds.choices, default=SpecialNeeds.NOT_KNOWN
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="+", verbose_name="district of residence"
+    )
+    school = models.CharField(max_length=200, blank=True)
+    looked_after = models.BooleanField("looked after", default=False)
+    placing_authority = models.CharField(max_length=200, blank=True)
+    external_references = models.JSONField(
+        default=dict, blank=True, help_text="References in other systems, by system name (police, council, NHS)"
+    )
+    # Names and aliases in one lower-case string, kept by the services, for
+    # trigram search and duplicate detection.
+    search_names = models.TextField(editable=False, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = ChildQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "children"
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            GinIndex(name="child_names_trgm", fields=["search_names"], opclasses=["gin_trgm_ops"]),
+            GinIndex(SearchVector("search_names", config="simple"), name="child_names_fts"),
+            models.Index(fields=["date_of_birth"], name="child_date_of_birth_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                name="child_dob_or_estimated_age",
+                condition=Q(date_of_birth__isnull=False) | Q(estimated_age__isnull=False),
+                violation_error_message="Give the child's date of birth or, if it is not known, an estimated age.",
+            ),
+            models.CheckConstraint(
+                name="child_estimated_age_under_18", condition=Q(estimated_age__isnull=True) | Q(estimated_age__lt=18)
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    def age_on(self, day: datetime.date) -> int | None:
+        if self.date_of_birth:
+            return age_on(self.date_of_birth, day)
+        return self.estimated_age

@@ -1,0 +1,10 @@
+from celery import shared_task
+
+from referrals import notifications
+
+
+@shared_task(acks_late=True)
+def alert_immediate_risk(referral_id: int) -> int:
+    """After a referral with immediate risk is recorded: tell the CSE team's
+    supervisors. Idempotent enough: a repeat sends the alert again, never less."""
+    return notifications.alert_immediate_risk(referral_id=referral_id)

@@ -1,0 +1,55 @@
+"""What every page about one referral starts from: the referral, loaded
+through sharing at the level the page needs (404 otherwise), and a way to
+turn the services' refusals into messages next to the fields."""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+
+from referrals.models import Referral
+from referrals.services import StaleEdit, StepNotAllowed
+from sharing import access
+from sharing.levels import AccessLevel
+
+
+class ReferralPageMixin:
+    """For pages under /referrals/<pk>/: `self.referral`, seen at
+    `required_level` or a 404 (existence is not disclosed)."""
+
+    required_level = AccessLevel.FULL
+
+    @cached_property
+    def referral(self) -> Referral:
+        visible = Referral.objects.visible_to(self.request.user, self.required_level).select_related(
+            "child__district", "district", "owning_agency", "lead_professional"
+        )
+        return get_object_or_404(visible, pk=self.kwargs["pk"])
+
+    @cached_property
+    def referral_access_level(self) -> str | None:
+        return access.access_level(self.request.user, self.referral)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["referral"] = self.referral
+        return context
+
+
+def add_service_errors(form, error) -> None:
+    """Put a service's refusal on the form: field errors next to their fields,
+    a workflow refusal or a stale edit at the top."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, messages in error.message_dict.items():
+                target = field if field in form.fields else None
+                for message in messages:
+                    form.add_error(target, message)
+        else:
+            for message in error.messages:
+                form.add_error(None, message)
+    elif isinstance(error, StepNotAllowed):
+        form.add_error(None, error.message)
+    elif isinstance(error, StaleEdit):
+        form.add_error(None, str(error))
+    else:
+        raise error

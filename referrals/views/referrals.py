@@ -1,0 +1,13 @@
+"""Referral pages (being built)."""
+
+from django.http import Http404
+from django.views import View
+
+
+class _NotYetBuilt(View):
+    def dispatch(self, request, *args, **kwargs):
+        raise Http404("Not built yet")
+
+
+ReferralListView = ChildSearchView = ReferralCreateView = ReferralDetailView = _NotYetBuilt
+ReferralUpdateView = ReferralStepView = _NotYetBuilt
