@@ -91,3 +91,6 @@ class IndicatorAnswer(models.Model):
             models.UniqueConstraint(fields=["assessment", "indicator"], name="answer_once_per_indicator"),
             models.CheckConstraint(name="answer_present_has_timeframe", condition=Q(answer="no") | ~Q(timeframe="")),
         ]
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.answer}"
