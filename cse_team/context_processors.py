@@ -17,6 +17,7 @@ def service(request):
     # Only sections that exist, and only those the user may open.
     sections = [
         ("Home", reverse("home"), True),
+        ("Referrals", reverse("referrals:referral_list"), True),
         ("Information sharing", reverse("sharing:protocol_in_force"), True),
         ("Access log", reverse("audit:accessevent_list"), can_read_access_log(user)),
     ]

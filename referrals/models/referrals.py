@@ -200,6 +200,11 @@ class Referral(models.Model):
         return self.reference
 
     @property
+    def exploitation_model_labels(self) -> list[str]:
+        labels = dict(ExploitationModel.choices)
+        return [str(labels.get(code, code)) for code in self.exploitation_models]
+
+    @property
     def review_overdue(self) -> bool:
         return bool(self.review_due and self.status != Status.CLOSED and self.review_due < timezone.localdate())
 

@@ -1,13 +1,370 @@
-"""Referral pages (being built)."""
+"""Referral pages: the list, recording a new referral (find the child first),
+the referral page with its timeline, editing, and the workflow steps."""
 
-from django.http import Http404
-from django.views import View
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import FormView, ListView, TemplateView
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+
+from accounts.models import User
+from audit.mixins import AccessLoggedListMixin
+from referrals import services
+from referrals.filters import ReferralFilterSet
+from referrals.forms.referrals import (
+    STEP_FORMS,
+    ChildForm,
+    ChildSearchForm,
+    ReferralEditForm,
+    ReferralForm,
+    default_received_at,
+)
+from referrals.models import Action, Child, Referral, RiskAssessment
+from referrals.services import StaleEdit, StepNotAllowed
+from referrals.timeline import timeline_for
+from referrals.views.base import ReferralPageMixin, add_service_errors
+from sharing import access
+from sharing.levels import RANK, AccessLevel
+from sharing.mixins import SharableDetailView
+from sharing.models import Share
+
+SORTS = {
+    "newest": ("-created_at", "-id"),
+    "oldest": ("created_at", "id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
 
 
-class _NotYetBuilt(View):
+class ReferralCursorPagination(CursorPagination):
+    """Keyset pagination: the same cost on page 1,000 as on page 1."""
+
+    page_size = 25
+    max_page_size = 100
+    page_size_query_param = "page_size"
+
+
+class ReferralListView(AccessLoggedListMixin, ListView):
+    template_name = "referrals/referral_list.html"
+    model = Referral
+
+    def get_sort(self) -> str:
+        sort = self.request.GET.get("sort", "newest")
+        return sort if sort in SORTS else "newest"
+
+    def get_queryset(self):
+        user = self.request.user
+        referrals = (
+            Referral.objects.visible_to(user)
+            .with_access_level(user)
+            .select_related("child__district", "district", "lead_professional")
+        )
+        self.filterset = ReferralFilterSet(self.request.GET or None, queryset=referrals, request=self.request)
+        referrals = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else referrals
+        referrals = referrals.search(self.get_search_query())
+        self.paginator = ReferralCursorPagination()
+        self.paginator.ordering = SORTS[self.get_sort()]
+        return self.paginator.paginate_queryset(referrals, Request(self.request))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        context["chosen_filters"] = self.filterset.chosen()
+        context["query"] = self.get_search_query()
+        context["sort"] = self.get_sort()
+        context["next_url"] = self.paginator.get_next_link()
+        context["previous_url"] = self.paginator.get_previous_link()
+        context["sort_links"] = self._sort_links()
+        return context
+
+    def _sort_links(self) -> dict:
+        """Column -> (url, aria-sort) for the sortable headers."""
+        params = self.request.GET.copy()
+        params.pop("cursor", None)
+        links = {}
+        for column, ascending, descending in (
+            ("reference", "reference", "-reference"),
+            ("received", "oldest", "newest"),
+        ):
+            current = self.get_sort()
+            params["sort"] = ascending if current == descending else descending
+            state = "ascending" if current == ascending else "descending" if current == descending else "none"
+            links[column] = (f"?{params.urlencode()}", state)
+        return links
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.request.htmx and self.request.htmx.target == "referral-results":
+            self.template_name = "referrals/partials/referral_results.html"
+        return super().render_to_response(context, **response_kwargs)
+
+
+# --- a new referral -------------------------------------------------------------------
+
+
+class ChildSearchView(FormView):
+    """Step 1: search for the child. Matches the user may see are offered for
+    linking; a likely match they may not see is never shown (the referral is
+    flagged to the CSE team when it is recorded)."""
+
+    template_name = "referrals/referral_new.html"
+    form_class = ChildSearchForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.GET.get("first_name") or self.request.GET.get("last_name"):
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form.is_bound and form.is_valid():
+            return self.form_valid(form)
+        return self.render_to_response(self.get_context_data(form=form))
+
+    def form_valid(self, form):
+        matches = (
+            Child.objects.visible_to(self.request.user)
+            .matching(
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                date_of_birth=form.cleaned_data["date_of_birth"],
+            )
+            .select_related("district")[:10]
+        )
+        new_child_query = urlencode({name: value or "" for name, value in form.cleaned_data.items()})
+        return self.render_to_response(
+            self.get_context_data(form=form, searched=True, matches=matches, new_child_query=new_child_query)
+        )
+
+
+class ReferralCreateView(TemplateView):
+    """Step 2: the referral, about a child chosen from the search (?child=) or
+    a new one (the child's details are asked here)."""
+
+    template_name = "referrals/referral_form.html"
+
+    def chosen_child(self) -> Child | None:
+        child_id = self.request.GET.get("child") or self.request.POST.get("child")
+        if not child_id:
+            return None
+        if not str(child_id).isdigit():
+            raise Http404("No such child")
+        return get_object_or_404(Child.objects.visible_to(self.request.user).select_related("district"), pk=child_id)
+
+    def forms(self, data=None):
+        child = self.chosen_child()
+        initial_child = {name: self.request.GET.get(name, "") for name in ("first_name", "last_name", "date_of_birth")}
+        referral_form = ReferralForm(data, prefix="referral", initial={"received_at": default_received_at()})
+        child_form = None if child else ChildForm(data, prefix="child", initial=initial_child)
+        return child, child_form, referral_form
+
+    def get(self, request, *args, **kwargs):
+        child, child_form, referral_form = self.forms()
+        return self.render_to_response(self.get_context_data(child=child, child_form=child_form, form=referral_form))
+
+    def post(self, request, *args, **kwargs):
+        child, child_form, referral_form = self.forms(request.POST)
+        valid = referral_form.is_valid() & (child_form is None or child_form.is_valid())
+        if valid:
+            try:
+                referral = services.referral_create(
+                    created_by=request.user,
+                    child=child,
+                    new_child=child_form.child_fields() if child_form else None,
+                    request=request,
+                    **referral_form.referral_fields(),
+                )
+            except ValidationError as error:
+                self._spread_errors(error, child_form, referral_form)
+            else:
+                if referral.immediate_risk:
+                    messages.warning(
+                        request,
+                        "Immediate risk: hold a strategy discussion now. The CSE team supervisor has been alerted.",
+                    )
+                messages.success(request, f"Referral {referral.reference} recorded")
+                return redirect("referrals:referral_detail", pk=referral.pk)
+        return self.render_to_response(self.get_context_data(child=child, child_form=child_form, form=referral_form))
+
+    @staticmethod
+    def _spread_errors(error, child_form, referral_form):
+        """A service error names a field of the child or of the referral."""
+        for field, field_messages in error.message_dict.items():
+            form = child_form if child_form is not None and field in child_form.fields else referral_form
+            target = field if field in form.fields else None
+            for message in field_messages:
+                form.add_error(target, message)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["all_forms"] = [form for form in (kwargs.get("child_form"), kwargs.get("form")) if form is not None]
+        return context
+
+
+# --- the referral page ------------------------------------------------------------------
+
+
+class ReferralDetailView(SharableDetailView):
+    model = Referral
+    template_name = "referrals/referral_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related(
+                "child__district", "district", "owning_agency", "source_agency", "lead_professional__agency"
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        referral, level, user = self.object, self.access_level, self.request.user
+        context["referral"] = referral
+        context["child"] = referral.child
+        if not context["can_see_full"]:
+            return context
+        context["timeline"] = timeline_for(referral)
+        context["assessments"] = list(
+            RiskAssessment.objects.filter(referral=referral).select_related("instrument", "assessed_by")
+        )
+        context["risk_history"] = [a for a in context["assessments"] if a.status == RiskAssessment.Status.APPROVED]
+        context["actions"] = list(Action.objects.filter(referral=referral).select_related("owner", "owner_agency"))
+        context["steps"] = services.allowed_steps(user, referral, level)
+        context["can_change"] = level == AccessLevel.CHANGE
+        context["shares"] = (
+            list(Share.objects.active().for_record(referral).select_related("recipient_agency", "recipient_user"))
+            if level == AccessLevel.CHANGE
+            else []
+        )
+        context["other_referrals"] = list(
+            Referral.objects.visible_to(user).filter(child=referral.child).exclude(pk=referral.pk).only("reference")
+        )
+        return context
+
+
+class ReferralUpdateView(ReferralPageMixin, FormView):
+    """Edit the details. The form carries the version the user loaded: a save
+    over someone else's change shows what changed instead of overwriting it."""
+
+    required_level = AccessLevel.CHANGE
+    template_name = "referrals/referral_edit.html"
+    form_class = ReferralEditForm
+
+    def get_initial(self):
+        return ReferralEditForm.initial_for(self.referral)
+
+    def form_valid(self, form):
+        changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
+        try:
+            services.referral_update(
+                referral=self.referral,
+                changed_by=self.request.user,
+                expected_version=form.cleaned_data["version"],
+                request=self.request,
+                **changes,
+            )
+        except StaleEdit as stale:
+            form.add_error(None, str(stale))
+            current = stale.referral
+            return self.render_to_response(
+                self.get_context_data(form=form, stale=stale, changes=_changed_since(form, current)), status=409
+            )
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Referral details saved")
+        return redirect("referrals:referral_detail", pk=self.referral.pk)
+
+
+def _changed_since(form, current: Referral) -> list[tuple[str, str, str]]:
+    """(label, what the user loaded, what is saved now) for each field someone else changed."""
+    loaded = form.initial
+    changed = []
+    for name, field in form.fields.items():
+        if name == "version":
+            continue
+        now = ReferralEditForm.initial_for(current).get(name)
+        before = loaded.get(name)
+        if getattr(now, "pk", now) != getattr(before, "pk", before):
+            changed.append((str(field.label), str(before or "(blank)"), str(now or "(blank)")))
+    return changed
+
+
+class ReferralStepView(ReferralPageMixin, FormView):
+    """One workflow step (triage, decide, accept, assign, open, close). Which
+    steps a user may take is decided by the services, on the server."""
+
+    required_level = AccessLevel.FULL
+    template_name = "referrals/referral_step.html"
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404("Not built yet")
+        if kwargs["step"] not in services.STEPS:
+            raise Http404("No such step")
+        self.step = services.STEPS[kwargs["step"]]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        return STEP_FORMS[self.step.name]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.step.name == "assign":
+            kwargs["candidates"] = lead_professional_candidates(self.referral)
+        return kwargs
+
+    def get_initial(self):
+        return {"version": self.referral.version}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["step"] = self.step
+        return context
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        user, referral = self.request.user, self.referral
+        arguments = {"referral": referral, "expected_version": version, "request": self.request}
+        calls = {
+            "triage": lambda: services.referral_triage(triaged_by=user, note=data["note"], **arguments),
+            "decide": lambda: services.referral_decide(decided_by=user, **data, **arguments),
+            "accept": lambda: services.referral_accept(accepted_by=user, note=data["note"], **arguments),
+            "assign": lambda: services.referral_assign(assigned_by=user, **data, **arguments),
+            "open": lambda: services.referral_open(opened_by=user, note=data["note"], **arguments),
+            "close": lambda: services.referral_close(closed_by=user, **data, **arguments),
+        }
+        try:
+            calls[self.step.name]()
+        except StaleEdit as stale:
+            form.add_error(None, f"{stale}. Reload the referral to see its current state.")
+            return self.render_to_response(self.get_context_data(form=form), status=409)
+        except StepNotAllowed as refused:
+            form.add_error(None, refused.message)
+            status = 403 if refused.reason == "role" else 409
+            return self.render_to_response(self.get_context_data(form=form), status=status)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.step.label}: done")
+        return HttpResponseRedirect(reverse("referrals:referral_detail", args=[referral.pk]))
 
 
-ReferralListView = ChildSearchView = ReferralCreateView = ReferralDetailView = _NotYetBuilt
-ReferralUpdateView = ReferralStepView = _NotYetBuilt
+def lead_professional_candidates(referral: Referral):
+    """Who may lead: active users of the owning agency, and CSE team members,
+    who hold at least full access to the referral under the protocol. The
+    service checks the chosen one again."""
+    candidates = (
+        User.objects.filter(is_active=True)
+        .filter(Q(agency=referral.owning_agency) | Q(is_cse_team_member=True))
+        .select_related("agency")
+        .order_by("last_name", "first_name")
+    )
+    allowed = [user.pk for user in candidates if RANK.get(access.access_level(user, referral), 0) >= RANK["full"]]
+    return User.objects.filter(pk__in=allowed).select_related("agency").order_by("last_name", "first_name")
