@@ -283,17 +283,36 @@ def _label(field_name: str) -> str:
     return str(Referral._meta.get_field(field_name).verbose_name).capitalize()
 
 
-def _check_version(current: Referral, expected_version: int, seen: dict | None = None) -> None:
-    if current.version == expected_version:
-        return
-    # What changed since: the fields the user was editing, as they saw them and as they are now.
+CONFLICT_FIELDS = (*EDITABLE_FIELDS, "status", "lead_professional", "closure_reason")
+
+
+def changes_since(current: Referral, version: int) -> list[tuple[str, object, object]]:
+    """(field label, value at `version`, value now) for each field changed since
+    the user loaded that version, read from the change history (pghistory)."""
+    from django.apps import apps
+
+    history = apps.get_model("referrals", "ReferralEvent")
+    then = history.objects.filter(pgh_obj_id=current.pk, version=version).order_by("-pgh_id").first()
+    if then is None:
+        return []
     changes = []
-    for name, value in (seen or {}).items():
-        now = getattr(current, f"{name}_id" if name in ("source_agency", "district") else name)
-        before = getattr(value, "pk", value)
-        if now != before:
+    for name in CONFLICT_FIELDS:
+        field = Referral._meta.get_field(name)
+        before, now = getattr(then, field.attname), getattr(current, field.attname)
+        if before != now:
+            if field.choices and not isinstance(before, list):
+                labels = dict(field.flatchoices)
+                before, now = labels.get(before, before), labels.get(now, now)
+            elif field.is_relation:
+                model = field.related_model
+                before, now = (model.objects.filter(pk=value).first() if value else None for value in (before, now))
             changes.append((_label(name), before, now))
-    raise StaleEdit(current, changes)
+    return changes
+
+
+def _check_version(current: Referral, expected_version: int) -> None:
+    if current.version != expected_version:
+        raise StaleEdit(current, changes_since(current, expected_version))
 
 
 @transaction.atomic
@@ -307,8 +326,7 @@ def referral_update(
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here"))
     require_level(changed_by, referral, AccessLevel.CHANGE)
     current = _locked(referral)
-    seen = {name: getattr(referral, name) for name in changes}
-    _check_version(current, expected_version, seen)
+    _check_version(current, expected_version)
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if current.consent_outcome == ConsentOutcome.NOT_SOUGHT and not current.consent_not_sought_reason:

@@ -59,6 +59,12 @@ def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
+# Trigram word similarity of "first last" to a child's names, for a likely
+# match: "Jaiden Okoro" and "Jaydon Okoro" score 0.46.
+SIMILAR_NAME_SAME_BIRTHDAY = 0.4
+SIMILAR_NAME = 0.6
+
+
 class ChildQuerySet(DerivedQuerySet):
     def named(self, text: str):
         """Children whose name or alias matches `text`: every word in full text,
@@ -68,13 +74,19 @@ class ChildQuerySet(DerivedQuerySet):
             Q(name_vector=words) | Q(search_names__trigram_word_similar=text.lower())
         )
 
-    def matching(self, *, first_name: str = "", last_name: str = "", date_of_birth=None):
+    def matching(self, *, first_name: str = "", last_name: str = "", date_of_birth=None, loose: bool = False):
         """Likely the same child: a similar name (trigram, tolerant of misspelling
-        and of aliases), and the same date of birth when both are known."""
-        name = f"{first_name} {last_name}".strip()
-        records = self.annotate(similarity=TrigramWordSimilarity(name, "search_names")).filter(similarity__gte=0.5)
+        and of aliases) and, when the date of birth is known, the same one (or
+        none recorded). Without a date of birth the names must be closer, unless
+        `loose` (a person searching, who will judge the results themselves)."""
+        name = f"{first_name} {last_name}".strip().lower()
+        records = self.annotate(similarity=TrigramWordSimilarity(name, "search_names"))
         if date_of_birth:
             records = records.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
+        if date_of_birth or loose:
+            records = records.filter(similarity__gte=SIMILAR_NAME_SAME_BIRTHDAY)
+        else:
+            records = records.filter(similarity__gte=SIMILAR_NAME)
         return records.order_by("-similarity", "pk")
 
 

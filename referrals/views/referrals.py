@@ -134,6 +134,7 @@ class ChildSearchView(FormView):
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 date_of_birth=form.cleaned_data["date_of_birth"],
+                loose=True,
             )
             .select_related("district")[:10]
         )
@@ -272,29 +273,12 @@ class ReferralUpdateView(ReferralPageMixin, FormView):
             )
         except StaleEdit as stale:
             form.add_error(None, str(stale))
-            current = stale.referral
-            return self.render_to_response(
-                self.get_context_data(form=form, stale=stale, changes=_changed_since(form, current)), status=409
-            )
+            return self.render_to_response(self.get_context_data(form=form, stale=stale), status=409)
         except (ValidationError, StepNotAllowed) as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Referral details saved")
         return redirect("referrals:referral_detail", pk=self.referral.pk)
-
-
-def _changed_since(form, current: Referral) -> list[tuple[str, str, str]]:
-    """(label, what the user loaded, what is saved now) for each field someone else changed."""
-    loaded = form.initial
-    changed = []
-    for name, field in form.fields.items():
-        if name == "version":
-            continue
-        now = ReferralEditForm.initial_for(current).get(name)
-        before = loaded.get(name)
-        if getattr(now, "pk", now) != getattr(before, "pk", before):
-            changed.append((str(field.label), str(before or "(blank)"), str(now or "(blank)")))
-    return changed
 
 
 class ReferralStepView(ReferralPageMixin, FormView):

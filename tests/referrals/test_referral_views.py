@@ -1,0 +1,377 @@
+"""The referral pages: list, new referral, referral page, edit and workflow,
+each with an allowed and a denied persona."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import Referral, Status
+from sharing import services as sharing_services
+from sharing.models import LawfulBasis
+
+pytestmark = pytest.mark.django_db
+
+
+def share_with_health(personas, record, level="summary"):
+    from accounts.models import Agency
+
+    return sharing_services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=record,
+        recipient_agency=Agency.objects.get(code="health"),
+        level=level,
+        purpose="Nurse involved",
+        lawful_basis=LawfulBasis.objects.get(code="gdpr-public-task-safeguarding"),
+    )
+
+
+# --- list ---------------------------------------------------------------------------
+
+
+def test_list_shows_what_the_protocol_allows_and_nothing_else(client, personas, referral):
+    maidstone = referral(by="kcc.caseworker", district="maidstone")
+    medway = referral(by="medway.caseworker", district="medway")
+
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(reverse("referrals:referral_list")).content.decode()
+    assert maidstone.reference in page and medway.reference not in page
+
+    client.force_login(personas["medway.caseworker"])
+    page = client.get(reverse("referrals:referral_list")).content.decode()
+    assert medway.reference in page and maidstone.reference not in page
+
+
+def test_list_filters_by_status_and_finds_a_misspelt_name(client, personas, referral_at, referral):
+    accepted = referral_at("accepted", new_child={"first_name": "Kayleigh", "last_name": "Smith"})
+    received = referral(new_child={"first_name": "Bartholomew", "last_name": "Quigley"})
+    client.force_login(personas["kcc.caseworker"])
+
+    page = client.get(reverse("referrals:referral_list"), {"status": "accepted"}).content.decode()
+    assert accepted.reference in page and received.reference not in page
+
+    page = client.get(reverse("referrals:referral_list"), {"q": "Kaylee Smyth"}).content.decode()
+    assert accepted.reference in page and received.reference not in page
+
+
+def test_list_filter_with_an_unknown_choice_says_so_and_does_not_fail(client, personas, referral):
+    referral()
+    client.force_login(personas["kcc.caseworker"])
+    response = client.get(reverse("referrals:referral_list"), {"status": "nonsense"})
+    assert response.status_code == 200
+    assert "There is a problem with the filters" in response.content.decode()
+
+
+def test_a_shared_summary_shows_in_the_list_without_full_fields(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    client.force_login(personas["health.practitioner"])
+    assert record.reference not in client.get(reverse("referrals:referral_list")).content.decode()
+
+    share_with_health(personas, record)
+    page = client.get(reverse("referrals:referral_list")).content.decode()
+    assert record.reference in page
+    assert f'data-reference="{record.reference}" data-level="summary"' in page
+
+
+def test_list_query_count_does_not_grow_with_the_page_size(client, personas, referral, django_assert_max_num_queries):
+    for _ in range(12):
+        referral()
+    client.force_login(personas["kcc.caseworker"])
+    client.get(reverse("referrals:referral_list"))  # warm the per-process permission ids
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("referrals:referral_list"), {"page_size": 2})
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("referrals:referral_list"), {"page_size": 12})
+    assert response.content.decode().count("data-reference=") == 12
+
+
+def test_next_page_follows_the_keyset(client, personas, referral):
+    made = [referral() for _ in range(3)]
+    client.force_login(personas["kcc.caseworker"])
+    first = client.get(reverse("referrals:referral_list"), {"page_size": 2})
+    assert first.context["next_url"]
+    second = client.get(first.context["next_url"]).content.decode()
+    assert made[0].reference in second and made[2].reference not in second
+
+
+# --- a new referral -----------------------------------------------------------------------
+
+
+def new_referral_post(district, **overrides):
+    data = {
+        "child-first_name": "Tallulah",
+        "child-last_name": "Brightwater",
+        "child-aliases": "Tally, Lou",
+        "child-date_of_birth": (timezone.localdate() - datetime.timedelta(days=14 * 366)).isoformat(),
+        "child-gender": "female",
+        "child-ethnicity": "not_stated",
+        "child-special_needs": "not_known",
+        "child-district": district.pk,
+        "referral-received_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "referral-channel": "phone",
+        "referral-referrer_name": "Ms Khan",
+        "referral-concern_summary": "Seen with older men <script>alert('x')</script>",
+        "referral-exploitation_models": ["relationship", "online"],
+        "referral-immediate_risk": "no",
+        "referral-consent_outcome": "given",
+    }
+    return data | overrides
+
+
+def test_caseworker_records_a_referral_about_a_new_child(client, personas, protocol, district):
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(reverse("referrals:referral_new_details"), new_referral_post(district("maidstone")))
+    referral = Referral.objects.get(child__last_name="Brightwater")
+    assert response.status_code == 302 and response.url == reverse("referrals:referral_detail", args=[referral.pk])
+    assert referral.owning_agency.code == "kcc" and referral.status == Status.RECEIVED
+    assert referral.child.aliases == ["Tally", "Lou"]
+    page = client.get(response.url).content.decode()
+    assert "&lt;script&gt;alert" in page and "<script>alert" not in page
+
+
+def test_a_child_of_18_is_refused_with_a_message_about_adult_services(client, personas, protocol, district):
+    client.force_login(personas["kcc.caseworker"])
+    eighteen = timezone.localdate().replace(year=timezone.localdate().year - 18) - datetime.timedelta(days=1)
+    response = client.post(
+        reverse("referrals:referral_new_details"),
+        new_referral_post(district("maidstone"), **{"child-date_of_birth": eighteen.isoformat()}),
+    )
+    assert response.status_code == 200
+    assert "adult services" in str(response.context["child_form"].errors["date_of_birth"])
+    assert not Referral.objects.exists()
+
+
+def test_missing_and_future_fields_are_errors_next_to_them(client, personas, protocol, district):
+    client.force_login(personas["kcc.caseworker"])
+    tomorrow = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    data = new_referral_post(
+        district("maidstone"),
+        **{"referral-received_at": tomorrow, "referral-referrer_name": "", "referral-channel": "carrier-pigeon"},
+    )
+    response = client.post(reverse("referrals:referral_new_details"), data)
+    errors = response.context["form"].errors
+    assert "Enter the referrer's name" in errors["referrer_name"]
+    assert "channel" in errors
+    assert not Referral.objects.exists()
+    data["referral-referrer_name"] = "Ms Khan"
+    data["referral-channel"] = "phone"
+    response = client.post(reverse("referrals:referral_new_details"), data)
+    assert "must not be in the future" in str(response.context["form"].errors["received_at"])
+    assert not Referral.objects.exists()
+
+
+def test_search_offers_visible_matches_and_hides_invisible_ones(client, personas, referral):
+    theirs = referral(
+        by="medway.caseworker", district="medway", new_child={"first_name": "Jayden", "last_name": "Okoro"}
+    )
+    ours = referral(by="kcc.caseworker", new_child={"first_name": "Jaydon", "last_name": "Okoro"})
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(
+        reverse("referrals:referral_new"), {"first_name": "Jaiden", "last_name": "Okoro"}
+    ).content.decode()
+    assert f"?child={ours.child.pk}" in page
+    assert f"?child={theirs.child.pk}" not in page and "Jayden" not in page
+
+
+def test_a_likely_match_the_user_cannot_see_flags_the_referral_for_linking(client, personas, referral, district):
+    hidden = referral(
+        by="medway.caseworker", district="medway", new_child={"first_name": "Tallulah", "last_name": "Brightwater"}
+    )
+    client.force_login(personas["kcc.caseworker"])
+    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": hidden.child.date_of_birth.isoformat()})
+    response = client.post(reverse("referrals:referral_new_details"), data)
+    created = Referral.objects.exclude(pk=hidden.pk).get()
+    assert created.needs_linking is True
+    page = client.get(response.url).content.decode()
+    assert hidden.reference not in page
+    assert reverse("referrals:referral_detail", args=[hidden.pk]) not in page
+
+
+def test_referring_a_child_the_user_cannot_see_is_a_404(client, personas, referral):
+    hidden = referral(by="medway.caseworker", district="medway")
+    client.force_login(personas["kcc.caseworker"])
+    assert client.get(reverse("referrals:referral_new_details"), {"child": hidden.child.pk}).status_code == 404
+
+
+def test_immediate_risk_shows_the_guidance_and_alerts_the_supervisors(
+    client, personas, protocol, district, mailoutbox, django_capture_on_commit_callbacks
+):
+    client.force_login(personas["kcc.caseworker"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("referrals:referral_new_details"),
+            new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"}),
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "strategy discussion" in page
+    referral = Referral.objects.get()
+    assert [mail.to for mail in mailoutbox] == [[personas["kent-police.supervisor"].email]]
+    assert referral.reference in mailoutbox[0].body and "Brightwater" not in mailoutbox[0].body
+
+
+# --- the referral page -----------------------------------------------------------------------
+
+
+def test_referral_page_in_full_for_the_authority_and_404_for_others(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    client.force_login(personas["kcc.supervisor"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert record.concern_summary in page and 'data-testid="timeline"' in page
+    for username in ("medway.caseworker", "health.practitioner", "early-help.practitioner"):
+        client.force_login(personas[username])
+        assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 404
+
+
+def test_referral_page_at_summary_shows_identity_and_contact_only(client, personas, referral_at):
+    record = referral_at("open")
+    share_with_health(personas, record)
+    client.force_login(personas["health.practitioner"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert record.reference in page and record.child.full_name in page
+    assert record.lead_professional.display_name in page
+    assert record.concern_summary not in page and 'data-testid="timeline"' not in page
+    assert 'data-testid="summary-only"' in page
+
+
+def test_the_timeline_merges_every_kind_newest_first_with_its_agency(client, personas, referral_at):
+    record = referral_at("open")
+    services.chronology_add(
+        referral=record,
+        recorded_by=personas["kent-police.caseworker"],
+        occurred_at=timezone.now() - datetime.timedelta(minutes=1),
+        kind="disclosure",
+        summary="Told the officer about the parties",
+    )
+    services.action_create(
+        referral=record,
+        created_by=personas["kcc.caseworker"],
+        description="Visit the school",
+        owner=personas["kcc.caseworker"],
+        due_date=timezone.localdate(),
+    )
+    client.force_login(personas["kcc.caseworker"])
+    timeline = client.get(reverse("referrals:referral_detail", args=[record.pk])).context["timeline"]
+    kinds = {entry.kind for entry in timeline}
+    assert kinds == {"chronology", "status", "assessment", "action"}
+    assert [entry.when for entry in timeline] == sorted((entry.when for entry in timeline), reverse=True)
+    disclosure = next(entry for entry in timeline if entry.kind == "chronology")
+    assert disclosure.agency == "Kent Police"
+
+
+def test_overdue_actions_are_marked(client, personas, referral_at):
+    from referrals.models import Action
+
+    record = referral_at("open")
+    action = services.action_create(
+        referral=record,
+        created_by=personas["kcc.caseworker"],
+        description="Call the GP",
+        owner=personas["kcc.caseworker"],
+        due_date=timezone.localdate(),
+    )
+    Action.objects.filter(pk=action.pk).update(due_date=timezone.localdate() - datetime.timedelta(days=2))
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert '<strong class="govuk-tag govuk-tag--red">Overdue</strong>' in page
+
+
+# --- edit ------------------------------------------------------------------------------
+
+
+def edit_data(record, **overrides):
+    data = {
+        "version": record.version,
+        "channel": record.channel,
+        "referrer_name": record.referrer_name,
+        "referrer_role": record.referrer_role,
+        "referrer_agency": record.referrer_agency,
+        "source_agency": "",
+        "district": record.district_id,
+        "concern_summary": record.concern_summary,
+        "immediate_risk": "no",
+        "consent_outcome": record.consent_outcome,
+    }
+    return data | overrides
+
+
+def test_a_stale_edit_is_refused_and_says_what_changed(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    loaded = edit_data(record, concern_summary="My version of the concern")
+    services.referral_update(
+        referral=record,
+        changed_by=personas["kcc.supervisor"],
+        expected_version=record.version,
+        referrer_name="Mr Patel",
+    )
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(reverse("referrals:referral_edit", args=[record.pk]), loaded)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Someone else changed this referral" in page and "Mr Patel" in page
+    record.refresh_from_db()
+    assert record.concern_summary != "My version of the concern" and record.referrer_name == "Mr Patel"
+
+
+def test_edit_saves_with_the_current_version_and_is_404_for_others(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    client.force_login(personas["medway.caseworker"])
+    assert client.get(reverse("referrals:referral_edit", args=[record.pk])).status_code == 404
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(
+        reverse("referrals:referral_edit", args=[record.pk]), edit_data(record, referrer_role="Nurse")
+    )
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert record.referrer_role == "Nurse" and record.version == 2
+
+
+# --- workflow ------------------------------------------------------------------------------
+
+
+def test_a_caseworker_cannot_accept_but_a_supervisor_can(client, personas, referral_at):
+    record = referral_at("triaged")
+    url = reverse("referrals:referral_step", args=[record.pk, "accept"])
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(url, {"version": record.version})
+    assert response.status_code == 403 and "Only supervisors can accept" in response.content.decode()
+    record.refresh_from_db()
+    assert record.status == Status.TRIAGED
+
+    client.force_login(personas["kcc.supervisor"])
+    assert client.post(url, {"version": record.version}).status_code == 302
+    record.refresh_from_db()
+    assert record.status == Status.ACCEPTED and record.accepted_at is not None
+
+
+def test_a_step_not_allowed_from_the_status_is_a_409_with_a_message(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    client.force_login(personas["kcc.supervisor"])
+    response = client.post(
+        reverse("referrals:referral_step", args=[record.pk, "close"]),
+        {"version": record.version, "reason": "duplicate"},
+    )
+    assert response.status_code == 409 and "when the referral is received" in response.content.decode()
+
+
+def test_triage_needs_a_note_and_stamps_first_action(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    url = reverse("referrals:referral_step", args=[record.pk, "triage"])
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(url, {"version": record.version, "note": ""})
+    assert "Record what triage found" in str(response.context["form"].errors["note"])
+    assert client.post(url, {"version": record.version, "note": "Checked with school"}).status_code == 302
+    record.refresh_from_db()
+    assert record.status == Status.TRIAGED and record.first_action_at is not None
+
+
+def test_workflow_pages_are_404_for_someone_who_cannot_see_the_referral(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    client.force_login(personas["medway.supervisor"])
+    assert client.get(reverse("referrals:referral_step", args=[record.pk, "accept"])).status_code == 404
+    assert client.get(reverse("referrals:referral_step", args=[record.pk, "fly"])).status_code == 404
