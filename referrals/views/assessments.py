@@ -1,13 +1,250 @@
-"""Risk assessment pages (being built)."""
+"""Risk assessment pages: choose an instrument, answer its indicators (the
+computed level shown as the answers change, with htmx, or on "Calculate
+level" without JavaScript), submit for approval, and a supervisor's approval
+or return. The scoring and every rule are the services'."""
 
-from django.http import Http404
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from audit.models import AccessEvent
+from audit.services import record_access
+from referrals import services
+from referrals.forms.assessments import (
+    InstrumentChoiceForm,
+    ReturnAssessmentForm,
+    RiskAssessmentForm,
+    provisional_answers,
+)
+from referrals.models import Instrument, RiskAssessment, RiskLevel
+from referrals.services import StepNotAllowed
+from referrals.views.base import ReferralPageMixin, add_service_errors
+from sharing.levels import AccessLevel
 
 
-class _NotYetBuilt(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404("Not built yet")
+def refusal_status(error) -> int:
+    """For a refused step, 403 (role) or 409 (status); bad input is shown
+    next to its field with 200, as Django's form views do."""
+    if isinstance(error, StepNotAllowed):
+        return 403 if error.reason == "role" else 409
+    return 200
 
 
-InstrumentChoiceView = RiskAssessmentCreateView = ComputedLevelView = _NotYetBuilt
-RiskAssessmentDetailView = RiskAssessmentDecisionView = _NotYetBuilt
+def referral_url(referral) -> str:
+    return reverse("referrals:referral_detail", args=[referral.pk])
+
+
+class InstrumentChoiceView(ReferralPageMixin, FormView):
+    required_level = AccessLevel.CHANGE
+    form_class = InstrumentChoiceForm
+    template_name = "referrals/assessment_instrument.html"
+
+    def form_valid(self, form):
+        return redirect("referrals:assessment_form", self.referral.pk, form.cleaned_data["instrument"].pk)
+
+
+class InstrumentPageMixin(ReferralPageMixin):
+    """A page about one active instrument, for a new assessment of the referral."""
+
+    required_level = AccessLevel.CHANGE
+
+    @cached_property
+    def instrument(self) -> Instrument:
+        return get_object_or_404(Instrument, pk=self.kwargs["instrument_id"], active=True)
+
+    @cached_property
+    def sections(self):
+        return list(self.instrument.sections.prefetch_related("indicators"))
+
+    def level_context(self, data) -> dict:
+        """What the computed level panel shows for the answers given so far."""
+        answers = provisional_answers(data, self.sections)
+        result = services.compute_for(self.instrument, self.referral.child, answers.responses)
+        chosen = data.get("professional_level", "")
+        return {
+            "instrument": self.instrument,
+            "result": result,
+            "computed_level_label": RiskLevel(result.computed_level).label,
+            "answers": answers,
+            "judgement_differs": chosen in RiskLevel.values and chosen != result.computed_level,
+        }
+
+
+class RiskAssessmentCreateView(InstrumentPageMixin, FormView):
+    form_class = RiskAssessmentForm
+    template_name = "referrals/assessment_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["sections"] = self.sections
+        if self.calculating:
+            # "Calculate level" without JavaScript: the page again with the answers
+            # kept and the level shown, but no errors for questions not answered yet.
+            kwargs.pop("data", None)
+            kwargs.pop("files", None)
+            kwargs["initial"] = self.request.POST.dict()
+        return kwargs
+
+    @cached_property
+    def calculating(self) -> bool:
+        return self.request.method == "POST" and "calculate" in self.request.POST
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        data = self.request.POST if self.request.method == "POST" else {}
+        context.update(self.level_context(data))
+        context["level_url"] = reverse("referrals:assessment_level", args=[self.referral.pk, self.instrument.pk])
+        context["calculated"] = self.calculating
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if self.calculating:
+            return self.render_to_response(self.get_context_data())
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form, status=200):
+        response = super().form_invalid(form)
+        response.status_code = status
+        return response
+
+    def form_valid(self, form):
+        try:
+            assessment = services.assessment_submit(
+                referral=self.referral,
+                assessed_by=self.request.user,
+                instrument=self.instrument,
+                responses=form.responses(),
+                evidence=form.evidence(),
+                professional_level=form.cleaned_data["professional_level"],
+                rationale=form.cleaned_data["rationale"],
+                request=self.request,
+            )
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form, status=refusal_status(error))
+        messages.success(
+            self.request,
+            f"{assessment.instrument.name} assessment sent for approval: "
+            f"{assessment.get_professional_level_display().lower()} risk",
+        )
+        return redirect(referral_url(self.referral))
+
+
+class ComputedLevelView(InstrumentPageMixin, View):
+    """The computed level panel for the answers so far (htmx). Saves nothing."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        return TemplateResponse(request, "referrals/partials/assessment_level.html", self.level_context(request.POST))
+
+
+class AssessmentPageMixin(ReferralPageMixin):
+    @cached_property
+    def assessment(self) -> RiskAssessment:
+        return get_object_or_404(
+            self.referral.assessments.select_related("instrument", "assessed_by", "agency", "decided_by"),
+            pk=self.kwargs["assessment_id"],
+        )
+
+    def may_decide(self) -> bool:
+        """Whether to offer approve / return (the service checks again)."""
+        user = self.request.user
+        return (
+            self.assessment.status == RiskAssessment.Status.SUBMITTED
+            and self.referral_access_level == AccessLevel.CHANGE
+            and user.has_role("supervisor")
+            and self.assessment.assessed_by_id != user.pk
+        )
+
+    def answers_by_section(self):
+        answers = {answer.indicator_id: answer for answer in self.assessment.answers.all()}
+        return [
+            (section, [(indicator, answers.get(indicator.pk)) for indicator in section.indicators.all()])
+            for section in self.assessment.instrument.sections.prefetch_related("indicators")
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            assessment=self.assessment,
+            sections=self.answers_by_section(),
+            may_decide=self.may_decide(),
+            decision_url=reverse("referrals:assessment_decide", args=[self.referral.pk, self.assessment.pk]),
+        )
+        context.setdefault("return_form", ReturnAssessmentForm())
+        return context
+
+
+class RiskAssessmentDetailView(AssessmentPageMixin, TemplateView):
+    template_name = "referrals/assessment_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.VIEW,
+            record_kind="referrals.riskassessment",
+            record_ids=[self.assessment.pk],
+            request=request,
+        )
+        return response
+
+
+class RiskAssessmentDecisionView(AssessmentPageMixin, TemplateView):
+    """Approve or return a submitted assessment (POST). A refusal shows the
+    assessment again with the message."""
+
+    template_name = "referrals/assessment_detail.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        decision = request.POST.get("decision")
+        if decision == "return":
+            return self.return_assessment(ReturnAssessmentForm(request.POST))
+        if decision != "approve":
+            return self.refused("Choose to approve or return the assessment", status=200)
+        try:
+            assessment = services.assessment_approve(
+                assessment=self.assessment, approved_by=request.user, request=request
+            )
+        except (ValidationError, StepNotAllowed) as error:
+            return self.refused(error, status=refusal_status(error))
+        messages.success(
+            request,
+            f"Risk assessment approved: the referral's risk level is now "
+            f"{assessment.get_professional_level_display().lower()}",
+        )
+        return redirect(referral_url(self.referral))
+
+    def return_assessment(self, return_form):
+        if not return_form.is_valid():
+            return self.render_to_response(self.get_context_data(return_form=return_form), status=200)
+        try:
+            services.assessment_return(
+                assessment=self.assessment,
+                returned_by=self.request.user,
+                reason=return_form.cleaned_data["reason"],
+                request=self.request,
+            )
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(return_form, error)
+            return self.render_to_response(self.get_context_data(return_form=return_form), status=refusal_status(error))
+        messages.success(self.request, "Risk assessment returned to the assessor for changes")
+        return redirect(referral_url(self.referral))
+
+    def refused(self, error, *, status):
+        # A bound form without fields carries the refusal to the error summary.
+        decision_form = forms.Form(data={})
+        decision_form.is_valid()
+        if isinstance(error, str):
+            decision_form.add_error(None, error)
+        else:
+            add_service_errors(decision_form, error)
+        return self.render_to_response(self.get_context_data(decision_form=decision_form), status=status)
