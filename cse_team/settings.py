@@ -36,6 +36,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "guardian",
     "django_htmx",
     "csp",
@@ -273,8 +276,35 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # Token first: an unauthenticated API call is answered 401 with a
+    # WWW-Authenticate challenge, not 403. Tokens: `manage.py create_api_token`.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# The OpenAPI document (/api/schema/) and its Swagger UI (/api/docs/), for
+# signed-in users only. Swagger UI's files come from drf-spectacular-sidecar
+# and are served by this service: the Content-Security-Policy allows no CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kent & Medway CSE case management API",
+    "DESCRIPTION": (
+        "Children, referrals, risk assessments, chronology, actions and missing episodes, "
+        "as the Information Sharing Protocol lets the signed-in user see them."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
+        "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""The referrals app's REST API: serializers, viewsets and the router for /api/."""

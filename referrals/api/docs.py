@@ -1,0 +1,44 @@
+"""The OpenAPI document and its Swagger UI, for signed-in users only.
+
+The site's Content-Security-Policy allows scripts and styles from this service
+only, with nothing inline: Swagger UI's files come from drf-spectacular-sidecar
+(served as static files), and the split view delivers the page's start-up
+script as a separate request instead of an inline <script>."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    template_name = "referrals/api/swagger_ui.html"
+    url_name = "api_schema"
+    title = "CSE case management API"
+
+
+def signed_in_or_token(view):
+    """LoginRequiredMiddleware's rule for a view that API clients also call:
+    a request with an Authorization header is left to DRF's authentication
+    (401 for a bad token); any other anonymous request is sent to sign in.
+    (DRF marks its views login_required = False, so the middleware skips them.)"""
+
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        if request.user.is_authenticated or "HTTP_AUTHORIZATION" in request.META:
+            return view(request, *args, **kwargs)
+        return redirect_to_login(request.get_full_path())
+
+    checked.login_required = False
+    return checked
+
+
+def sign_in_required(view):
+    """A page for people, not API clients: LoginRequiredMiddleware sends an
+    anonymous visitor to sign in, as for every other page."""
+    view.login_required = True
+    return view
+
+
+schema_view = signed_in_or_token(SpectacularAPIView.as_view())
+docs_view = sign_in_required(ApiDocsView.as_view())
