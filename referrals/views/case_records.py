@@ -1,13 +1,147 @@
-"""Chronology, action and missing episode pages (being built)."""
+"""Pages for what is recorded on a case: chronology entries, actions (and
+marking one done) and missing episodes. Each saves through its service and
+returns to the referral page with a success banner; a refusal is shown next
+to the field it is about, and nothing is saved."""
 
-from django.http import Http404
-from django.views import View
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+
+from referrals import services
+from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
+from referrals.models import Action, MissingEpisode
+from referrals.services import StepNotAllowed
+from referrals.views.base import ReferralPageMixin, add_service_errors
 
 
-class _NotYetBuilt(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404("Not built yet")
+def refusal_status(error) -> int:
+    """For a refused step, 403 (role) or 409 (status); bad input is shown
+    next to its field with 200, as Django's form views do."""
+    if isinstance(error, StepNotAllowed):
+        return 403 if error.reason == "role" else 409
+    return 200
 
 
-ChronologyEntryCreateView = ActionCreateView = ActionCompleteView = _NotYetBuilt
-MissingEpisodeCreateView = MissingEpisodeUpdateView = _NotYetBuilt
+class CaseRecordFormView(ReferralPageMixin, FormView):
+    """A form that saves one record on the referral through `save(form)`."""
+
+    success_message = ""
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_invalid(self, form, status=200):
+        response = super().form_invalid(form)
+        response.status_code = status
+        return response
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form, status=refusal_status(error))
+        messages.success(self.request, self.success_message)
+        return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
+
+
+class ChronologyEntryCreateView(CaseRecordFormView):
+    form_class = ChronologyEntryForm
+    template_name = "referrals/chronology_form.html"
+    success_message = "Chronology entry added"
+
+    def save(self, form):
+        data = form.cleaned_data
+        return services.chronology_add(
+            referral=self.referral,
+            recorded_by=self.request.user,
+            occurred_at=data["occurred_at"],
+            kind=data["kind"],
+            summary=data["summary"],
+            request=self.request,
+        )
+
+
+class ActionCreateView(CaseRecordFormView):
+    form_class = ActionForm
+    template_name = "referrals/action_form.html"
+    success_message = "Action added"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "referral": self.referral, "user": self.request.user}
+
+    def save(self, form):
+        data = form.cleaned_data
+        action = services.action_create(
+            referral=self.referral,
+            created_by=self.request.user,
+            description=data["description"],
+            owner=data["owner"],
+            due_date=data["due_date"],
+            request=self.request,
+        )
+        self.success_message = (
+            f"Action added for {action.owner.display_name}, due {dateformat.format(action.due_date, 'j F Y')}"
+        )
+        return action
+
+
+class ActionCompleteView(ReferralPageMixin, TemplateView):
+    """GET: confirm; POST: mark the action done (its owner, or anyone with
+    change access: the service decides)."""
+
+    template_name = "referrals/action_complete.html"
+
+    @cached_property
+    def action(self) -> Action:
+        return get_object_or_404(
+            self.referral.actions.select_related("owner__agency", "created_by"), pk=self.kwargs["action_id"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "action": self.action}
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.action_complete(action=self.action, completed_by=request.user, request=request)
+        except StepNotAllowed as error:
+            context = self.get_context_data(refusal=error.message)
+            return self.render_to_response(context, status=refusal_status(error))
+        messages.success(request, "Action marked as done")
+        return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
+
+
+class MissingEpisodeCreateView(CaseRecordFormView):
+    form_class = MissingEpisodeForm
+    template_name = "referrals/missing_episode_form.html"
+    success_message = "Missing episode recorded"
+
+    def save(self, form):
+        return services.missing_episode_record(
+            referral=self.referral, recorded_by=self.request.user, request=self.request, **form.cleaned_data
+        )
+
+
+class MissingEpisodeUpdateView(CaseRecordFormView):
+    form_class = MissingEpisodeForm
+    template_name = "referrals/missing_episode_form.html"
+    success_message = "Missing episode updated"
+
+    @cached_property
+    def episode(self) -> MissingEpisode:
+        return get_object_or_404(self.referral.missing_episodes.all(), pk=self.kwargs["episode_id"])
+
+    def get_initial(self):
+        return MissingEpisodeForm.initial_for(self.episode)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "episode": self.episode}
+
+    def save(self, form):
+        return services.missing_episode_update(
+            episode=self.episode, changed_by=self.request.user, request=self.request, **form.cleaned_data
+        )
