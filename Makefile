@@ -13,6 +13,7 @@ run: install assets
 	DEBUG=1 $(PY) manage.py migrate --no-input
 	DEBUG=1 $(PY) manage.py load_demo_users
 	DEBUG=1 $(PY) manage.py load_demo_protocol
+	DEBUG=1 $(PY) manage.py load_demo_referrals
 	@echo "Serving on http://$(HOST_PORT)/ (DEBUG on; Ctrl-C stops it)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
 
