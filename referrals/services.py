@@ -480,8 +480,6 @@ def referral_assign(*, referral: Referral, assigned_by: User, lead_professional:
             {"lead_professional": "Choose someone who can see this referral in full under the protocol"}
         )
     current.lead_professional = lead_professional
-    if current.first_action_at is None:
-        current.first_action_at = timezone.now()
     current.version += 1
     current.updated_at = timezone.now()
     current.save()
