@@ -641,6 +641,22 @@ def test_assigning_leaves_the_first_action_time_once_set(referral_at, personas):
     assert stored(record).first_action_at == first_action_at
 
 
+def test_assigning_a_lead_professional_on_receipt_is_not_the_first_action(referral, personas):
+    """first_action_at is when the referral leaves "received" (DOMAIN.md): the
+    timeliness figure counts a referral still awaiting triage as not yet actioned."""
+    record = referral()
+
+    services.referral_assign(
+        referral=record, assigned_by=personas["kcc.supervisor"], lead_professional=personas["kcc.caseworker"]
+    )
+    assert stored(record).first_action_at is None
+    assert Referral.objects.filter(status="received", first_action_at__isnull=False).count() == 0
+
+    services.referral_triage(referral=record, triaged_by=personas["kcc.caseworker"], note="Seen")
+    triaged = stored(record)
+    assert triaged.first_action_at == triaged.triaged_at
+
+
 def test_allowed_steps_offer_what_the_services_allow(referral_at, personas):
     record = referral_at("triaged")
 
