@@ -514,6 +514,8 @@ def referral_close(*, referral: Referral, closed_by: User, reason: str, note: st
 
 # --- risk assessments -----------------------------------------------------------
 
+ASSESSABLE_STATUSES = (Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN)
+
 
 def compute_for(instrument: Instrument, child: Child, responses: dict, *, on: datetime.date | None = None):
     sections, bands, rules = scoring.load_instrument(instrument)
@@ -553,7 +555,7 @@ def assessment_submit(
     _require_role(assessed_by, CASEWORKERS, "assess risk")
     if not instrument.active:
         raise ValidationError({"instrument": "This instrument version is no longer used; choose a current one"})
-    if _locked(referral).status not in (Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN):
+    if _locked(referral).status not in ASSESSABLE_STATUSES:
         raise StepNotAllowed("Risk is assessed once a supervisor has accepted the referral", reason="status")
     _validate_responses(instrument, responses)
     result = compute_for(instrument, referral.child, responses)

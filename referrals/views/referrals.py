@@ -205,6 +205,7 @@ class ReferralCreateView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["all_forms"] = [form for form in (kwargs.get("child_form"), kwargs.get("form")) if form is not None]
+        context["has_errors"] = any(form.errors for form in context["all_forms"])
         return context
 
 
@@ -239,6 +240,7 @@ class ReferralDetailView(SharableDetailView):
         context["actions"] = list(Action.objects.filter(referral=referral).select_related("owner", "owner_agency"))
         context["steps"] = services.allowed_steps(user, referral, level)
         context["can_change"] = level == AccessLevel.CHANGE
+        context["can_assess"] = context["can_change"] and referral.status in services.ASSESSABLE_STATUSES
         context["shares"] = (
             list(Share.objects.active().for_record(referral).select_related("recipient_agency", "recipient_user"))
             if level == AccessLevel.CHANGE
