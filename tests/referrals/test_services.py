@@ -2,10 +2,13 @@
 a field error, StepNotAllowed (status or role), StaleEdit or 404, saving nothing."""
 
 import datetime
+import threading
+import time
 
 import pytest
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -373,6 +376,46 @@ def test_a_stale_edit_lists_every_change_since_the_loaded_version_as_the_user_re
         ("Status", "Received", "Triaged"),
     ]
     assert stored(record).referrer_name == "Head of year"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_users_saving_at_the_same_moment_from_one_version_cannot_both_win(committed_db, referral, personas):
+    """Real concurrency: the first save holds the row until it commits; the
+    second, from the same version, waits and is then refused as stale."""
+    record = referral()
+    first_saved, outcome = threading.Event(), {}
+
+    def save(username, summary, *, hold=0.0):
+        try:
+            with transaction.atomic():
+                services.referral_update(
+                    referral=Referral.objects.get(pk=record.pk),
+                    changed_by=personas[username],
+                    expected_version=1,
+                    concern_summary=summary,
+                )
+                first_saved.set()
+                time.sleep(hold)  # still uncommitted while the other user saves
+            outcome[username] = "saved"
+        except StaleEdit as error:
+            outcome[username] = error
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=save, args=("kcc.caseworker", "Found at a hotel"), kwargs={"hold": 0.5})
+    first.start()
+    assert first_saved.wait(10)
+    second = threading.Thread(target=save, args=("kent-police.caseworker", "Missing overnight"))
+    second.start()
+    first.join(10)
+    second.join(10)
+
+    assert outcome["kcc.caseworker"] == "saved"
+    assert isinstance(outcome["kent-police.caseworker"], StaleEdit)
+    assert ("Concern summary", "Seen getting into cars with older men after school", "Found at a hotel") in outcome[
+        "kent-police.caseworker"
+    ].changes
+    assert (stored(record).concern_summary, stored(record).version) == ("Found at a hotel", 2)
 
 
 @pytest.mark.parametrize(
