@@ -327,6 +327,7 @@ def referral_update(
     require_level(changed_by, referral, AccessLevel.CHANGE)
     current = _locked(referral)
     _check_version(current, expected_version)
+    immediate_risk_raised = bool(changes.get("immediate_risk")) and not current.immediate_risk
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if current.consent_outcome == ConsentOutcome.NOT_SOUGHT and not current.consent_not_sought_reason:
@@ -345,6 +346,10 @@ def referral_update(
         request=request,
         details={"fields": sorted(changes)},
     )
+    if immediate_risk_raised:
+        from referrals.tasks import alert_immediate_risk
+
+        transaction.on_commit(lambda: alert_immediate_risk.delay(current.pk))
     return current
 
 
