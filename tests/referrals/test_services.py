@@ -273,6 +273,30 @@ def test_a_refused_immediate_risk_referral_sends_nothing(referral, django_captur
     assert mailoutbox == []
 
 
+def test_marking_immediate_risk_on_an_edit_alerts_the_cse_team_supervisors_once(
+    referral, personas, django_capture_on_commit_callbacks, mailoutbox
+):
+    record = referral(immediate_risk=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_update(
+            referral=record, changed_by=personas["kcc.caseworker"], expected_version=1, immediate_risk=True
+        )
+    assert [(message.to, record.reference in message.subject) for message in mailoutbox] == [
+        ([personas["kent-police.supervisor"].email], True)
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.referral_update(
+            referral=stored(record), changed_by=personas["kcc.caseworker"], expected_version=2, immediate_risk=True,
+            concern_summary="More detail",
+        )  # fmt: skip
+        services.referral_update(
+            referral=stored(record), changed_by=personas["kcc.caseworker"], expected_version=3, immediate_risk=False
+        )
+    assert len(mailoutbox) == 1
+
+
 # --- editing -------------------------------------------------------------------------
 
 
