@@ -132,9 +132,6 @@ class GovukDateTimeField(forms.MultiValueField):
             raise forms.ValidationError(f"Enter the time for {self.what} as hours and minutes, for example 14:30")
         return timezone.make_aware(datetime.datetime.combine(day_value, time_value))
 
-    def has_changed(self, initial, data):
-        return True
-
 
 class ChronologyEntryForm(forms.Form):
     occurred_at = GovukDateTimeField(what="the date and time it happened", label="When did it happen?")

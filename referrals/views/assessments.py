@@ -28,6 +28,17 @@ from referrals.views.base import ReferralPageMixin, add_service_errors
 from sharing.levels import AccessLevel
 
 
+class ReferralCheckedFirstMixin(ReferralPageMixin):
+    """Loads the referral (404 unless seen at `required_level`) before anything
+    else the page does, so no form, instrument or answer is read for a user
+    who may not see it. (A candidate for views/base.py.)"""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            self.referral  # noqa: B018 - evaluated for its 404
+        return super().dispatch(request, *args, **kwargs)
+
+
 def refusal_status(error) -> int:
     """For a refused step, 403 (role) or 409 (status); bad input is shown
     next to its field with 200, as Django's form views do."""
@@ -40,7 +51,7 @@ def referral_url(referral) -> str:
     return reverse("referrals:referral_detail", args=[referral.pk])
 
 
-class InstrumentChoiceView(ReferralPageMixin, FormView):
+class InstrumentChoiceView(ReferralCheckedFirstMixin, FormView):
     required_level = AccessLevel.CHANGE
     form_class = InstrumentChoiceForm
     template_name = "referrals/assessment_instrument.html"
@@ -49,7 +60,7 @@ class InstrumentChoiceView(ReferralPageMixin, FormView):
         return redirect("referrals:assessment_form", self.referral.pk, form.cleaned_data["instrument"].pk)
 
 
-class InstrumentPageMixin(ReferralPageMixin):
+class InstrumentPageMixin(ReferralCheckedFirstMixin):
     """A page about one active instrument, for a new assessment of the referral."""
 
     required_level = AccessLevel.CHANGE
@@ -145,7 +156,7 @@ class ComputedLevelView(InstrumentPageMixin, View):
         return TemplateResponse(request, "referrals/partials/assessment_level.html", self.level_context(request.POST))
 
 
-class AssessmentPageMixin(ReferralPageMixin):
+class AssessmentPageMixin(ReferralCheckedFirstMixin):
     @cached_property
     def assessment(self) -> RiskAssessment:
         return get_object_or_404(
@@ -176,6 +187,7 @@ class AssessmentPageMixin(ReferralPageMixin):
             assessment=self.assessment,
             sections=self.answers_by_section(),
             may_decide=self.may_decide(),
+            referral_access_level=self.referral_access_level,
             decision_url=reverse("referrals:assessment_decide", args=[self.referral.pk, self.assessment.pk]),
         )
         context.setdefault("return_form", ReturnAssessmentForm())

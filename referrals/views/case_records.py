@@ -15,7 +15,8 @@ from referrals import services
 from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
 from referrals.services import StepNotAllowed
-from referrals.views.base import ReferralPageMixin, add_service_errors
+from referrals.views.assessments import ReferralCheckedFirstMixin
+from referrals.views.base import add_service_errors
 
 
 def refusal_status(error) -> int:
@@ -26,7 +27,7 @@ def refusal_status(error) -> int:
     return 200
 
 
-class CaseRecordFormView(ReferralPageMixin, FormView):
+class CaseRecordFormView(ReferralCheckedFirstMixin, FormView):
     """A form that saves one record on the referral through `save(form)`."""
 
     success_message = ""
@@ -90,7 +91,7 @@ class ActionCreateView(CaseRecordFormView):
         return action
 
 
-class ActionCompleteView(ReferralPageMixin, TemplateView):
+class ActionCompleteView(ReferralCheckedFirstMixin, TemplateView):
     """GET: confirm; POST: mark the action done (its owner, or anyone with
     change access: the service decides)."""
 

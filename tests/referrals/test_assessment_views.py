@@ -357,7 +357,9 @@ def test_a_supervisor_returns_an_assessment_with_a_reason(client, personas, acce
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert (assessment.status, assessment.return_reason) == ("returned", "Add the <b>school</b> evidence")
-    assertContains(client.get(detail_url(assessment)), "Add the &lt;b&gt;school&lt;/b&gt; evidence")
+    page = client.get(detail_url(assessment))
+    assertContains(page, "Add the &lt;b&gt;school&lt;/b&gt; evidence")
+    assertContains(page, reverse("referrals:assessment_new", args=[accepted.pk]))
 
 
 def test_a_caseworker_cannot_decide(client, personas, accepted, seraf, responses):

@@ -82,6 +82,12 @@ def test_a_chronology_entry_can_be_added_by_a_full_reader(client, personas, refe
     assert ChronologyEntry.objects.get().agency.code == "medway"
 
 
+def test_signing_in_comes_first(client, accepted):
+    url = reverse("referrals:chronology_new", args=[accepted.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "login" in response.url
+
+
 @pytest.mark.parametrize("username", ["medway.caseworker", "health.practitioner"])
 def test_the_chronology_page_is_404_for_those_who_cannot_see_the_referral(client, personas, accepted, username):
     client.force_login(personas[username])
