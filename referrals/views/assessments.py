@@ -56,7 +56,17 @@ class InstrumentChoiceView(ReferralCheckedFirstMixin, FormView):
     form_class = InstrumentChoiceForm
     template_name = "referrals/assessment_instrument.html"
 
+    def get_context_data(self, **kwargs):
+        # For the message only: the service refuses an assessment at any other status.
+        return {**super().get_context_data(**kwargs), "assessable": self.assessable}
+
+    @property
+    def assessable(self) -> bool:
+        return self.referral.status in services.ASSESSABLE_STATUSES
+
     def form_valid(self, form):
+        if not self.assessable:
+            return self.form_invalid(form)
         return redirect("referrals:assessment_form", self.referral.pk, form.cleaned_data["instrument"].pk)
 
 

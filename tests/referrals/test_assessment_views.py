@@ -299,6 +299,12 @@ def test_someone_without_a_caseworker_role_is_refused_with_the_reason(client, pe
 def test_a_referral_not_yet_accepted_cannot_be_assessed(client, personas, referral_at, seraf):
     record = referral_at(Status.TRIAGED)
     client.force_login(personas["kcc.caseworker"])
+    choice = client.get(reverse("referrals:assessment_new", args=[record.pk]))
+    assertContains(choice, "Risk is assessed once a supervisor has accepted the referral. It is triaged.")
+    assertNotContains(choice, 'name="instrument"')
+    assert (
+        client.post(reverse("referrals:assessment_new", args=[record.pk]), {"instrument": seraf.pk}).status_code == 200
+    )
     page = client.post(form_url(record, seraf), answers_post(seraf, professional_level="low"))
     assertContains(page, "Risk is assessed once a supervisor has accepted the referral", status_code=409)
     assert not RiskAssessment.objects.exists()
