@@ -3,22 +3,35 @@ already gone through sharing."""
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 
 from accounts.models import Agency, District
 from referrals.models import Referral, RiskLevel, Status
 
 
+REFERENCE_CHOICES_SECONDS = 300
+
+
+def reference_choices(model) -> list[tuple[int, str]]:
+    """(id, name) of a reference table (districts, agencies), cached for a few
+    minutes: the list page has a query budget, and these change rarely."""
+    key = f"referrals:choices:{model._meta.label_lower}"
+    return cache.get_or_set(
+        key, lambda: list(model.objects.order_by("name").values_list("pk", "name")), REFERENCE_CHOICES_SECONDS
+    )
+
+
 class ReferralFilterSet(django_filters.FilterSet):
-    status = django_filters.MultipleChoiceFilter(choices=Status.choices, widget=forms.CheckboxSelectMultiple)
+    # distinct=False: a referral has one status and one level, and DISTINCT
+    # would make PostgreSQL sort the whole visible set.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
     risk_level = django_filters.MultipleChoiceFilter(
-        label="Risk level", choices=RiskLevel.choices, widget=forms.CheckboxSelectMultiple
+        label="Risk level", choices=RiskLevel.choices, widget=forms.CheckboxSelectMultiple, distinct=False
     )
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.order_by("name"), to_field_name="code", empty_label="Any district"
-    )
-    source_agency = django_filters.ModelChoiceFilter(
-        label="Source agency", queryset=Agency.objects.order_by("name"), to_field_name="code", empty_label="Any agency"
-    )
+    district = django_filters.ChoiceFilter(choices=[], empty_label="Any district")
+    source_agency = django_filters.ChoiceFilter(label="Source agency", choices=[], empty_label="Any agency")
     lead = django_filters.ChoiceFilter(
         label="Lead professional", choices=[("me", "Me")], method="filter_lead", empty_label="Anyone"
     )
@@ -27,6 +40,11 @@ class ReferralFilterSet(django_filters.FilterSet):
     class Meta:
         model = Referral
         fields = ["status", "risk_level", "district", "source_agency"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["district"].extra["choices"] = reference_choices(District)
+        self.filters["source_agency"].extra["choices"] = reference_choices(Agency)
 
     def filter_lead(self, queryset, name, value):
         return queryset.led_by(self.request.user) if value == "me" else queryset
@@ -49,5 +67,6 @@ class ReferralFilterSet(django_filters.FilterSet):
             elif value is True:
                 chosen.append((field.label, "Yes"))
             else:
-                chosen.append((field.label, str(dict(getattr(field, "choices", [])).get(value, value))))
+                labels = {str(key): label for key, label in getattr(field, "choices", [])}
+                chosen.append((field.label, str(labels.get(str(value), value))))
         return chosen

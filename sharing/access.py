@@ -10,6 +10,7 @@ DESIGN.md, "Measured on this kind of machine").
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
 
 from sharing import registry
@@ -53,15 +54,6 @@ def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
     return combined
 
 
-def _has_personal_grants(kind: SharableKind, user) -> bool:
-    # Shares to named people are rare; leaving their EXISTS out of the query for
-    # everyone else keeps the plan the fast one (group grants only).
-    cache = user.__dict__.setdefault("_sharing_personal_grants", {})
-    if kind.kind not in cache:
-        cache[kind.kind] = kind.user_permission_model.objects.filter(user_id=user.pk).exists()
-    return cache[kind.kind]
-
-
 class EqualsAny(Func):
     """`pk = ANY(ARRAY(subquery))`: unlike `pk IN (subquery)`, which PostgreSQL
     runs as a hashed filter, an index condition on the primary key."""
@@ -81,14 +73,29 @@ class EqualsAny(Func):
 FEW_GRANTS = 1000
 
 
-def _holds_few_grants(kind: SharableKind, user) -> bool:
-    cache = user.__dict__.setdefault("_sharing_few_grants", {})
+def _grant_profile(kind: SharableKind, user) -> tuple[bool, bool]:
+    """(has personal grants, holds at most FEW_GRANTS grants) for this kind, in
+    one query, once per request (cached on the user object).
+
+    Shares to named people are rare; leaving their EXISTS out of the query for
+    everyone else keeps the plan the fast one (group grants only). A user who
+    holds few grants gets the granted ids as an index hint (FEW_GRANTS)."""
+    cache = user.__dict__.setdefault("_sharing_grant_profile", {})
     if kind.kind not in cache:
         every = kind.permission_ids(ORDER)
+        personal = kind.user_permission_model.objects.filter(user_id=user.pk)
         group = kind.group_permission_model.objects.filter(group_id=user.agency.group_id, permission_id__in=every)
-        personal = kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=every)
-        held = group.values("pk").union(personal.values("pk"), all=True)[: FEW_GRANTS + 1]
-        cache[kind.kind] = len(held) <= FEW_GRANTS
+        held = group.values("pk").union(personal.filter(permission_id__in=every).values("pk"), all=True)
+        exists_sql, exists_params = personal.values("pk")[:1].query.sql_with_params()
+        held_sql, held_params = held[: FEW_GRANTS + 1].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Both parts are ORM-compiled SQL with their parameters passed separately.
+                f"SELECT EXISTS({exists_sql}), (SELECT count(*) FROM ({held_sql}) AS held)",  # noqa: S608
+                (*exists_params, *held_params),
+            )
+            has_personal, held_count = cursor.fetchone()
+        cache[kind.kind] = (has_personal, held_count <= FEW_GRANTS)
     return cache[kind.kind]
 
 
@@ -98,13 +105,13 @@ def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = 
         content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
     )
     predicate = Q(Exists(group_grant))
-    personal = _has_personal_grants(kind, user)
+    personal, few = _grant_profile(kind, user)
     if personal:
         personal_grant = kind.user_permission_model.objects.filter(
             content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
         )
         predicate |= Q(Exists(personal_grant))
-    if not index_hint or not _holds_few_grants(kind, user):
+    if not index_hint or not few:
         return predicate
     # A user who sees few records: the granted ids as an index condition let the
     # planner read just those rows (a BitmapOr with the owner index) instead of

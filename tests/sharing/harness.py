@@ -30,16 +30,16 @@ class MatrixSpec:
     owner: Callable = lambda record: record.owning_agency.code
 
 
-def reference_rules() -> list[ref.Rule]:
+def reference_rules(kind: str) -> list[ref.Rule]:
     return [
         ref.Rule(
             recipient=rule.recipient.code if rule.recipient_id else None, condition=rule.condition, level=rule.level
         )
-        for rule in ScopeRule.objects.filter(protocol__status="agreed").select_related("recipient")
+        for rule in ScopeRule.objects.filter(protocol__status="agreed", record_kind=kind).select_related("recipient")
     ]
 
 
-def reference_grants() -> list[ref.Grant]:
+def reference_grants(kind: str) -> list[ref.Grant]:
     return [
         ref.Grant(
             record_id=share.record_id,
@@ -47,7 +47,7 @@ def reference_grants() -> list[ref.Grant]:
             agency=share.recipient_agency.code if share.recipient_agency_id else None,
             user_id=share.recipient_user_id,
         )
-        for share in Share.objects.active().select_related("recipient_agency")
+        for share in Share.objects.active().filter(record_kind=kind).select_related("recipient_agency")
     ]
 
 
@@ -57,7 +57,8 @@ def make_records(spec: MatrixSpec) -> list:
 
 def run_matrix(client, personas: dict, spec: MatrixSpec, records: list) -> tuple[int, list[str]]:
     """Returns (checks made, failures); each failure names persona, record and check."""
-    rules, grants = reference_rules(), reference_grants()
+    kind = records[0]._meta.label_lower
+    rules, grants = reference_rules(kind), reference_grants(kind)
     failures, checks = [], 0
     for username, user in personas.items():
         person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member)

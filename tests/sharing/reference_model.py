@@ -42,6 +42,8 @@ CONDITIONS = {
     "owned_by_recipient": lambda person, record, recipient: record.owner == recipient,
     "cse_team_member": lambda person, record, recipient: person.is_cse_team_member,
     "in_recipient_authority": lambda person, record, recipient: record.authority == recipient,
+    # Referrals: the child lives where the recipient is the children's services authority.
+    "child_in_recipient_authority": lambda person, record, recipient: record.authority == recipient,
 }
 
 

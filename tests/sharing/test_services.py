@@ -78,7 +78,7 @@ def test_bad_shares_are_refused_with_a_clear_message_and_nothing_changes(
 
 
 def test_an_agency_the_protocol_does_not_allow_is_refused(personas, record, basis, agency, protocol):
-    rule = ShareRule.objects.get(protocol=protocol)
+    rule = ShareRule.objects.get(protocol=protocol, record_kind="isp_testapp.casefile")
     rule.recipient = agency("kent-police")
     rule.save()
     with pytest.raises(ValidationError) as refused:
@@ -110,7 +110,9 @@ def test_a_recipient_cannot_pass_a_shared_record_on(personas, record, basis, age
 
 def test_summary_holders_share_at_summary_at_most(personas, case_file, protocol, basis, agency):
     police_record = case_file("kent-police", "maidstone")
-    ScopeRule.objects.filter(protocol=protocol, recipient__code="kcc").update(level="summary")
+    ScopeRule.objects.filter(protocol=protocol, record_kind="isp_testapp.casefile", recipient__code="kcc").update(
+        level="summary"
+    )
     personas["kcc.caseworker"].__dict__.pop("_sharing_scope_rules", None)
     with pytest.raises(ValidationError) as refused:
         share(personas, police_record, basis, agency)
