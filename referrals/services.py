@@ -332,6 +332,8 @@ def referral_update(
         setattr(current, name, value.strip() if isinstance(value, str) else value)
     if current.consent_outcome == ConsentOutcome.NOT_SOUGHT and not current.consent_not_sought_reason:
         raise ValidationError({"consent_not_sought_reason": "Say why consent was not sought"})
+    if current.consent_outcome != ConsentOutcome.NOT_SOUGHT:
+        current.consent_not_sought_reason = ""
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
     current.full_clean(exclude=["reference"])
