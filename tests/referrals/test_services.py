@@ -319,6 +319,19 @@ def test_update_changes_the_details_and_the_version(referral, personas):
     )
 
 
+def test_consent_given_on_an_edit_drops_the_old_reason_it_was_not_sought(referral, personas):
+    """As when recording: the page would otherwise read "Given: seeking it would increase the risk"."""
+    record = referral(consent_outcome="not_sought", consent_not_sought_reason="increase_risk")
+
+    services.referral_update(
+        referral=record, changed_by=personas["kcc.caseworker"], expected_version=1, consent_outcome="given",
+        consent_not_sought_reason="increase_risk", consent_decided_by="Child and mother",
+    )  # fmt: skip
+
+    updated = stored(record)
+    assert (updated.consent_outcome, updated.consent_not_sought_reason) == ("given", "")
+
+
 def test_a_second_edit_from_the_same_version_is_stale_and_says_what_changed(referral, personas):
     record = referral()
     mine = Referral.objects.get(pk=record.pk)
