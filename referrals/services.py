@@ -334,6 +334,8 @@ def referral_update(
         raise ValidationError({"consent_not_sought_reason": "Say why consent was not sought"})
     if current.consent_outcome != ConsentOutcome.NOT_SOUGHT:
         current.consent_not_sought_reason = ""
+    if current.consent_decided_on and current.consent_decided_on > timezone.localdate():
+        raise ValidationError({"consent_decided_on": "The consent decision date must not be in the future"})
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
     current.full_clean(exclude=["reference"])
