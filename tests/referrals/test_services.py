@@ -332,6 +332,20 @@ def test_consent_given_on_an_edit_drops_the_old_reason_it_was_not_sought(referra
     assert (updated.consent_outcome, updated.consent_not_sought_reason) == ("given", "")
 
 
+def test_an_edit_refuses_a_consent_decision_dated_in_the_future(referral, personas):
+    record = referral()
+    before = snapshot(record)
+
+    with pytest.raises(ValidationError) as excinfo:
+        services.referral_update(
+            referral=record, changed_by=personas["kcc.caseworker"], expected_version=1,
+            consent_decided_on=timezone.localdate() + datetime.timedelta(days=7),
+        )  # fmt: skip
+
+    assert "consent_decided_on" in errors_of(excinfo)
+    assert snapshot(record) == before
+
+
 def test_a_second_edit_from_the_same_version_is_stale_and_says_what_changed(referral, personas):
     record = referral()
     mine = Referral.objects.get(pk=record.pk)
