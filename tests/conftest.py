@@ -9,6 +9,7 @@ from django.apps import apps
 from accounts.demo import DEMO_USERS
 from accounts.models import Agency
 from accounts.reference import load_reference_data
+from referrals.instrument_data import load_instruments
 from sharing.lawful_bases import load_lawful_bases
 from tests.factories import UserFactory
 
@@ -27,6 +28,7 @@ def committed_db(transactional_db):
     greenlets: the connection it marks is not the one the browser tests see.)"""
     load_reference_data(apps)
     load_lawful_bases(apps)
+    load_instruments(apps)
 
 
 @pytest.fixture
