@@ -92,6 +92,35 @@ def test_references_are_sequential_within_the_year_of_receipt(referral):
     assert older.reference == "CSE-2025-000001"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_referrals_recorded_at_the_same_moment_get_consecutive_references(committed_db, referral, personas):
+    """The first referral of a year creates its counter: two at once must not clash or share a number."""
+    start, references, failures = threading.Barrier(3), [], []
+
+    def record(username):
+        try:
+            start.wait(10)
+            references.append(
+                referral(by=username, received_at=datetime.datetime(2024, 5, 1, 9, tzinfo=datetime.UTC)).reference
+            )
+        except Exception as error:  # reported by the assertion below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=record, args=(username,)) for username in ("kcc.caseworker", "medway.caseworker")
+    ]
+    for thread in threads:
+        thread.start()
+    start.wait(10)
+    for thread in threads:
+        thread.join(20)
+
+    assert failures == []
+    assert sorted(references) == ["CSE-2024-000001", "CSE-2024-000002"]
+
+
 def test_a_refused_referral_uses_no_reference_number(referral):
     before = snapshot()
     with pytest.raises(ValidationError) as excinfo:
@@ -621,6 +650,41 @@ def step_call(step: str, record, user):
     if step == "close":
         return services.referral_close(referral=record, closed_by=user, reason="no_cse_concern")
     raise AssertionError(step)
+
+
+@pytest.mark.parametrize(
+    ("step", "status", "user", "to_status"),
+    [
+        ("triage", "received", "kcc.caseworker", "triaged"),
+        ("triage", "received", "kcc.supervisor", "triaged"),
+        ("triage", "received", "kent-police.caseworker", "triaged"),
+        ("decide", "triaged", "kcc.supervisor", "signposted"),
+        ("decide", "triaged", "kent-police.caseworker", "signposted"),
+        ("accept", "triaged", "kcc.supervisor", "accepted"),
+        ("assign", "accepted", "kcc.supervisor", "accepted"),
+        ("assign", "open", "kent-police.supervisor", "open"),
+        ("open", "risk_assessed", "kcc.caseworker", "open"),
+        ("open", "risk_assessed", "kcc.supervisor", "open"),
+        ("close", "open", "kcc.supervisor", "closed"),
+        ("close", "signposted", "kent-police.supervisor", "closed"),
+    ],
+)
+def test_a_step_is_allowed_for_its_roles_in_the_owning_agency_and_the_cse_team(
+    referral_at, personas, step, status, user, to_status
+):
+    record = referral_at(status, by="kcc.caseworker")
+    if step == "open":
+        services.referral_assign(
+            referral=record, assigned_by=personas["kcc.supervisor"], lead_professional=personas["kcc.caseworker"]
+        )
+    version = stored(record).version
+
+    step_call(step, record, personas[user])
+
+    after = stored(record)
+    assert (after.status, after.version) == (to_status, version + 1)
+    if step == "assign":
+        assert after.lead_professional == personas[user]
 
 
 @pytest.mark.parametrize(
