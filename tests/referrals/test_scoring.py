@@ -162,6 +162,17 @@ def test_under_13_is_never_rated_low(on, level, raised):
     assert result.rules_applied == (["A child under 13 is never rated low"] if raised else [])
 
 
+@pytest.mark.parametrize(
+    ("on", "level"),
+    [(datetime.date(2025, 2, 28), "medium"), (datetime.date(2025, 3, 1), "low")],
+    ids=["28-feb", "1-mar"],
+)
+def test_a_child_born_on_29_february_turns_13_on_1_march_in_a_common_year(on, level):
+    instrument = seraf()
+
+    assert compute_for(instrument, child_born(datetime.date(2012, 2, 29)), {}, on=on).computed_level == level
+
+
 def test_under_13_rule_never_lowers_a_high_level():
     child = child_born(datetime.date(2016, 1, 1))
     instrument = seraf()
