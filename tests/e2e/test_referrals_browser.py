@@ -104,3 +104,68 @@ def test_health_gets_not_found_until_the_referral_is_shared_with_health(page, pe
     expect(page.get_by_test_id("why-can-i-see")).to_contain_text("The school nurse is seeing the child")
     page.screenshot(path=output_dir / "shared-summary.png", full_page=True)
     assert_accessible(page)
+
+
+def take_step(page, link_name, button_name=None, **fields):
+    page.get_by_test_id("workflow-steps").get_by_role("link", name=link_name).click()
+    for label, value in fields.items():
+        page.get_by_label(label.replace("_", " ")).fill(value)
+    page.get_by_role("button", name=button_name or link_name).click()
+
+
+def test_a_caseworker_completes_a_seraf_assessment_and_sees_the_level_on_the_list(page, personas, protocol, output_dir):
+    sign_in(page, "kcc.caseworker")
+    referral = record_a_referral(page, output_dir, first_name="Marigold", last_name="Ashcombe")
+    take_step(page, "Record triage", What_did_triage_find="Spoke to the school: a real concern")
+    expect(page.get_by_test_id("referral-status")).to_have_text("Triaged")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "kcc.supervisor")
+    page.goto(f"/referrals/{referral.pk}/")
+    take_step(page, "Accept the referral")
+    expect(page.get_by_test_id("referral-status")).to_have_text("Accepted")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/referrals/{referral.pk}/")
+    page.get_by_role("link", name="Assess risk").click()
+    page.get_by_label("SERAF (version 1)").check()
+    page.get_by_role("button", name="Continue").click()
+    assert_accessible(page)
+    for no in page.locator("input[type=radio][value=no]").all():
+        no.check()
+    # Three significant indicators, present now: 15 points, "Moderate risk".
+    for code in ("missing-overnight", "older-partner", "cars"):
+        question = page.get_by_test_id(f"indicator-{code}")
+        question.locator("input[type=radio][value=yes]").check()
+        question.locator("select").select_option("current")
+    expect(page.get_by_test_id("computed-score")).to_have_text("15")  # updated live by htmx
+    expect(page.get_by_test_id("computed-level-value")).to_have_text("Medium")
+    page.get_by_role("group", name="Your professional judgement of the risk").get_by_label("High").check()
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text(
+        "Explain why your judgement differs from the computed level"
+    )
+    page.get_by_label("Rationale").fill("Disclosed a planned meeting with an adult this weekend")
+    page.get_by_role("group", name="Your professional judgement of the risk").get_by_label("High").check()
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.get_by_text("SERAF assessment by Amira Hussain is awaiting approval.")).to_be_visible()
+    page.screenshot(path=output_dir / "assessment-submitted.png", full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "kcc.supervisor")
+    page.goto(f"/referrals/{referral.pk}/")
+    page.get_by_role("link", name="SERAF assessment by Amira Hussain").click()
+    assert_accessible(page)
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_test_id("risk-level")).to_contain_text("High")
+    expect(page.get_by_test_id("referral-status")).to_have_text("Risk assessed")
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, "kcc.caseworker")
+    page.goto("/referrals/?risk_level=high")
+    row = page.locator(f'tr[data-reference="{referral.reference}"]')
+    expect(row).to_contain_text("High")
+    expect(row).to_contain_text("Risk assessed")
+    page.screenshot(path=output_dir / "list-after-assessment.png", full_page=True)
+    assert_accessible(page)
