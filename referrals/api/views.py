@@ -99,7 +99,8 @@ class WriteSerializersMixin:
         return Response(self.serializer_class(fresh, context=self.get_serializer_context()).data, status=code)
 
 
-def referral_filter(request, name: str = "referral") -> int | None:
+def id_filter(request, name: str = "referral") -> int | None:
+    """The id in query parameter `name`, if given; anything but a whole number is a 400."""
     value = request.query_params.get(name)
     if value in (None, ""):
         return None
@@ -170,7 +171,7 @@ class ReferralViewSet(ServiceRefusalsMixin, WriteSerializersMixin, mixins.Create
 
     def get_queryset(self):
         referrals = self.readable_records()
-        child = referral_filter(self.request, "child")
+        child = id_filter(self.request, "child")
         if child is not None:
             referrals = referrals.filter(child_id=child)
         if self.request.query_params.get("status"):
@@ -262,7 +263,7 @@ class DependentViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableView
 
     def get_queryset(self):
         records = self.readable_records()
-        referral = referral_filter(self.request)
+        referral = id_filter(self.request)
         return records.filter(referral_id=referral) if referral is not None else records
 
 

@@ -653,7 +653,9 @@ def test_missing_episodes(api, police_referral):
 
 @pytest.fixture
 def many_records(personas, make_referral):
-    """55 police referrals about Maidstone children, each with a chronology entry."""
+    """55 police referrals about Maidstone children, each with a chronology
+    entry, an action and a missing episode."""
+    police = personas["kent-police.caseworker"]
     for number in range(55):
         referral = make_referral(
             new_child={
@@ -670,9 +672,22 @@ def many_records(personas, make_referral):
             kind="note",
             summary=f"Entry {number}",
         )
+        services.action_create(
+            referral=referral, created_by=police, description="Visit", owner=police, due_date=timezone.localdate()
+        )
+        services.missing_episode_record(
+            referral=referral,
+            recorded_by=police,
+            reported_missing_at=timezone.now() - datetime.timedelta(hours=5),
+            found_at=timezone.now() - datetime.timedelta(hours=1),
+            missing_from="care_placement",
+        )
 
 
-@pytest.mark.parametrize("endpoint", ["/api/referrals/", "/api/children/", "/api/chronology-entries/"])
+@pytest.mark.parametrize(
+    "endpoint",
+    ["/api/referrals/", "/api/children/", "/api/chronology-entries/", "/api/actions/", "/api/missing-episodes/"],
+)
 def test_lists_cost_the_same_queries_at_any_page_size(api, many_records, endpoint, django_assert_max_num_queries):
     client = api("kcc.caseworker")
     with CaptureQueriesContext(connection) as small:
