@@ -212,6 +212,16 @@ class ReferralSerializer(LevelAwareSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # The flag says a likely match exists that the referrer cannot see: for
+        # the CSE team, who link records; to anyone else it would disclose that
+        # a record they may not see exists.
+        request = self.context.get("request")
+        if not (request and getattr(request.user, "is_cse_team_member", False)):
+            data.pop("needs_linking", None)
+        return data
+
 
 class ReferralCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     """A new referral, about a child the user can see (`child`) or a new one (`new_child`)."""

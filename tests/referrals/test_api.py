@@ -173,6 +173,14 @@ def test_health_sees_nothing_until_shared_then_only_the_summary(api, personas, p
     assert client.get(f"/api/chronology-entries/{entry.pk}/").status_code == 404
     assert client.get(f"/api/chronology-entries/?referral={police_referral.pk}").json()["results"] == []
     assert api("kcc.caseworker").get(f"/api/chronology-entries/{entry.pk}/").status_code == 200
+    # Seeing the summary is not enough to add to the record.
+    refused = client.post(
+        "/api/chronology-entries/",
+        {"referral": police_referral.pk, "occurred_at": timezone.now().isoformat(), "summary": "Clinic visit"},
+        format="json",
+    )
+    assert refused.status_code == 403
+    assert refused.json()["detail"]
 
 
 def test_children_list_shows_children_of_visible_referrals_only(api, police_referral, make_referral):
@@ -302,6 +310,23 @@ def test_create_a_referral_about_a_child_the_user_can_see(api, police_referral):
     response = api("kcc.caseworker").post("/api/referrals/", body, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["child"]["id"] == police_referral.child_id
+
+
+def test_only_the_cse_team_is_told_a_referral_needs_linking(api, police_referral):
+    # Medway records a referral about a child very like one only KCC and the police can see.
+    body = referral_body(
+        new_child={
+            "first_name": "Kayleigh",
+            "last_name": "Test",
+            "date_of_birth": str(years_ago(14)),
+            "district": "medway",
+        }
+    )
+    created = api("medway.caseworker").post("/api/referrals/", body, format="json")
+    assert created.status_code == 201, created.json()
+    assert "needs_linking" not in created.json()
+    as_cse_team = api("kent-police.caseworker").get(f"/api/referrals/{created.json()['id']}/").json()
+    assert as_cse_team["needs_linking"] is True
 
 
 def test_a_child_the_user_cannot_see_is_a_field_error_like_one_that_does_not_exist(api, police_referral):
