@@ -1,0 +1,169 @@
+"""The permission matrix for referrals: every persona against a referral owned
+by every agency about a child in a KCC district and in Medway, on every page
+and API endpoint that shows one, checked against the plain-Python reference
+model of the protocol in force and the shares (tests/sharing/harness.py)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Agency
+from referrals import services
+from sharing import services as sharing_services
+from sharing.models import LawfulBasis
+from tests.referrals.conftest import new_child_fields
+from tests.sharing import reference_model as ref
+from tests.sharing.harness import MatrixSpec, make_records, reference_grants, reference_rules, run_matrix
+
+pytestmark = pytest.mark.django_db
+
+# A persona of each agency records that agency's referrals.
+RECORDER = {
+    "kent-police": "kent-police.caseworker",
+    "kcc": "kcc.caseworker",
+    "medway": "medway.caseworker",
+    "health": "health.practitioner",
+    "early-help": "early-help.practitioner",
+}
+# Names far apart, so that no record looks like another's child and each
+# search finds exactly one.
+SURNAMES = {
+    ("kent-police", "maidstone"): "Abernathy",
+    ("kent-police", "medway"): "Blomqvist",
+    ("kcc", "maidstone"): "Castellanos",
+    ("kcc", "medway"): "Drummondville",
+    ("medway", "maidstone"): "Eriksdottir",
+    ("medway", "medway"): "Fairbrother",
+    ("health", "maidstone"): "Gallagher",
+    ("health", "medway"): "Hollingsworth",
+    ("early-help", "maidstone"): "Ibrahimovic",
+    ("early-help", "medway"): "Jovanovich",
+}
+
+
+def referral_spec(personas) -> MatrixSpec:
+    def make_record(owner, district):
+        surname = SURNAMES[(owner, district)]
+        return services.referral_create(
+            created_by=personas[RECORDER[owner]],
+            new_child=new_child_fields(district, first_name="Matrix", last_name=surname),
+            received_at=timezone.now(),
+            channel="phone",
+            referrer_name="Matrix referrer",
+            concern_summary=f"Concern only full readers see: {owner} in {district}",
+            consent_outcome="given",
+        )
+
+    return MatrixSpec(
+        make_record=make_record,
+        detail_url=lambda record: reverse("referrals:referral_detail", args=[record.pk]),
+        list_url=reverse("referrals:referral_list") + "?page_size=100",
+        api_list_url="/api/referrals/?page_size=100",
+        api_detail_url=lambda record: f"/api/referrals/{record.pk}/",
+        summary_text=lambda record: record.reference,
+        full_text=lambda record: record.concern_summary,
+        full_only_api_field="concern_summary",
+        search_url=lambda record: f"{reverse('referrals:referral_list')}?q={record.child.last_name}",
+        authority=lambda record: record.child.district.childrens_services.code,
+    )
+
+
+@pytest.fixture
+def shared_records(personas, protocol):
+    spec = referral_spec(personas)
+    records = make_records(spec)
+    by_owner = {(record.owning_agency.code, record.child.district.code): record for record in records}
+    basis = LawfulBasis.objects.get
+    sharing_services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=by_owner[("kcc", "maidstone")],
+        recipient_agency=Agency.objects.get(code="health"),
+        level="summary",
+        purpose="Nurse involved",
+        lawful_basis=basis(code="gdpr-public-task-safeguarding"),
+    )
+    sharing_services.share_record(
+        shared_by=personas["kent-police.caseworker"],
+        record=by_owner[("kent-police", "medway")],
+        recipient_user=personas["early-help.practitioner"],
+        level="full",
+        purpose="Family support",
+        lawful_basis=basis(code="dpa3-sch8-para4"),
+    )
+    revoked = sharing_services.share_record(
+        shared_by=personas["medway.caseworker"],
+        record=by_owner[("medway", "medway")],
+        recipient_agency=Agency.objects.get(code="health"),
+        level="full",
+        purpose="Briefly involved",
+        lawful_basis=basis(code="gdpr-public-task-safeguarding"),
+    )
+    sharing_services.revoke_share(share=revoked, revoked_by=personas["medway.caseworker"], reason="No longer involved")
+    return spec, records
+
+
+def test_every_persona_sees_exactly_the_referrals_the_protocol_and_shares_allow(client, personas, shared_records):
+    spec, records = shared_records
+    checks, failures = run_matrix(client, personas, spec, records)
+    assert failures == []
+    assert checks == len(personas) * len(records) * 5
+
+
+# Pages and endpoints about one referral, with the level each needs.
+def referral_pages(record) -> dict[str, tuple[str, str]]:
+    pk = record.pk
+    return {
+        "edit": (reverse("referrals:referral_edit", args=[pk]), "change"),
+        "workflow": (reverse("referrals:referral_step", args=[pk, "triage"]), "full"),
+        "assessment": (reverse("referrals:assessment_new", args=[pk]), "change"),
+        "chronology": (reverse("referrals:chronology_new", args=[pk]), "full"),
+        "action": (reverse("referrals:action_new", args=[pk]), "full"),
+        "missing episode": (reverse("referrals:missing_episode_new", args=[pk]), "full"),
+        "child API": (f"/api/children/{record.child_id}/", "summary"),
+    }
+
+
+def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client, personas, shared_records):
+    _, records = shared_records
+    kind = records[0]._meta.label_lower
+    rules, grants = reference_rules(kind), reference_grants(kind)
+    failures, checks = [], 0
+    for username, user in personas.items():
+        person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member)
+        client.force_login(user)
+        for record in records:
+            subject = ref.Record(
+                record_id=record.pk,
+                owner=record.owning_agency.code,
+                authority=record.child.district.childrens_services.code,
+            )
+            level = ref.expected_level(person, subject, rules, grants)
+            for page, (url, needed) in referral_pages(record).items():
+                allowed = level is not None and ref.RANK[level] >= ref.RANK[needed]
+                status = client.get(url).status_code
+                checks += 1
+                if allowed != (status == 200) or (not allowed and status != 404):
+                    failures.append(f"{username} -> {record} {page} (level {level}, needs {needed}): {status}")
+    assert failures == []
+    assert checks == len(personas) * len(records) * 7
+
+
+def test_dependent_records_are_listed_only_to_full_readers(client, personas, shared_records):
+    """A summary reader of a referral sees none of its chronology, actions or
+    episodes through the API: Health holds a summary share of KCC's referral."""
+    _, records = shared_records
+    kcc_maidstone = next(r for r in records if r.owning_agency.code == "kcc" and r.child.district.code == "maidstone")
+    services.chronology_add(
+        referral=kcc_maidstone,
+        recorded_by=personas["kcc.caseworker"],
+        occurred_at=kcc_maidstone.received_at,
+        kind="note",
+        summary="A note for full readers only",
+    )
+    client.force_login(personas["health.practitioner"])
+    assert client.get(f"/api/referrals/{kcc_maidstone.pk}/").status_code == 200
+    listed = client.get(f"/api/chronology-entries/?referral={kcc_maidstone.pk}").json()
+    assert listed["results"] == []
+    client.force_login(personas["kcc.supervisor"])
+    listed = client.get(f"/api/chronology-entries/?referral={kcc_maidstone.pk}").json()
+    assert [row["summary"] for row in listed["results"]] == ["A note for full readers only"]
