@@ -10,7 +10,7 @@ to referrals.services, whose refusals are mapped to HTTP answers here:
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Model, Prefetch
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -54,9 +54,23 @@ def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
     return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
 
 
-def stale_edit_response(error: services.StaleEdit, changes: list[dict] | None = None) -> Response:
-    if changes is None:
-        changes = [{"field": field, "yours": yours, "current": now} for field, yours, now in error.changes]
+def _plain(value):
+    """A value from the change history as JSON: records by name, the rest as they are."""
+    return str(value) if isinstance(value, Model) else value
+
+
+# The services name changed fields by label; the API also gives the field's name.
+FIELD_NAMES = {str(Referral._meta.get_field(name).verbose_name).capitalize(): name for name in services.CONFLICT_FIELDS}
+
+
+def stale_edit_response(error: services.StaleEdit) -> Response:
+    """409: what changed since the version the client loaded (`yours`, as it was
+    then; `current`, as it is now), read from the change history, and the
+    version to send once the client has looked at them."""
+    changes = [
+        {"field": FIELD_NAMES.get(label, label), "label": label, "yours": _plain(yours), "current": _plain(now)}
+        for label, yours, now in error.changes
+    ]
     return Response(
         {"detail": str(error), "version": error.referral.version, "changes": changes}, status=status.HTTP_409_CONFLICT
     )
@@ -190,32 +204,12 @@ class ReferralViewSet(ServiceRefusalsMixin, WriteSerializersMixin, mixins.Create
 
     def partial_update(self, request, *args, **kwargs):
         referral = self.get_object()
-        serializer = api.ReferralUpdateSerializer(data=request.data, context=self.get_serializer_context())
-        serializer.is_valid(raise_exception=True)
-        changes = dict(serializer.validated_data)
+        changes = self.validated()
         version = changes.pop("version")
-        try:
-            referral = services.referral_update(
-                referral=referral, changed_by=request.user, expected_version=version, request=request, **changes
-            )
-        except services.StaleEdit as error:
-            return stale_edit_response(error, self._conflicts(serializer, changes, error.referral))
+        referral = services.referral_update(
+            referral=referral, changed_by=request.user, expected_version=version, request=request, **changes
+        )
         return self.rendered(referral)
-
-    @staticmethod
-    def _conflicts(serializer, changes: dict, current: Referral) -> list[dict]:
-        """The fields sent that differ from the referral as it is now: what the
-        client should look at before sending again with the current version."""
-
-        def shown(name, value):
-            return None if value is None else serializer.fields[name].to_representation(value)
-
-        conflicts = []
-        for name, value in changes.items():
-            yours, now = shown(name, value), shown(name, getattr(current, name))
-            if yours != now:
-                conflicts.append({"field": name, "yours": yours, "current": now})
-        return conflicts
 
     @extend_schema(
         parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=STEPS)],

@@ -419,9 +419,33 @@ def test_patch_with_a_stale_version_is_409_with_the_changes(api, personas, kcc_r
     body = response.json()
     assert body["detail"]
     assert body["version"] == 2
-    assert body["changes"] == [{"field": "concern_summary", "yours": "Mine", "current": "Theirs"}]
+    # What changed since the version the client loaded, from the change history.
+    assert body["changes"] == [
+        {
+            "field": "concern_summary",
+            "label": "Concern summary",
+            "yours": "Seen getting into cars with older men after school",
+            "current": "Theirs",
+        }
+    ]
     kcc_referral.refresh_from_db()
     assert kcc_referral.concern_summary == "Theirs"
+
+
+def test_a_stale_edit_names_changed_records_and_choices_readably(api, personas, kcc_referral):
+    services.referral_update(
+        referral=kcc_referral,
+        changed_by=personas["kcc.supervisor"],
+        expected_version=1,
+        source_agency=Agency.objects.get(code="health"),
+        channel="email",
+    )
+    response = api("kcc.caseworker").patch(
+        referral_url(kcc_referral), {"version": 1, "immediate_risk": True}, format="json"
+    )
+    assert response.status_code == 409
+    changes = {change["field"]: (change["yours"], change["current"]) for change in response.json()["changes"]}
+    assert changes == {"source_agency": (None, "Health"), "channel": ("Phone", "E-mail")}
 
 
 def test_patch_refuses_fields_the_workflow_owns(api, kcc_referral):
