@@ -530,4 +530,7 @@ class StaleEditSerializer(serializers.Serializer):
 
     detail = serializers.CharField()
     version = serializers.IntegerField(help_text="The referral's version now")
-    changes = serializers.ListField(child=serializers.DictField(), help_text="field, yours, current")
+    changes = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="What changed since your version: field, label, yours (as it was then), current (as it is now)",
+    )
