@@ -8,7 +8,6 @@ from django.core.cache import cache
 from accounts.models import Agency, District
 from referrals.models import Referral, RiskLevel, Status
 
-
 REFERENCE_CHOICES_SECONDS = 300
 
 

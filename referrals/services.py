@@ -112,14 +112,18 @@ def _validate_child_age(*, date_of_birth, estimated_age, on: datetime.date) -> N
         raise ValidationError(errors)
 
 
-def child_create(*, created_by: User, first_name: str, last_name: str, district: District, **fields) -> Child:
-    first_name, last_name = first_name.strip(), last_name.strip()
+def child_create(
+    *, created_by: User, first_name: str = "", last_name: str = "", district: District | None = None, **fields
+) -> Child:
+    first_name, last_name = (first_name or "").strip(), (last_name or "").strip()
     aliases = [alias.strip() for alias in fields.pop("aliases", []) if alias.strip()]
     errors = {}
     if not first_name:
         errors["first_name"] = "Enter the child's first name"
     if not last_name:
         errors["last_name"] = "Enter the child's last name"
+    if district is None:
+        errors["district"] = "Choose the district where the child lives"
     if errors:
         raise ValidationError(errors)
     child = Child(
@@ -194,7 +198,10 @@ def referral_create(
     record reaches the user. Immediate risk alerts the CSE team supervisors."""
     if (child is None) == (new_child is None):
         raise ValidationError({"child": "Choose a child or describe a new one"})
-    if child is not None and not Child.objects.visible_to(created_by).filter(pk=child.pk).exists():
+    # Linking to a child opens their full record to the referrer (a child is seen
+    # at their most visible referral's level), so only a child the referrer
+    # already sees in full may be chosen; a summary-only match is flagged instead.
+    if child is not None and not Child.objects.visible_to(created_by, AccessLevel.FULL).filter(pk=child.pk).exists():
         raise ValidationError({"child": "Choose a child from the search results"})
     now = timezone.now()
     dob = child.date_of_birth if child else new_child.get("date_of_birth")
@@ -216,7 +223,7 @@ def referral_create(
             first_name=new_child.get("first_name", ""),
             last_name=new_child.get("last_name", ""),
             date_of_birth=dob,
-        ).exclude(pk__in=Child.objects.visible_to(created_by).values("pk"))
+        ).exclude(pk__in=Child.objects.visible_to(created_by, AccessLevel.FULL).values("pk"))
         needs_linking = hidden_matches.exists()
         child = child_create(created_by=created_by, **new_child)
     referral = Referral(
@@ -625,15 +632,29 @@ def _decidable(assessment: RiskAssessment, user: User) -> RiskAssessment:
 @transaction.atomic
 def assessment_approve(*, assessment: RiskAssessment, approved_by: User, request=None) -> RiskAssessment:
     """Approve: the referral takes the professional level and is due a review
-    within the instrument's review period."""
+    within the instrument's review period, unless a later assessment has
+    already been approved (an older one does not set the level back). A
+    closed case's assessments can no longer be approved."""
     current = _decidable(assessment, approved_by)
+    referral = _locked(current.referral)
+    if referral.status not in ASSESSABLE_STATUSES:
+        raise StepNotAllowed(
+            f"The referral is {referral.get_status_display().lower()}: its assessments can no longer be approved",
+            reason="status",
+        )
     now = timezone.now()
     current.status = RiskAssessment.Status.APPROVED
     current.decided_by = approved_by
     current.decided_at = now
     current.review_due = timezone.localdate(now) + relativedelta(months=current.instrument.review_months)
     current.save()
-    referral = _locked(current.referral)
+    superseded = (
+        RiskAssessment.objects.filter(referral=referral, status=RiskAssessment.Status.APPROVED)
+        .filter(submitted_at__gt=current.submitted_at)
+        .exists()
+    )
+    if superseded:
+        return current
     referral.risk_level = current.professional_level
     referral.review_due = current.review_due
     if referral.status == Status.ACCEPTED:

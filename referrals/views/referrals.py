@@ -108,9 +108,10 @@ class ReferralListView(AccessLoggedListMixin, ListView):
 
 
 class ChildSearchView(FormView):
-    """Step 1: search for the child. Matches the user may see are offered for
-    linking; a likely match they may not see is never shown (the referral is
-    flagged to the CSE team when it is recorded)."""
+    """Step 1: search for the child. Matches the user sees in full are offered
+    for linking; a likely match they may not see (or see only in summary) is
+    not offered, and the referral is flagged to the CSE team for linking when
+    it is recorded."""
 
     template_name = "referrals/referral_new.html"
     form_class = ChildSearchForm
@@ -129,7 +130,7 @@ class ChildSearchView(FormView):
 
     def form_valid(self, form):
         matches = (
-            Child.objects.visible_to(self.request.user)
+            Child.objects.visible_to(self.request.user, AccessLevel.FULL)
             .matching(
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
@@ -156,7 +157,8 @@ class ReferralCreateView(TemplateView):
             return None
         if not str(child_id).isdigit():
             raise Http404("No such child")
-        return get_object_or_404(Child.objects.visible_to(self.request.user).select_related("district"), pk=child_id)
+        children = Child.objects.visible_to(self.request.user, AccessLevel.FULL).select_related("district")
+        return get_object_or_404(children, pk=child_id)
 
     def forms(self, data=None):
         child = self.chosen_child()

@@ -1259,3 +1259,75 @@ def test_every_service_is_404_to_a_user_who_cannot_see_the_referral(hidden_case,
         SERVICES_ON_A_CASE[name](*hidden_case, personas[user])
 
     assert snapshot(hidden_case[0]) == before
+
+
+# --- found in review -------------------------------------------------------------------
+
+
+def test_a_child_seen_only_in_summary_cannot_be_linked_and_flags_a_new_referral(personas, referral):
+    """Linking would open the child's full record to the referrer."""
+    theirs = referral(by="kcc.caseworker", new_child={"first_name": "Philippa", "last_name": "Quenby"})
+    share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=theirs,
+        recipient_agency=Agency.objects.get(code="health"),
+        level="summary",
+        purpose="Nurse involved",
+        lawful_basis=LawfulBasis.objects.get(code="gdpr-public-task-safeguarding"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        referral(by="health.practitioner", child=theirs.child)
+    assert "child" in refused.value.message_dict
+    flagged = referral(
+        by="health.practitioner",
+        new_child={"first_name": "Philippa", "last_name": "Quenby", "date_of_birth": theirs.child.date_of_birth},
+    )
+    assert flagged.needs_linking is True and flagged.child_id != theirs.child_id
+
+
+def test_a_new_child_without_a_district_is_a_field_error_not_a_crash(personas, referral):
+    with pytest.raises(ValidationError) as refused:
+        referral(new_child={"district": None})
+    assert "district" in refused.value.message_dict
+    assert not Referral.objects.exists()
+
+
+def test_an_assessment_of_a_closed_case_can_no_longer_be_approved(personas, referral_at, instrument, responses):
+    record = referral_at("accepted")
+    seraf = instrument("seraf")
+    submitted = services.assessment_submit(
+        referral=record,
+        assessed_by=personas["kcc.caseworker"],
+        instrument=seraf,
+        responses=responses(seraf, {"cars": ("yes", "current")}),
+        professional_level="low",
+    )
+    services.referral_close(referral=record, closed_by=personas["kcc.supervisor"], reason="moved_out_of_area")
+    with pytest.raises(StepNotAllowed) as refused:
+        services.assessment_approve(assessment=submitted, approved_by=personas["kcc.supervisor"])
+    assert refused.value.reason == "status"
+    record.refresh_from_db()
+    assert record.risk_level == "" and record.status == "closed"
+
+
+def test_approving_an_older_assessment_after_a_newer_one_keeps_the_newer_level(
+    personas, referral_at, instrument, responses
+):
+    record = referral_at("accepted")
+    seraf = instrument("seraf")
+
+    def submit(level, answers):
+        return services.assessment_submit(
+            referral=record,
+            assessed_by=personas["kcc.caseworker"],
+            instrument=seraf,
+            responses=responses(seraf, answers),
+            professional_level=level,
+        )
+
+    older = submit("low", {"cars": ("yes", "past")})
+    newer = submit("high", {"cars": ("yes", "both"), "older-partner": ("yes", "both"), "injuries": ("yes", "current")})
+    services.assessment_approve(assessment=newer, approved_by=personas["kcc.supervisor"])
+    services.assessment_approve(assessment=older, approved_by=personas["kcc.supervisor"])
+    record.refresh_from_db()
+    assert record.risk_level == "high"
