@@ -9,6 +9,7 @@ from django.apps import apps
 from accounts.demo import DEMO_USERS
 from accounts.models import Agency
 from accounts.reference import load_reference_data
+from cse_team.celery import app as celery_app
 from referrals.instrument_data import load_instruments
 from sharing.lawful_bases import load_lawful_bases
 from tests.factories import UserFactory
@@ -17,6 +18,17 @@ from tests.factories import UserFactory
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_in_process():
+    """A task queued by a service runs in the test, even when CI configures a
+    broker, so a test sees its effect (an e-mail, revoked grants). The real
+    broker and worker round trip is tests/cse_team/test_celery.py's."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
