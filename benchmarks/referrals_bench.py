@@ -784,7 +784,7 @@ def api_throughput(users: dict, *, concurrency: int, seconds: float, workers: in
 
 # --- Variants: proposed changes, patched in this process only -------------------------
 
-VARIANTS = ("no-parallel", "search-two-step", "child-district-ids")
+VARIANTS = ("no-parallel", "search-joined-trigram", "search-two-step", "child-district-ids")
 FEW_CHILDREN = 5000
 
 
@@ -793,6 +793,22 @@ def apply_variants(variants: set[str]) -> None:
     if "no-parallel" in variants:
         # What `-c max_parallel_workers_per_gather=0` in the connection options would do.
         execute("SET max_parallel_workers_per_gather = 0")
+    if "search-joined-trigram" in variants:
+        from referrals.models.referrals import ReferralQuerySet
+        from referrals.search import parse_date
+
+        original_search = ReferralQuerySet.search
+
+        def joined_search(self, text: str):
+            # The name on the child row the query joins anyway (select_related, visibility),
+            # trigram only: `%>` also matches an exact word, so the full-text branch adds a
+            # to_tsvector per row and nothing else.
+            stripped = text.strip()
+            if not stripped or stripped.upper().startswith("CSE-") or parse_date(stripped):
+                return original_search(self, text)
+            return self.filter(child__search_names__trigram_word_similar=stripped.lower())
+
+        ReferralQuerySet.search = joined_search
     if "search-two-step" in variants:
         from referrals.models.referrals import ReferralQuerySet
         from referrals.search import parse_date
