@@ -784,7 +784,7 @@ def api_throughput(users: dict, *, concurrency: int, seconds: float, workers: in
 
 # --- Variants: proposed changes, patched in this process only -------------------------
 
-VARIANTS = ("no-parallel", "search-joined-trigram", "search-two-step", "child-district-ids")
+VARIANTS = ("no-parallel", "search-joined-trigram", "search-two-step", "child-district-ids", "detail-lean")
 FEW_CHILDREN = 5000
 
 
@@ -809,6 +809,26 @@ def apply_variants(variants: set[str]) -> None:
             return self.filter(child__search_names__trigram_word_similar=stripped.lower())
 
         ReferralQuerySet.search = joined_search
+    if "detail-lean" in variants:
+        # Record pages: the level read with the record (no second access_level query), and
+        # "Why can I see this?" left to load when opened (its scope-rule EXISTS and shares queries).
+        from sharing import access, mixins
+
+        def get_queryset(self):
+            user = self.request.user
+            return self.model._default_manager.visible_to(user, self.required_level).with_access_level(user)
+
+        def get_object(self, queryset=None):
+            record = super(mixins.VisibleRecordMixin, self).get_object(queryset)
+            self.access_level = record.access_level
+            return record
+
+        mixins.VisibleRecordMixin.get_queryset = get_queryset
+        mixins.VisibleRecordMixin.get_object = get_object
+        mixins.access = type("LazyExplain", (), {
+            "explain": staticmethod(lambda user, record, *, level=None: access.Explanation(level, [], [])),
+            "access_level": staticmethod(access.access_level),
+        })  # fmt: skip
     if "search-two-step" in variants:
         from referrals.models.referrals import ReferralQuerySet
         from referrals.search import parse_date
