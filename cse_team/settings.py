@@ -122,7 +122,11 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env_int("DATABASE_
 # Name search (referrals) matches a word of a child's names by trigram similarity
 # (the `%>` operator, which uses the trigram index); names are short, so the
 # default 0.6 misses ordinary misspellings such as Smyth for Smith.
-DATABASES["default"]["OPTIONS"].setdefault("options", "-c pg_trgm.word_similarity_threshold=0.3")
+# No parallel plans: pages read 26 rows, and starting workers costs ~28 ms on
+# two cores (benchmarks/RESULTS.md, referrals finding 1).
+DATABASES["default"]["OPTIONS"].setdefault(
+    "options", "-c pg_trgm.word_similarity_threshold=0.3 -c max_parallel_workers_per_gather=0"
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -27,7 +27,19 @@ def _who(user) -> str:
     return user.display_name if user else ""
 
 
-def timeline_for(referral: Referral, *, limit: int = 200) -> list[TimelineEntry]:
+def assessments_of(referral: Referral):
+    return RiskAssessment.objects.filter(referral=referral).select_related("agency", "assessed_by", "instrument")
+
+
+def actions_of(referral: Referral):
+    return Action.objects.filter(referral=referral).select_related("agency", "created_by", "owner", "owner_agency")
+
+
+def timeline_for(referral: Referral, *, assessments=None, actions=None, limit: int = 200) -> list[TimelineEntry]:
+    """`assessments` and `actions`, when the caller has read them already
+    (assessments_of, actions_of), are used instead of reading them again."""
+    assessments = assessments_of(referral)[:limit] if assessments is None else assessments
+    actions = actions_of(referral)[:limit] if actions is None else actions
     entries = []
     for entry in ChronologyEntry.objects.filter(referral=referral).select_related("agency", "recorded_by")[:limit]:
         entries.append(
@@ -56,8 +68,7 @@ def timeline_for(referral: Referral, *, limit: int = 200) -> list[TimelineEntry]
                 by=_who(change.changed_by),
             )
         )
-    assessments = RiskAssessment.objects.filter(referral=referral).select_related("agency", "assessed_by", "instrument")
-    for assessment in assessments[:limit]:
+    for assessment in assessments:
         entries.append(
             TimelineEntry(
                 when=assessment.submitted_at or assessment.created_at,
@@ -83,7 +94,7 @@ def timeline_for(referral: Referral, *, limit: int = 200) -> list[TimelineEntry]
                 tag="Linked to CSE" if episode.cse_linked else "",
             )
         )
-    for action in Action.objects.filter(referral=referral).select_related("agency", "created_by", "owner")[:limit]:
+    for action in actions:
         entries.append(
             TimelineEntry(
                 when=action.created_at,

@@ -198,13 +198,29 @@ def explain(user, record, *, level: str | None = None) -> Explanation:
     level = level or access_level(user, record)
     if level is None:
         return Explanation(level=None, scope_rules=[], shares=[])
-    covering = []
+    # Which rules cover the record: one query, a boolean per candidate rule.
+    candidates = {}
     for rule in rules_in_force(user):
         if rule.record_kind != kind.kind:
             continue
         predicate = scope_predicate(kind, user, rule.level, [rule])
-        if predicate is not NOTHING and kind.model._default_manager.filter(predicate, pk=record.pk).exists():
-            covering.append(rule)
+        if predicate is not NOTHING:
+            # Q() (the rule covers every record) is not a valid When condition.
+            candidates[f"rule_{rule.pk}"] = (rule, predicate or Q(pk__isnull=False))
+    covering = []
+    if candidates:
+        flags = (
+            kind.model._default_manager.filter(pk=record.pk)
+            .values(
+                **{
+                    name: Case(When(predicate, then=Value(True)), default=Value(False), output_field=BooleanField())
+                    for name, (_, predicate) in candidates.items()
+                }
+            )
+            .first()
+            or {}
+        )
+        covering = [rule for name, (rule, _) in candidates.items() if flags.get(name)]
     shares = list(
         Share.objects.active()
         .for_record(record)

@@ -30,11 +30,13 @@ class VisibleRecordMixin:
     required_level = AccessLevel.SUMMARY
 
     def get_queryset(self):
-        return self.model._default_manager.visible_to(self.request.user, self.required_level)
+        user = self.request.user
+        return self.model._default_manager.visible_to(user, self.required_level).with_access_level(user)
 
     def get_object(self, queryset=None):
         record = super().get_object(queryset)  # 404 when not visible
-        self.access_level = access.access_level(self.request.user, record)
+        # Read with the record, in the same query (with_access_level).
+        self.access_level = record.access_level
         return record
 
     def get_context_data(self, **kwargs):

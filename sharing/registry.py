@@ -143,6 +143,14 @@ _dependents: dict[str, DependentKind] = {}
 _derived: dict[str, DerivedKind] = {}
 
 
+def _track_history(model):
+    """pghistory triggers for inserts, updates and deletes. Generated columns
+    are left out: the database computes them and refuses a copied value."""
+    generated = [field.name for field in model._meta.concrete_fields if isinstance(field, models.GeneratedField)]
+    trackers = (pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+    return pghistory.track(*trackers, exclude=generated or None)(model)
+
+
 def sharable(
     *,
     owning_agency_field: str,
@@ -156,7 +164,7 @@ def sharable(
     protocol. It also records the model's change history (pghistory triggers)."""
 
     def register(model):
-        model = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+        model = _track_history(model)
         offered = {
             "all_records": _all_records,
             "owned_by_recipient": lambda user, recipient, _field=owning_agency_field: Q(**{_field: recipient}),
@@ -191,7 +199,7 @@ def derived(*, via: str, summary_fields):
     point at it (`via`, a reverse relation). Its changes are tracked too."""
 
     def register(model):
-        model = pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+        model = _track_history(model)
         _derived[model._meta.label_lower] = DerivedKind(model=model, via=via, summary_fields=tuple(summary_fields))
         return model
 

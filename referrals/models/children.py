@@ -5,7 +5,7 @@ import datetime
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField, TrigramWordSimilarity
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,6 +59,15 @@ def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
+def name_matches(text: str, prefix: str = "") -> Q:
+    """A child's names match `text`: every word in full text (the stored
+    `search_vector`), or a word similar by trigram (`%>`), tolerant of
+    misspelling. Both use GIN indexes; `prefix` reaches the child through a
+    relation ("child__")."""
+    words = SearchQuery(text, search_type="plain", config="simple")
+    return Q(**{f"{prefix}search_vector": words}) | Q(**{f"{prefix}search_names__trigram_word_similar": text.lower()})
+
+
 # Trigram word similarity of "first last" to a child's names, for a likely
 # match: "Jaiden Okoro" and "Jaydon Okoro" score 0.46.
 SIMILAR_NAME_SAME_BIRTHDAY = 0.4
@@ -69,10 +78,7 @@ class ChildQuerySet(DerivedQuerySet):
     def named(self, text: str):
         """Children whose name or alias matches `text`: every word in full text,
         or a similar word (trigram), tolerant of misspelling."""
-        words = SearchQuery(text, search_type="plain", config="simple")
-        return self.annotate(name_vector=SearchVector("search_names", config="simple")).filter(
-            Q(name_vector=words) | Q(search_names__trigram_word_similar=text.lower())
-        )
+        return self.filter(name_matches(text))
 
     def matching(self, *, first_name: str = "", last_name: str = "", date_of_birth=None, loose: bool = False):
         """Likely the same child: a similar name (trigram, tolerant of misspelling
@@ -123,6 +129,9 @@ class Child(models.Model):
     # Names and aliases in one lower-case string, kept by the services, for
     # trigram search and duplicate detection.
     search_names = models.TextField(editable=False, default="")
+    search_vector = models.GeneratedField(
+        expression=SearchVector("search_names", config="simple"), output_field=SearchVectorField(), db_persist=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ChildQuerySet.as_manager()
@@ -132,7 +141,7 @@ class Child(models.Model):
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             GinIndex(name="child_names_trgm", fields=["search_names"], opclasses=["gin_trgm_ops"]),
-            GinIndex(SearchVector("search_names", config="simple"), name="child_names_fts"),
+            GinIndex(fields=["search_vector"], name="child_search_vector_idx"),
             models.Index(fields=["date_of_birth"], name="child_date_of_birth_idx"),
         ]
         constraints = [

@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, District
-from referrals.models.children import Child
+from referrals.models.children import Child, name_matches
 from referrals.models.instruments import RiskLevel
 from sharing.querysets import DependentQuerySet, SharableQuerySet
 from sharing.registry import dependent, sharable
@@ -102,7 +102,10 @@ class ReferralQuerySet(SharableQuerySet):
         day = parse_date(text)
         if day:
             return self.filter(child__date_of_birth=day)
-        return self.filter(child__in=Child.objects.named(text).values("pk"))
+        # On the child row the query joins anyway: a subquery of matching
+        # children costs more for a persona who sees a tenth of the referrals
+        # (benchmarks/RESULTS.md, referrals finding 2).
+        return self.filter(name_matches(text, prefix="child__"))
 
 
 def in_childrens_services_authority(user, recipient) -> Q:
@@ -184,6 +187,12 @@ class Referral(models.Model):
             models.Index(fields=["owning_agency", "-created_at", "-id"], name="referral_owner_newest_idx"),
             models.Index(fields=["status", "-created_at", "-id"], name="referral_status_newest_idx"),
             models.Index(fields=["lead_professional", "-created_at", "-id"], name="referral_lead_newest_idx"),
+            # "Review overdue": the newest-first walk over cases that have a review date.
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(review_due__isnull=False) & ~Q(status="closed"),
+                name="referral_reviewable_newest_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

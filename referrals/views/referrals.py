@@ -25,9 +25,9 @@ from referrals.forms.referrals import (
     ReferralForm,
     default_received_at,
 )
-from referrals.models import Action, Child, Referral, RiskAssessment
+from referrals.models import Child, Referral, RiskAssessment
 from referrals.services import StaleEdit, StepNotAllowed
-from referrals.timeline import timeline_for
+from referrals.timeline import actions_of, assessments_of, timeline_for
 from referrals.views.base import ReferralPageMixin, add_service_errors
 from sharing import access
 from sharing.levels import RANK, AccessLevel
@@ -234,12 +234,10 @@ class ReferralDetailView(SharableDetailView):
         context["child"] = referral.child
         if not context["can_see_full"]:
             return context
-        context["timeline"] = timeline_for(referral)
-        context["assessments"] = list(
-            RiskAssessment.objects.filter(referral=referral).select_related("instrument", "assessed_by")
-        )
+        context["assessments"] = list(assessments_of(referral))
         context["risk_history"] = [a for a in context["assessments"] if a.status == RiskAssessment.Status.APPROVED]
-        context["actions"] = list(Action.objects.filter(referral=referral).select_related("owner", "owner_agency"))
+        context["actions"] = list(actions_of(referral))
+        context["timeline"] = timeline_for(referral, assessments=context["assessments"], actions=context["actions"])
         context["steps"] = services.allowed_steps(user, referral, level)
         context["can_change"] = level == AccessLevel.CHANGE
         context["can_assess"] = context["can_change"] and referral.status in services.ASSESSABLE_STATUSES
