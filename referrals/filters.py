@@ -34,6 +34,12 @@ class ReferralFilterSet(django_filters.FilterSet):
     lead = django_filters.ChoiceFilter(
         label="Lead professional", choices=[("me", "Me")], method="filter_lead", empty_label="Anyone"
     )
+    needs_linking = django_filters.BooleanFilter(
+        label="Needs linking to a known child",
+        method="filter_needs_linking",
+        widget=forms.CheckboxInput,
+        help_text="A likely match exists that the referrer could not see",
+    )
     overdue = django_filters.BooleanFilter(label="Review overdue", method="filter_overdue", widget=forms.CheckboxInput)
 
     class Meta:
@@ -44,9 +50,16 @@ class ReferralFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.filters["district"].extra["choices"] = reference_choices(District)
         self.filters["source_agency"].extra["choices"] = reference_choices(Agency)
+        # Only the CSE team links referrals; to anyone else the flag would say
+        # that a record they cannot see exists.
+        if not (self.request and self.request.user.is_cse_team_member):
+            del self.filters["needs_linking"]
 
     def filter_lead(self, queryset, name, value):
         return queryset.led_by(self.request.user) if value == "me" else queryset
+
+    def filter_needs_linking(self, queryset, name, value):
+        return queryset.filter(needs_linking=True) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         return queryset.review_overdue() if value else queryset

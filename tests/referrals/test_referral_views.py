@@ -375,3 +375,24 @@ def test_workflow_pages_are_404_for_someone_who_cannot_see_the_referral(client, 
     client.force_login(personas["medway.supervisor"])
     assert client.get(reverse("referrals:referral_step", args=[record.pk, "accept"])).status_code == 404
     assert client.get(reverse("referrals:referral_step", args=[record.pk, "fly"])).status_code == 404
+
+
+def test_only_the_cse_team_sees_and_filters_referrals_that_need_linking(client, personas, referral, district):
+    referral(
+        by="medway.caseworker", district="medway", new_child={"first_name": "Tallulah", "last_name": "Brightwater"}
+    )
+    hidden = Referral.objects.get()
+    client.force_login(personas["kcc.caseworker"])
+    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": hidden.child.date_of_birth.isoformat()})
+    flagged = Referral.objects.get(pk=client.post(reverse("referrals:referral_new_details"), data).url.split("/")[-2])
+    assert flagged.needs_linking
+
+    page = client.get(reverse("referrals:referral_detail", args=[flagged.pk])).content.decode()
+    listed = client.get(reverse("referrals:referral_list"), {"needs_linking": "on"}).content.decode()
+    assert 'data-testid="needs-linking"' not in page and "Needs linking" not in listed
+
+    client.force_login(personas["kent-police.supervisor"])
+    page = client.get(reverse("referrals:referral_detail", args=[flagged.pk])).content.decode()
+    assert 'data-testid="needs-linking"' in page
+    listed = client.get(reverse("referrals:referral_list"), {"needs_linking": "on"}).content.decode()
+    assert flagged.reference in listed and hidden.reference not in listed
