@@ -396,3 +396,14 @@ def test_only_the_cse_team_sees_and_filters_referrals_that_need_linking(client, 
     assert 'data-testid="needs-linking"' in page
     listed = client.get(reverse("referrals:referral_list"), {"needs_linking": "on"}).content.decode()
     assert flagged.reference in listed and hidden.reference not in listed
+
+
+def test_history_shows_what_changed_in_words_without_bookkeeping(client, personas, referral_at):
+    record = referral_at("triaged")
+    client.force_login(personas["kcc.caseworker"])
+    history = client.get(reverse("referrals:referral_detail", args=[record.pk])).context["history"]
+    changed = {label: (before, after) for entry in history for label, before, after in entry.changes}
+    assert changed["Status"] == ("received", "triaged")
+    assert "Version" not in changed and "Updated at" not in changed
+    stamped = changed["Triaged at"][1]
+    assert stamped == timezone.localtime(record.triaged_at).strftime("%-d %b %Y %H:%M")
