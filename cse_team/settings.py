@@ -284,7 +284,7 @@ REST_FRAMEWORK = {
     # Token first: an unauthenticated API call is answered 401 with a
     # WWW-Authenticate challenge, not 403. Tokens: `manage.py create_api_token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.authentication.ActivityTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

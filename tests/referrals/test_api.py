@@ -826,3 +826,18 @@ def test_docs_page_loads_everything_from_this_service(api, protocol):
     assert script.status_code == 200
     assert "SwaggerUIBundle" in script.content.decode()
     assert "/api/schema/" in script.content.decode()
+
+
+def test_using_a_token_counts_as_activity_for_the_dormant_account_check(personas, police_referral, capsys):
+    from accounts.models import User
+    from accounts.services import deactivate_dormant_accounts
+
+    user = personas["kcc.caseworker"]
+    User.objects.filter(pk=user.pk).update(last_login=None, date_joined=timezone.now() - datetime.timedelta(days=400))
+    call_command("create_api_token", "kcc.caseworker")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {capsys.readouterr().out.strip()}")
+    assert client.get(referral_url(police_referral)).status_code == 200
+    assert "kcc.caseworker" not in deactivate_dormant_accounts(dormant_days=90)
+    user.refresh_from_db()
+    assert user.is_active and user.last_login is not None
