@@ -11,6 +11,8 @@ from django.utils import dateformat
 from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 
+from audit.models import AccessEvent
+from audit.services import record_access
 from referrals import services
 from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
@@ -138,6 +140,19 @@ class MissingEpisodeUpdateView(CaseRecordFormView):
 
     def get_initial(self):
         return MissingEpisodeForm.initial_for(self.episode)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        # The form shows the episode as recorded: that is a view of it.
+        record_access(
+            user=request.user,
+            action=AccessEvent.Action.VIEW,
+            record_kind=self.episode._meta.label_lower,
+            record_ids=[self.episode.pk],
+            request=request,
+            details={"referral": self.referral.pk},
+        )
+        return response
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "episode": self.episode}

@@ -345,6 +345,10 @@ def test_a_missing_episode_is_updated_and_shows_when_the_interview_is_due(client
     assertContains(page, f'name="found_at_time" type="text" inputmode="text" value="{local_found:%H:%M}"')
     assertContains(page, "Went to &lt;script&gt;x&lt;/script&gt; flat")
     assertNotContains(page, "<script>x</script>")
+    from audit.models import AccessEvent
+
+    viewed = AccessEvent.objects.filter(action="view", record_kind="referrals.missingepisode")
+    assert list(viewed.values_list("username", "record_ids")) == [("kent-police.caseworker", [str(episode.pk)])]
     done = hours_ago(2)
     data = episode_post(reported, found, missing_from="home", interview_findings="Met older men at the station")
     response = client.post(url, data | date_time_post("return_interview_done_at", done))
