@@ -1,0 +1,58 @@
+"""What every referrals service shares: the refusals they raise and the access
+and role checks they make."""
+
+from django.http import Http404
+
+from accounts.models import User
+from referrals.models import (
+    Referral,
+)
+from sharing import access
+from sharing.levels import RANK
+
+ADULT_AGE = 18
+CASEWORKERS = ("caseworker", "supervisor")
+SUPERVISORS = ("supervisor",)
+
+
+class StepNotAllowed(Exception):
+    """A workflow step refused: `reason` is "status" (not from the current
+    status: 409) or "role" (not for this user's role: 403)."""
+
+    def __init__(self, message: str, *, reason: str):
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+
+
+class StaleEdit(Exception):
+    """Someone else saved the referral after this user loaded it."""
+
+    def __init__(self, referral: Referral, changes: list[tuple[str, object, object]]):
+        super().__init__("Someone else changed this referral since you opened it")
+        self.referral = referral
+        self.changes = changes  # (field label, the value you saw, the value now)
+
+
+# --- access -------------------------------------------------------------------
+
+
+def require_level(user: User, referral: Referral, level: str) -> str:
+    """The user's level on the referral, if at least `level`. 404 when they
+    cannot see it; StepNotAllowed when they see it but not at that level."""
+    held = access.access_level(user, referral)
+    if held is None:
+        raise Http404("No such referral")
+    if RANK[held] < RANK[level]:
+        raise StepNotAllowed(f"You can see this referral at {held} level; this needs {level} access", reason="role")
+    return held
+
+
+def require_role(user: User, roles: tuple[str, ...], step: str) -> None:
+    if not any(user.has_role(role) for role in roles):
+        names = " or ".join(role.replace("-", " ") + "s" for role in roles)
+        raise StepNotAllowed(f"Only {names} can {step}", reason="role")
+
+
+def locked_referral(referral: Referral) -> Referral:
+    return Referral.objects.select_for_update().get(pk=referral.pk)
