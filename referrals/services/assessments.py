@@ -26,6 +26,7 @@ from referrals.services.common import (
     locked_referral,
     require_level,
     require_role,
+    save_referral,
 )
 from referrals.services.referrals import move_referral
 from sharing.levels import AccessLevel
@@ -162,9 +163,7 @@ def assessment_approve(*, assessment: RiskAssessment, approved_by: User, request
     if referral.status == Status.ACCEPTED:
         move_referral(referral, Status.RISK_ASSESSED, user=approved_by, request=request, risk_assessed_at=True)
     else:
-        referral.version += 1
-        referral.updated_at = now
-        referral.save()
+        save_referral(referral, user=approved_by, request=request, details={"risk_level": referral.risk_level})
     return current
 
 

@@ -1,12 +1,13 @@
-"""What every referrals service shares: the refusals they raise and the access
-and role checks they make."""
+"""What every referrals service shares: the refusals they raise, the access
+and role checks they make, and saving a change to a referral."""
 
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import User
-from referrals.models import (
-    Referral,
-)
+from audit.models import AccessEvent
+from audit.services import record_access
+from referrals.models import Referral
 from sharing import access
 from sharing.levels import RANK
 
@@ -56,3 +57,20 @@ def require_role(user: User, roles: tuple[str, ...], step: str) -> None:
 
 def locked_referral(referral: Referral) -> Referral:
     return Referral.objects.select_for_update().get(pk=referral.pk)
+
+
+def save_referral(referral: Referral, *, user: User, request=None, details: dict | None = None) -> Referral:
+    """Save a change to a referral: a new version (what stale edits are checked
+    against) and a CHANGE event in the access log."""
+    referral.version += 1
+    referral.updated_at = timezone.now()
+    referral.save()
+    record_access(
+        user=user,
+        action=AccessEvent.Action.CHANGE,
+        record_kind="referrals.referral",
+        record_ids=[referral.pk],
+        request=request,
+        details=details or {},
+    )
+    return referral

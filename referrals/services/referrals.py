@@ -30,6 +30,7 @@ from referrals.services.common import (
     locked_referral,
     require_level,
     require_role,
+    save_referral,
 )
 from sharing import access
 from sharing.levels import AccessLevel
@@ -289,17 +290,7 @@ def referral_update(
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
     current.full_clean(exclude=["reference"])
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
-    record_access(
-        user=changed_by,
-        action=AccessEvent.Action.CHANGE,
-        record_kind="referrals.referral",
-        record_ids=[current.pk],
-        request=request,
-        details={"fields": sorted(changes)},
-    )
+    save_referral(current, user=changed_by, request=request, details={"fields": sorted(changes)})
     if immediate_risk_raised:
         from referrals.tasks import alert_immediate_risk
 
@@ -369,6 +360,7 @@ def _begin_step(step_name: str, *, referral: Referral, user: User, expected_vers
 def move_referral(
     referral: Referral, to_status: str, *, user: User, note: str = "", request=None, **stamps
 ) -> Referral:
+    """One workflow move: the status and its timestamps, a StatusChange for the timeline, saved as a change."""
     now = timezone.now()
     from_status = referral.status
     referral.status = to_status
@@ -376,9 +368,7 @@ def move_referral(
         referral.first_action_at = now
     for name in stamps:
         setattr(referral, name, now)
-    referral.version += 1
-    referral.updated_at = now
-    referral.save()
+    save_referral(referral, user=user, request=request, details={"status": [from_status, to_status]})
     StatusChange.objects.create(
         referral=referral,
         from_status=from_status,
@@ -387,14 +377,6 @@ def move_referral(
         changed_by=user,
         agency=user.agency,
         changed_at=now,
-    )
-    record_access(
-        user=user,
-        action=AccessEvent.Action.CHANGE,
-        record_kind="referrals.referral",
-        record_ids=[referral.pk],
-        request=request,
-        details={"status": [from_status, to_status]},
     )
     return referral
 
@@ -439,18 +421,9 @@ def referral_assign(*, referral: Referral, assigned_by: User, lead_professional:
             {"lead_professional": "Choose someone who can see this referral in full under the protocol"}
         )
     current.lead_professional = lead_professional
-    current.version += 1
-    current.updated_at = timezone.now()
-    current.save()
-    record_access(
-        user=assigned_by,
-        action=AccessEvent.Action.CHANGE,
-        record_kind="referrals.referral",
-        record_ids=[current.pk],
-        request=request,
-        details={"lead_professional": lead_professional.pk},
+    return save_referral(
+        current, user=assigned_by, request=request, details={"lead_professional": lead_professional.pk}
     )
-    return current
 
 
 @transaction.atomic
