@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/details/", referrals.ReferralCreateView.as_view(), name="referral_new_details"),
     path("<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral_detail"),
     path("<int:pk>/edit/", referrals.ReferralUpdateView.as_view(), name="referral_edit"),
+    path("<int:pk>/child/edit/", referrals.ChildUpdateView.as_view(), name="child_edit"),
     path("<int:pk>/workflow/<slug:step>/", referrals.ReferralStepView.as_view(), name="referral_step"),
     # Risk assessments
     path("<int:pk>/assessments/new/", assessments.InstrumentChoiceView.as_view(), name="assessment_new"),

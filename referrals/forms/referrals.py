@@ -97,6 +97,19 @@ class ChildForm(forms.Form):
         return data
 
 
+class ChildEditForm(ChildForm):
+    """Editing a known child; `version` is the one the user loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    @classmethod
+    def initial_for(cls, child) -> dict:
+        initial = {name: getattr(child, name) for name in cls.base_fields if name != "aliases"}
+        initial["aliases"] = ", ".join(child.aliases)
+        initial["district"] = child.district_id
+        return initial
+
+
 class ReferralForm(forms.Form):
     received_at = datetime_field("When the referral was received")
     channel = forms.ChoiceField(

@@ -133,6 +133,7 @@ class Child(models.Model):
         expression=SearchVector("search_names", config="simple"), output_field=SearchVectorField(), db_persist=True
     )
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     objects = ChildQuerySet.as_manager()
 

@@ -27,7 +27,15 @@ from referrals.services.case_records import (
     missing_episode_record,
     missing_episode_update,
 )
-from referrals.services.common import ADULT_AGE, CASEWORKERS, SUPERVISORS, StaleEdit, StepNotAllowed, require_level
+from referrals.services.common import (
+    ADULT_AGE,
+    CASEWORKERS,
+    SUPERVISORS,
+    StaleEdit,
+    StepNotAllowed,
+    changes_since,
+    require_level,
+)
 from referrals.services.referrals import (
     CONFLICT_FIELDS,
     EDITABLE_FIELDS,
@@ -35,8 +43,8 @@ from referrals.services.referrals import (
     TRIAGE_OUTCOMES,
     Step,
     allowed_steps,
-    changes_since,
     child_create,
+    child_update,
     likely_matches,
     next_reference,
     referral_accept,
@@ -71,6 +79,7 @@ __all__ = [
     "assessment_submit",
     "changes_since",
     "child_create",
+    "child_update",
     "chronology_add",
     "compute_for",
     "likely_matches",

@@ -1,6 +1,7 @@
 """What every referrals service shares: the refusals they raise, the access
 and role checks they make, and saving a change to a referral."""
 
+from django.apps import apps
 from django.http import Http404
 from django.utils import timezone
 
@@ -27,12 +28,44 @@ class StepNotAllowed(Exception):
 
 
 class StaleEdit(Exception):
-    """Someone else saved the referral after this user loaded it."""
+    """Someone else saved the record (a referral or a child) after this user loaded it."""
 
-    def __init__(self, referral: Referral, changes: list[tuple[str, object, object]]):
-        super().__init__("Someone else changed this referral since you opened it")
-        self.referral = referral
+    def __init__(self, record, changes: list[tuple[str, object, object]]):
+        super().__init__(f"Someone else changed this {record._meta.verbose_name} since you opened it")
+        self.record = record
         self.changes = changes  # (field label, the value you saw, the value now)
+
+    @property
+    def referral(self):
+        return self.record
+
+
+def changes_since(current, version: int, fields) -> list[tuple[str, object, object]]:
+    """(field label, value at `version`, value now) for each of `fields` changed
+    since the user loaded that version, read from the record's change history
+    (its pghistory event model)."""
+    history = apps.get_model(current._meta.app_label, f"{current._meta.object_name}Event")
+    then = history.objects.filter(pgh_obj_id=current.pk, version=version).order_by("-pgh_id").first()
+    if then is None:
+        return []
+    changes = []
+    for name in fields:
+        field = current._meta.get_field(name)
+        before, now = getattr(then, field.attname), getattr(current, field.attname)
+        if before != now:
+            if field.choices and not isinstance(before, list):
+                labels = dict(field.flatchoices)
+                before, now = labels.get(before, before), labels.get(now, now)
+            elif field.is_relation:
+                model = field.related_model
+                before, now = (model.objects.filter(pk=value).first() if value else None for value in (before, now))
+            changes.append((str(field.verbose_name).capitalize(), before, now))
+    return changes
+
+
+def check_version(current, expected_version: int, fields) -> None:
+    if current.version != expected_version:
+        raise StaleEdit(current, changes_since(current, expected_version, fields))
 
 
 # --- access -------------------------------------------------------------------

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Agency, District, User
@@ -25,8 +26,8 @@ from referrals.services.common import (
     ADULT_AGE,
     CASEWORKERS,
     SUPERVISORS,
-    StaleEdit,
     StepNotAllowed,
+    check_version,
     locked_referral,
     require_level,
     require_role,
@@ -81,6 +82,68 @@ def child_create(
     child.full_clean()
     child.save()
     return child
+
+
+CHILD_FIELDS = (
+    "first_name",
+    "last_name",
+    "aliases",
+    "date_of_birth",
+    "estimated_age",
+    "gender",
+    "ethnicity",
+    "first_language",
+    "special_needs",
+    "district",
+    "school",
+    "looked_after",
+    "placing_authority",
+)
+
+
+@transaction.atomic
+def child_update(
+    *, child: Child, referral: Referral, changed_by: User, expected_version: int, request=None, **changes
+) -> Child:
+    """Correct or update a child's details from one of their referrals, which
+    the user must hold at change level. Where the child lives decides which
+    children's services see all their referrals (the scope rules read it
+    now), so a move is recorded like any other change."""
+    unknown = set(changes) - set(CHILD_FIELDS)
+    if unknown:
+        raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be changed here"))
+    if referral.child_id != child.pk:
+        raise Http404("No such child on this referral")
+    require_level(changed_by, referral, AccessLevel.CHANGE)
+    current = Child.objects.select_for_update().get(pk=child.pk)
+    check_version(current, expected_version, CHILD_FIELDS)
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    current.aliases = [alias.strip() for alias in current.aliases if alias.strip()]
+    errors = {}
+    if not current.first_name:
+        errors["first_name"] = "Enter the child's first name"
+    if not current.last_name:
+        errors["last_name"] = "Enter the child's last name"
+    if current.date_of_birth and current.date_of_birth > timezone.localdate():
+        errors["date_of_birth"] = "Date of birth must be in the past"
+    if not current.date_of_birth and current.estimated_age is None:
+        errors["date_of_birth"] = "Enter the date of birth or, if it is not known, an estimated age"
+    if errors:
+        raise ValidationError(errors)
+    current.search_names = search_names_for(current.first_name, current.last_name, current.aliases)
+    current.full_clean(exclude=["search_vector"])
+    current.version += 1
+    current.save()
+    record_access(
+        user=changed_by,
+        action=AccessEvent.Action.CHANGE,
+        record_kind="referrals.child",
+        record_ids=[current.pk],
+        request=request,
+        details={"fields": sorted(changes), "referral": referral.pk},
+    )
+    return current
 
 
 def likely_matches(*, first_name: str, last_name: str, date_of_birth=None):
@@ -237,33 +300,8 @@ def _label(field_name: str) -> str:
 CONFLICT_FIELDS = (*EDITABLE_FIELDS, "status", "lead_professional", "closure_reason")
 
 
-def changes_since(current: Referral, version: int) -> list[tuple[str, object, object]]:
-    """(field label, value at `version`, value now) for each field changed since
-    the user loaded that version, read from the change history (pghistory)."""
-    from django.apps import apps
-
-    history = apps.get_model("referrals", "ReferralEvent")
-    then = history.objects.filter(pgh_obj_id=current.pk, version=version).order_by("-pgh_id").first()
-    if then is None:
-        return []
-    changes = []
-    for name in CONFLICT_FIELDS:
-        field = Referral._meta.get_field(name)
-        before, now = getattr(then, field.attname), getattr(current, field.attname)
-        if before != now:
-            if field.choices and not isinstance(before, list):
-                labels = dict(field.flatchoices)
-                before, now = labels.get(before, before), labels.get(now, now)
-            elif field.is_relation:
-                model = field.related_model
-                before, now = (model.objects.filter(pk=value).first() if value else None for value in (before, now))
-            changes.append((_label(name), before, now))
-    return changes
-
-
 def _check_version(current: Referral, expected_version: int) -> None:
-    if current.version != expected_version:
-        raise StaleEdit(current, changes_since(current, expected_version))
+    check_version(current, expected_version, CONFLICT_FIELDS)
 
 
 @transaction.atomic

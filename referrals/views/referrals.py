@@ -19,6 +19,7 @@ from referrals import services
 from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
     STEP_FORMS,
+    ChildEditForm,
     ChildForm,
     ChildSearchForm,
     ReferralEditForm,
@@ -280,6 +281,39 @@ class ReferralUpdateView(ReferralPageMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "Referral details saved")
+        return redirect("referrals:referral_detail", pk=self.referral.pk)
+
+
+class ChildUpdateView(ReferralPageMixin, FormView):
+    """Correct or update the child's details (a move of district changes which
+    children's services see their referrals), from a referral the user may change."""
+
+    required_level = AccessLevel.CHANGE
+    template_name = "referrals/child_edit.html"
+    form_class = ChildEditForm
+
+    def get_initial(self):
+        return ChildEditForm.initial_for(self.referral.child)
+
+    def form_valid(self, form):
+        changes = form.child_fields()
+        version = changes.pop("version")
+        try:
+            services.child_update(
+                child=self.referral.child,
+                referral=self.referral,
+                changed_by=self.request.user,
+                expected_version=version,
+                request=self.request,
+                **changes,
+            )
+        except StaleEdit as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=stale), status=409)
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The child's details are saved")
         return redirect("referrals:referral_detail", pk=self.referral.pk)
 
 

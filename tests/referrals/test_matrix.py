@@ -114,6 +114,7 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
     pk = record.pk
     return {
         "edit": (reverse("referrals:referral_edit", args=[pk]), "change"),
+        "child edit": (reverse("referrals:child_edit", args=[pk]), "change"),
         "workflow": (reverse("referrals:referral_step", args=[pk, "triage"]), "full"),
         "assessment": (reverse("referrals:assessment_new", args=[pk]), "change"),
         "chronology": (reverse("referrals:chronology_new", args=[pk]), "full"),
@@ -145,7 +146,7 @@ def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client
                 if allowed != (status == 200) or (not allowed and status != 404):
                     failures.append(f"{username} -> {record} {page} (level {level}, needs {needed}): {status}")
     assert failures == []
-    assert checks == len(personas) * len(records) * 7
+    assert checks == len(personas) * len(records) * len(referral_pages(records[0]))
 
 
 def test_dependent_records_are_listed_only_to_full_readers(client, personas, shared_records):

@@ -407,3 +407,76 @@ def test_history_shows_what_changed_in_words_without_bookkeeping(client, persona
     assert "Version" not in changed and "Updated at" not in changed
     stamped = changed["Triaged at"][1]
     assert stamped == timezone.localtime(record.triaged_at).strftime("%-d %b %Y %H:%M")
+
+
+# --- the child's details ------------------------------------------------------------------
+
+
+def child_edit_data(child, **overrides):
+    data = {
+        "version": child.version,
+        "first_name": child.first_name,
+        "last_name": child.last_name,
+        "aliases": ", ".join(child.aliases),
+        "date_of_birth": child.date_of_birth.isoformat(),
+        "gender": child.gender,
+        "ethnicity": child.ethnicity,
+        "special_needs": child.special_needs,
+        "district": child.district_id,
+    }
+    return data | overrides
+
+
+def test_a_child_who_moves_to_medway_is_seen_by_medway_and_no_longer_by_kcc(client, personas, referral, district):
+    record = referral(by="kent-police.caseworker", district="maidstone")
+    url = reverse("referrals:child_edit", args=[record.pk])
+    client.force_login(personas["medway.caseworker"])
+    assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 404
+    assert client.get(url).status_code == 404
+
+    client.force_login(personas["kent-police.caseworker"])
+    response = client.post(url, child_edit_data(record.child, district=district("medway").pk, aliases="Lulu"))
+    assert response.status_code == 302
+    record.child.refresh_from_db()
+    assert record.child.district.code == "medway" and record.child.aliases == ["Lulu"]
+
+    client.force_login(personas["medway.caseworker"])
+    assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 200
+    client.force_login(personas["kcc.caseworker"])
+    assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 404
+    client.force_login(personas["medway.caseworker"])
+    assert record.reference in client.get(reverse("referrals:referral_list"), {"q": "Lulu"}).content.decode()
+
+
+def test_a_stale_child_edit_is_refused_with_what_changed(client, personas, referral):
+    record = referral(by="kcc.caseworker")
+    loaded = child_edit_data(record.child, school="Oakwood Academy")
+    services.child_update(
+        child=record.child,
+        referral=record,
+        changed_by=personas["kcc.supervisor"],
+        expected_version=record.child.version,
+        first_name="Bea",
+    )
+    client.force_login(personas["kcc.caseworker"])
+    response = client.post(reverse("referrals:child_edit", args=[record.pk]), loaded)
+    assert response.status_code == 409
+    assert "Someone else changed this child" in response.content.decode() and "Bea" in response.content.decode()
+    record.child.refresh_from_db()
+    assert record.child.school == "" and record.child.first_name == "Bea"
+
+
+def test_child_edit_needs_change_access_and_valid_input(client, personas, referral):
+    record = referral(by="kcc.caseworker", district="medway")  # Medway sees it in full, not at change
+    client.force_login(personas["medway.caseworker"])
+    assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 200
+    assert client.get(reverse("referrals:child_edit", args=[record.pk])).status_code == 404
+    client.force_login(personas["kcc.caseworker"])
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    url = reverse("referrals:child_edit", args=[record.pk])
+    errors = client.post(url, child_edit_data(record.child, first_name="")).context["form"].errors
+    assert "Enter the child's first name" in errors["first_name"]
+    errors = client.post(url, child_edit_data(record.child, date_of_birth=tomorrow)).context["form"].errors
+    assert "Date of birth must be in the past" in errors["date_of_birth"]
+    record.child.refresh_from_db()
+    assert record.child.version == 1
