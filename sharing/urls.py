@@ -11,5 +11,6 @@ urlpatterns = [
     path("records/<str:kind>/<int:pk>/share/", views.ShareCreateView.as_view(), name="share_create"),
     path("records/<str:kind>/<int:pk>/audience/", views.RecordAudienceView.as_view(), name="record_audience"),
     path("records/<str:kind>/<int:pk>/viewers/", views.RecordViewersView.as_view(), name="record_viewers"),
+    path("records/<str:kind>/<int:pk>/why/", views.RecordExplanationView.as_view(), name="record_explanation"),
     path("shares/<int:pk>/revoke/", views.ShareRevokeView.as_view(), name="share_revoke"),
 ]

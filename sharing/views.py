@@ -12,7 +12,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from sharing import registry, services
+from sharing import access, registry, services
 from sharing.audience import preview_protocol, record_audience
 from sharing.forms import RevokeShareForm, ShareForm
 from sharing.levels import AccessLevel
@@ -204,3 +204,25 @@ class RecordViewersView(TemplateView):
             .order_by("-occurred_at")[:500]
         )
         return {**super().get_context_data(**kwargs), "record": record, "events": events}
+
+
+class RecordExplanationView(TemplateView):
+    """ "Why can I see this?" for one record: the scope rules and shares that
+    give the user access. Record pages load it when the reader opens it (htmx),
+    or link here without JavaScript; it costs a query per page otherwise."""
+
+    template_name = "sharing/record_explanation.html"
+
+    def get_template_names(self):
+        if self.request.htmx:
+            return ["sharing/partials/explanation.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        record = visible_record(self.request.user, kwargs["kind"], kwargs["pk"])  # 404 when not visible
+        log_oversight(self.request, record, "why")
+        return {
+            **super().get_context_data(**kwargs),
+            "record": record,
+            "explanation": access.explain(self.request.user, record),
+        }

@@ -65,6 +65,7 @@ class ReferralListView(AccessLoggedListMixin, ListView):
             Referral.objects.visible_to(user)
             .with_access_level(user)
             .select_related("child__district", "district", "lead_professional")
+            .defer("child__search_vector")
         )
         self.filterset = ReferralFilterSet(self.request.GET or None, queryset=referrals, request=self.request)
         referrals = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else referrals
@@ -226,6 +227,8 @@ class ReferralDetailView(SharableDetailView):
             .select_related(
                 "child__district", "district", "owning_agency", "source_agency", "lead_professional__agency"
             )
+            # The child's stored search vector is for searching, not showing.
+            .defer("child__search_vector")
         )
 
     def get_context_data(self, **kwargs):

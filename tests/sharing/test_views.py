@@ -52,9 +52,22 @@ def test_a_record_page_explains_why_the_user_can_see_it(client, personas, record
     client.force_login(personas["kcc.caseworker"])
     page = client.get(reverse("casefile_detail", args=[record.pk]))
     assertContains(page, "Why can I see this?")
-    assertContains(page, "Protocol version 1: The owning agency sees case files (records it owns) at change level")
     assertContains(page, "Seen getting into cars &lt;script&gt;x&lt;/script&gt;")
     assert AccessEvent.objects.filter(action="view", record_ids=[str(record.pk)]).count() == 1
+    why = reverse("sharing:record_explanation", args=["isp_testapp.casefile", record.pk])
+    assertContains(page, f'hx-get="{why}"')  # loaded when opened; a link without JavaScript
+    rule = "Protocol version 1: The owning agency sees case files (records it owns) at change level"
+    assertContains(client.get(why), rule)
+    partial = client.get(why, headers={"HX-Request": "true"})
+    assertContains(partial, rule)
+    assertNotContains(partial, "<html")
+
+
+def test_why_can_i_see_is_404_for_a_record_the_user_cannot_see(client, personas, record):
+    client.force_login(personas["health.practitioner"])
+    why = reverse("sharing:record_explanation", args=["isp_testapp.casefile", record.pk])
+    assert client.get(why).status_code == 404
+    assert client.get(reverse("sharing:record_explanation", args=["no.such", record.pk])).status_code == 404
 
 
 def test_a_summary_reader_sees_no_full_fields(client, personas, record, agency, basis):
