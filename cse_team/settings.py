@@ -277,6 +277,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Access ends with the share's end date to within this interval.
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": crontab(minute="*/5")},
+    # How many children have each name word, for name search's plan.
+    "refresh-child-name-words": {"task": "referrals.tasks.refresh_child_name_words", "schedule": crontab(minute=7)},
 }
 
 # --- REST framework ---------------------------------------------------------

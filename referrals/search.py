@@ -1,6 +1,55 @@
 """Reading what a caseworker types into the search box."""
 
 import datetime
+import re
+from dataclasses import dataclass
+from functools import reduce
+from operator import and_, or_
+
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import BooleanField, ExpressionWrapper, Q
+
+# Below this many children, a name search fetches the matching children first
+# and filters referrals by their ids: a plan that cannot flip to walking the
+# whole newest-first index (benchmarks/RESULTS.md, referrals A1).
+FEW_CHILDREN = 5000
+
+
+@dataclass(frozen=True)
+class NameSearch:
+    query: SearchQuery  # full text over Child.search_vector
+    most_children: int  # how many children it can match at most, from ChildNameWord
+
+
+def name_search(text: str) -> NameSearch | None:
+    """Each word typed, widened to the known name words similar to it (trigram
+    similarity over ChildNameWord, one query), must match a child's names or
+    aliases (full text). None when nothing was typed."""
+    from referrals.models import ChildNameWord
+
+    terms = list(dict.fromkeys(re.findall(r"\w+", text.lower())))
+    if not terms:
+        return None
+    similar = {f"t{index}": Q(word__trigram_word_similar=term) for index, term in enumerate(terms)}
+    known = (
+        ChildNameWord.objects.filter(reduce(or_, similar.values()))
+        .annotate(
+            **{name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in similar.items()}
+        )
+        .values("word", "children", *similar)
+    )
+    words = {term: {term} for term in terms}
+    counts = dict.fromkeys(terms, 0)
+    for row in known:
+        for index, term in enumerate(terms):
+            if row[f"t{index}"]:
+                words[term].add(row["word"])
+                counts[term] += row["children"]
+    per_term = [
+        reduce(or_, (SearchQuery(word, search_type="plain", config="simple") for word in sorted(words[term])))
+        for term in terms
+    ]
+    return NameSearch(query=reduce(and_, per_term), most_children=min(counts.values()))
 
 
 def parse_date(text: str) -> datetime.date | None:

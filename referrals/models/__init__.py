@@ -2,7 +2,7 @@
 
 from referrals.models.assessments import Answer, IndicatorAnswer, RiskAssessment, Timeframe
 from referrals.models.case_records import Action, ChronologyEntry, MissingEpisode
-from referrals.models.children import Child, Ethnicity, Gender, SpecialNeeds
+from referrals.models.children import Child, ChildNameWord, Ethnicity, Gender, SpecialNeeds
 from referrals.models.instruments import Band, Indicator, Instrument, OverrideRule, RiskLevel, Section
 from referrals.models.referrals import (
     ACTIVE_STATUSES,
@@ -26,6 +26,7 @@ __all__ = [
     "Band",
     "Channel",
     "Child",
+    "ChildNameWord",
     "ChronologyEntry",
     "ClosureReason",
     "ConsentNotSoughtReason",

@@ -3,9 +3,10 @@ are seen at the highest level of any of their referrals the user may see."""
 
 import datetime
 
+import pgtrigger
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchQuery, SearchVector, SearchVectorField, TrigramWordSimilarity
+from django.contrib.postgres.search import SearchVector, SearchVectorField, TrigramWordSimilarity
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,15 +60,6 @@ def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     return day.year - date_of_birth.year - ((day.month, day.day) < (date_of_birth.month, date_of_birth.day))
 
 
-def name_matches(text: str, prefix: str = "") -> Q:
-    """A child's names match `text`: every word in full text (the stored
-    `search_vector`), or a word similar by trigram (`%>`), tolerant of
-    misspelling. Both use GIN indexes; `prefix` reaches the child through a
-    relation ("child__")."""
-    words = SearchQuery(text, search_type="plain", config="simple")
-    return Q(**{f"{prefix}search_vector": words}) | Q(**{f"{prefix}search_names__trigram_word_similar": text.lower()})
-
-
 # Trigram word similarity of "first last" to a child's names, for a likely
 # match: "Jaiden Okoro" and "Jaydon Okoro" score 0.46.
 SIMILAR_NAME_SAME_BIRTHDAY = 0.4
@@ -76,9 +68,12 @@ SIMILAR_NAME = 0.6
 
 class ChildQuerySet(DerivedQuerySet):
     def named(self, text: str):
-        """Children whose name or alias matches `text`: every word in full text,
-        or a similar word (trigram), tolerant of misspelling."""
-        return self.filter(name_matches(text))
+        """Children whose names or aliases match every word of `text`, each
+        word or a known name similar to it (referrals.search.name_search)."""
+        from referrals.search import name_search
+
+        found = name_search(text)
+        return self.filter(search_vector=found.query) if found else self.none()
 
     def matching(self, *, first_name: str = "", last_name: str = "", date_of_birth=None, loose: bool = False):
         """Likely the same child: a similar name (trigram, tolerant of misspelling
@@ -139,6 +134,21 @@ class Child(models.Model):
 
     class Meta:
         verbose_name_plural = "children"
+        triggers = [
+            # Every word of a child's names is known to name search at once;
+            # ChildNameWord's counts are refreshed by a periodic task.
+            pgtrigger.Trigger(
+                name="child_name_words",
+                when=pgtrigger.After,
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("search_names"),
+                func="""
+                    INSERT INTO referrals_childnameword (word, children)
+                    SELECT lexeme, 1 FROM unnest(tsvector_to_array(NEW.search_vector)) AS lexeme
+                    ON CONFLICT (word) DO NOTHING;
+                    RETURN NULL;
+                """,
+            )
+        ]
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
             GinIndex(name="child_names_trgm", fields=["search_names"], opclasses=["gin_trgm_ops"]),
@@ -167,3 +177,21 @@ class Child(models.Model):
         if self.date_of_birth:
             return age_on(self.date_of_birth, day)
         return self.estimated_age
+
+
+class ChildNameWord(models.Model):
+    """Each word that occurs in children's names and aliases, with how many
+    children have it. Name search widens what was typed to the known words
+    similar to it (a trigram search of this small table), then matches
+    children by full text, so a misspelling finds the name and the planner
+    knows how many children to expect. Words arrive with a child (a trigger);
+    counts are refreshed by `refresh_child_name_words` (hourly)."""
+
+    word = models.CharField(max_length=200, primary_key=True)
+    children = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [GinIndex(name="child_name_word_trgm", fields=["word"], opclasses=["gin_trgm_ops"])]
+
+    def __str__(self):
+        return f"{self.word} ({self.children})"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, District
-from referrals.models.children import Child, name_matches
+from referrals.models.children import Child
 from referrals.models.instruments import RiskLevel
 from sharing.querysets import DependentQuerySet, SharableQuerySet
 from sharing.registry import dependent, sharable
@@ -89,10 +89,11 @@ class ReferralQuerySet(SharableQuerySet):
         return self.filter(review_due__lt=today).exclude(status=Status.CLOSED)
 
     def search(self, text: str):
-        """By reference, a date of birth (d/m/yyyy or yyyy-mm-dd), or a name or
-        alias: a full-text match or trigram word similarity, so that misspellings
-        still find the child. Both use indexes on the child's names."""
-        from referrals.search import parse_date
+        """By reference, a date of birth (d/m/yyyy or yyyy-mm-dd), or names or
+        aliases: each word typed, or a known name similar to it by trigram,
+        matched by full text (referrals.search.name_search), so that
+        misspellings still find the child."""
+        from referrals.search import FEW_CHILDREN, name_search, parse_date
 
         text = text.strip()
         if not text:
@@ -102,10 +103,19 @@ class ReferralQuerySet(SharableQuerySet):
         day = parse_date(text)
         if day:
             return self.filter(child__date_of_birth=day)
-        # On the child row the query joins anyway: a subquery of matching
-        # children costs more for a persona who sees a tenth of the referrals
-        # (benchmarks/RESULTS.md, referrals finding 2).
-        return self.filter(name_matches(text, prefix="child__"))
+        found = name_search(text)
+        if found is None:
+            return self.none()
+        if found.most_children <= FEW_CHILDREN:
+            # Few children can match: fetch them, then their referrals by id. (The
+            # counts lag new children by up to an hour, hence the check.)
+            matching = Child.objects.filter(search_vector=found.query).values_list("pk", flat=True)
+            children = list(matching[: FEW_CHILDREN + 1])
+            if len(children) <= FEW_CHILDREN:
+                return self.filter(child_id__in=children)
+        # A common name: walk the newest referrals, checking the joined child
+        # (cheaper than a subquery for a persona who sees a tenth of them).
+        return self.filter(child__search_vector=found.query)
 
 
 def in_childrens_services_authority(user, recipient) -> Q:

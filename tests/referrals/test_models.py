@@ -218,3 +218,33 @@ def test_a_child_still_missing_has_no_interview_overdue(personas):
 
     assert record.return_interview_overdue is False
     assert MissingEpisode.objects.get(pk=record.pk).found_at is None
+
+
+# --- name search's word list ------------------------------------------------------------
+
+
+def test_a_new_childs_name_words_are_known_at_once_and_recounted_by_the_refresh(personas):
+    from referrals.models import ChildNameWord
+    from referrals.services.name_words import refresh_child_name_words
+
+    ChildFactory(first_name="Zephyrine", last_name="Okoro", aliases=["Zeph"])
+    ChildFactory(first_name="Amos", last_name="Okoro")
+    assert {"zephyrine", "okoro", "zeph", "amos"} <= set(ChildNameWord.objects.values_list("word", flat=True))
+
+    Child.objects.filter(first_name="Amos").delete()
+    refresh_child_name_words()
+    counts = dict(ChildNameWord.objects.values_list("word", "children"))
+    assert counts["okoro"] == 1 and "amos" not in counts
+
+
+def test_a_misspelt_common_name_is_found_whichever_plan_search_takes(searchable, monkeypatch):
+    import referrals.search
+
+    assert found("Okaro") == {"CSE-2026-000012"}  # few children: fetched first, then their referrals
+    monkeypatch.setattr(referrals.search, "FEW_CHILDREN", 0)
+    assert found("Okaro") == {"CSE-2026-000012"}  # "common": the newest referrals walked, child checked
+    assert found("Whitmor Chloe") == {"CSE-2026-000120", "CSE-2025-000012"}
+
+
+def test_a_search_of_no_words_finds_nothing(searchable):
+    assert found("!!!") == set()
