@@ -110,9 +110,40 @@ def test_every_persona_sees_exactly_the_referrals_the_protocol_and_shares_allow(
 
 
 # Pages and endpoints about one referral, with the level each needs.
+def record_on_case(record, recorder):
+    """A chronology entry, an action, a missing episode and an assessment on the
+    referral, for the pages and endpoints that show one of them."""
+    from referrals.models import Instrument, RiskAssessment
+
+    when = record.received_at
+    entry = services.chronology_add(referral=record, recorded_by=recorder, occurred_at=when, kind="note", summary="x")
+    action = services.action_create(
+        referral=record, created_by=recorder, description="x", owner=recorder, due_date=timezone.localdate()
+    )
+    episode = services.missing_episode_record(
+        referral=record, recorded_by=recorder, reported_missing_at=when, missing_from="home"
+    )
+    assessment = RiskAssessment.objects.create(
+        referral=record,
+        instrument=Instrument.objects.get(code="seraf", version=1),
+        computed_level="low",
+        professional_level="low",
+        assessed_by=recorder,
+        agency=recorder.agency,
+    )
+    return {"entry": entry, "action": action, "episode": episode, "assessment": assessment}
+
+
 def referral_pages(record) -> dict[str, tuple[str, str]]:
     pk = record.pk
+    on_case = record.on_case
     return {
+        "chronology API": (f"/api/chronology-entries/{on_case['entry'].pk}/", "full"),
+        "action API": (f"/api/actions/{on_case['action'].pk}/", "full"),
+        "missing episode API": (f"/api/missing-episodes/{on_case['episode'].pk}/", "full"),
+        "assessment API": (f"/api/assessments/{on_case['assessment'].pk}/", "full"),
+        "assessment page": (reverse("referrals:assessment_detail", args=[pk, on_case["assessment"].pk]), "full"),
+        "missing episode page": (reverse("referrals:missing_episode_edit", args=[pk, on_case["episode"].pk]), "full"),
         "edit": (reverse("referrals:referral_edit", args=[pk]), "change"),
         "child edit": (reverse("referrals:child_edit", args=[pk]), "change"),
         "workflow": (reverse("referrals:referral_step", args=[pk, "triage"]), "full"),
@@ -126,6 +157,8 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
 
 def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client, personas, shared_records):
     _, records = shared_records
+    for record in records:
+        record.on_case = record_on_case(record, personas[RECORDER[record.owning_agency.code]])
     kind = records[0]._meta.label_lower
     rules, grants = reference_rules(kind), reference_grants(kind)
     failures, checks = [], 0
