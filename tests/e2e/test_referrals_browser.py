@@ -141,6 +141,7 @@ def test_a_caseworker_completes_a_seraf_assessment_and_sees_the_level_on_the_lis
         question.locator("select").select_option("current")
     expect(page.get_by_test_id("computed-score")).to_have_text("15")  # updated live by htmx
     expect(page.get_by_test_id("computed-level-value")).to_have_text("Medium")
+    page.screenshot(path=output_dir / "assessment-form.png", full_page=True)
     page.get_by_role("group", name="Your professional judgement of the risk").get_by_label("High").check()
     page.get_by_role("button", name="Submit for approval").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text(
