@@ -227,7 +227,7 @@ def load_referrals(records: int, users: dict, leads: dict[str, list[int]]) -> di
             INSERT INTO {Child._meta.db_table}
                 (first_name, last_name, aliases, date_of_birth, estimated_age, gender, ethnicity, first_language,
                  special_needs, district_id, school, looked_after, placing_authority, external_references,
-                 search_names, created_at)
+                 search_names, created_at, version)
             SELECT n.first_name, n.last_name,
                    CASE WHEN g.h2 %% 33 = 0 THEN ARRAY['Lil ' || n.first_name] ELSE '{{}}'::varchar[] END,
                    CASE WHEN g.h2 %% 20 = 0 THEN NULL
@@ -239,7 +239,7 @@ def load_referrals(records: int, users: dict, leads: dict[str, list[int]]) -> di
                    '', g.h2 %% 4 = 0, '', '{{"bench": true}}'::jsonb,
                    lower(n.first_name || ' ' || n.last_name
                          || CASE WHEN g.h2 %% 33 = 0 THEN ' lil ' || n.first_name ELSE '' END),
-                   p.start + g.i * interval '150 seconds'
+                   p.start + g.i * interval '150 seconds', 1
             FROM (SELECT %s::timestamptz AS start, %s::bigint AS medway_district, %s::bigint[] AS kcc_districts,
                          %s::text[] AS first_names, %s::text[] AS last_names) AS p,
                  LATERAL (SELECT i, (i * 2654435761) %% 4294967296 AS h, (i * 2246822519) %% 4294967296 AS h2
