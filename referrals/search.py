@@ -9,8 +9,8 @@ from operator import and_, or_
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
-# Below this many children, a name search fetches the matching children first
-# and filters referrals by their ids: a plan that cannot flip to walking the
+# Below this many children, a name search fetches the matching referrals' ids first
+# and reads them by id: a plan that cannot flip to walking the
 # whole newest-first index (benchmarks/RESULTS.md, referrals A1).
 FEW_CHILDREN = 5000
 

@@ -107,12 +107,15 @@ class ReferralQuerySet(SharableQuerySet):
         if found is None:
             return self.none()
         if found.most_children <= FEW_CHILDREN:
-            # Few children can match: fetch them, then their referrals by id. (The
-            # counts lag new children by up to an hour, hence the check.)
-            matching = Child.objects.filter(search_vector=found.query).values_list("pk", flat=True)
-            children = list(matching[: FEW_CHILDREN + 1])
-            if len(children) <= FEW_CHILDREN:
-                return self.filter(child_id__in=children)
+            # Few children can match: fetch their referrals' ids, then read just
+            # those (the id is in the newest-first index, so only they are read;
+            # benchmarks/RESULTS.md, B1). The counts lag new children by up to
+            # an hour, hence the cap and the fallback.
+            cap = 2 * FEW_CHILDREN
+            matching = Referral.objects.filter(child__search_vector=found.query).order_by().values_list("pk", flat=True)
+            referral_ids = list(matching[: cap + 1])
+            if len(referral_ids) <= cap:
+                return self.filter(pk__in=referral_ids)
         # A common name: walk the newest referrals, checking the joined child
         # (cheaper than a subquery for a persona who sees a tenth of them).
         return self.filter(child__search_vector=found.query)

@@ -240,7 +240,7 @@ def test_a_new_childs_name_words_are_known_at_once_and_recounted_by_the_refresh(
 def test_a_misspelt_common_name_is_found_whichever_plan_search_takes(searchable, monkeypatch):
     import referrals.search
 
-    assert found("Okaro") == {"CSE-2026-000012"}  # few children: fetched first, then their referrals
+    assert found("Okaro") == {"CSE-2026-000012"}  # few children: their referrals fetched by id
     monkeypatch.setattr(referrals.search, "FEW_CHILDREN", 0)
     assert found("Okaro") == {"CSE-2026-000012"}  # "common": the newest referrals walked, child checked
     assert found("Whitmor Chloe") == {"CSE-2026-000120", "CSE-2025-000012"}
