@@ -7,12 +7,27 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, Func, Q
 
 # Below this many children, a name search fetches the matching referrals' ids first
 # and reads them by id: a plan that cannot flip to walking the
 # whole newest-first index (benchmarks/RESULTS.md, referrals A1).
 FEW_CHILDREN = 5000
+
+
+class IdIsAnyOf(Func):
+    """`id = ANY(%s)` with the ids as one array parameter: for thousands of ids,
+    Django's `IN (%s, %s, ...)` costs more to build than PostgreSQL takes to run."""
+
+    output_field = BooleanField()
+
+    def __init__(self, expression, ids):
+        super().__init__(expression)
+        self.ids = list(ids)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        lhs_sql, lhs_params = compiler.compile(self.get_source_expressions()[0])
+        return f"{lhs_sql} = ANY(%s)", (*lhs_params, self.ids)
 
 
 @dataclass(frozen=True)

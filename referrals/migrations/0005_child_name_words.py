@@ -7,26 +7,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('referrals', '0004_child_version'),
+        ("referrals", "0004_child_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ChildNameWord',
+            name="ChildNameWord",
             fields=[
-                ('word', models.CharField(max_length=200, primary_key=True, serialize=False)),
-                ('children', models.PositiveIntegerField(default=1)),
+                ("word", models.CharField(max_length=200, primary_key=True, serialize=False)),
+                ("children", models.PositiveIntegerField(default=1)),
             ],
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='child',
-            trigger=pgtrigger.compiler.Trigger(name='child_name_words', sql=pgtrigger.compiler.UpsertTriggerSql(func='\n                    INSERT INTO referrals_childnameword (word, children)\n                    SELECT lexeme, 1 FROM unnest(tsvector_to_array(NEW.search_vector)) AS lexeme\n                    ON CONFLICT (word) DO NOTHING;\n                    RETURN NULL;\n                ', hash='e6c4c1f351fce28411060aa5cad69aa06e53d6b1', operation='INSERT OR UPDATE OF "search_names"', pgid='pgtrigger_child_name_words_fb38c', table='referrals_child', when='AFTER')),
+            model_name="child",
+            trigger=pgtrigger.compiler.Trigger(
+                name="child_name_words",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="\n                    INSERT INTO referrals_childnameword (word, children)\n                    SELECT lexeme, 1 FROM unnest(tsvector_to_array(NEW.search_vector)) AS lexeme\n                    ON CONFLICT (word) DO NOTHING;\n                    RETURN NULL;\n                ",
+                    hash="e6c4c1f351fce28411060aa5cad69aa06e53d6b1",
+                    operation='INSERT OR UPDATE OF "search_names"',
+                    pgid="pgtrigger_child_name_words_fb38c",
+                    table="referrals_child",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='childnameword',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['word'], name='child_name_word_trgm', opclasses=['gin_trgm_ops']),
+            model_name="childnameword",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["word"], name="child_name_word_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ),
         # The words of the children there already (referrals.services.name_words).
         migrations.RunSQL(

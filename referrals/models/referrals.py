@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -93,7 +93,7 @@ class ReferralQuerySet(SharableQuerySet):
         aliases: each word typed, or a known name similar to it by trigram,
         matched by full text (referrals.search.name_search), so that
         misspellings still find the child."""
-        from referrals.search import FEW_CHILDREN, name_search, parse_date
+        from referrals.search import FEW_CHILDREN, IdIsAnyOf, name_search, parse_date
 
         text = text.strip()
         if not text:
@@ -115,7 +115,7 @@ class ReferralQuerySet(SharableQuerySet):
             matching = Referral.objects.filter(child__search_vector=found.query).order_by().values_list("pk", flat=True)
             referral_ids = list(matching[: cap + 1])
             if len(referral_ids) <= cap:
-                return self.filter(pk__in=referral_ids)
+                return self.filter(IdIsAnyOf(F("pk"), referral_ids))
         # A common name: walk the newest referrals, checking the joined child
         # (cheaper than a subquery for a persona who sees a tenth of them).
         return self.filter(child__search_vector=found.query)
