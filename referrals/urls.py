@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral_detail"),
     path("<int:pk>/edit/", referrals.ReferralUpdateView.as_view(), name="referral_edit"),
     path("<int:pk>/child/edit/", referrals.ChildUpdateView.as_view(), name="child_edit"),
+    path("<int:pk>/link/", referrals.ReferralLinkView.as_view(), name="referral_link"),
     path("<int:pk>/workflow/<slug:step>/", referrals.ReferralStepView.as_view(), name="referral_step"),
     # Risk assessments
     path("<int:pk>/assessments/new/", assessments.InstrumentChoiceView.as_view(), name="assessment_new"),

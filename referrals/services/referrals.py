@@ -336,6 +336,40 @@ def referral_update(
     return current
 
 
+@transaction.atomic
+def referral_link_child(*, referral: Referral, child: Child, linked_by: User, request=None) -> Referral:
+    """For the CSE team: a referral flagged `needs_linking` is about a child the
+    service already knows. Move it onto that child's record; the new child
+    record made with it is removed when nothing else refers to it."""
+    require_level(linked_by, referral, AccessLevel.CHANGE)
+    if not linked_by.is_cse_team_member:
+        raise StepNotAllowed("Only the CSE team links referrals to known children", reason="role")
+    require_role(linked_by, CASEWORKERS, "link a referral to a known child")
+    current = locked_referral(referral)
+    if not Child.objects.visible_to(linked_by, AccessLevel.FULL).filter(pk=child.pk).exists():
+        raise ValidationError({"child": "Choose one of the likely matches"})
+    if current.child_id == child.pk:
+        raise ValidationError({"child": "The referral is already about this child"})
+    replaced = current.child_id
+    current.child = child
+    current.needs_linking = False
+    save_referral(current, user=linked_by, request=request, details={"linked_child": [replaced, child.pk]})
+    if not Referral.objects.filter(child_id=replaced).exists():
+        Child.objects.filter(pk=replaced).delete()
+    return current
+
+
+def linking_candidates(referral: Referral):
+    """Known children likely to be the one a flagged referral is about (for the
+    CSE team, who see every referral)."""
+    child = referral.child
+    return (
+        likely_matches(first_name=child.first_name, last_name=child.last_name, date_of_birth=child.date_of_birth)
+        .exclude(pk=child.pk)
+        .select_related("district")
+    )
+
+
 # --- workflow -------------------------------------------------------------------
 
 

@@ -3,12 +3,14 @@ the referral page with its timeline, editing, and the workflow steps."""
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -317,6 +319,59 @@ class ChildUpdateView(ReferralPageMixin, FormView):
             add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, "The child's details are saved")
+        return redirect("referrals:referral_detail", pk=self.referral.pk)
+
+
+class ReferralLinkView(ReferralPageMixin, FormView):
+    """For the CSE team: move a referral flagged `needs_linking` onto the known
+    child it is likely about."""
+
+    required_level = AccessLevel.CHANGE
+    template_name = "referrals/referral_link.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not request.user.is_cse_team_member:
+            raise Http404("No such page")  # the flag itself is not for others to know
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def candidates(self):
+        return list(services.linking_candidates(self.referral)[:20])
+
+    def get_form_class(self):
+        def described(child):
+            born = f"born {child.date_of_birth:%-d %B %Y}" if child.date_of_birth else f"about {child.estimated_age}"
+            return f"{child.full_name}, {born}, lives in {child.district.name}"
+
+        choices = [(child.pk, described(child)) for child in self.candidates]
+
+        class LinkForm(forms.Form):
+            child = forms.TypedChoiceField(
+                label="Which known child is this referral about?",
+                choices=choices,
+                coerce=int,
+                widget=forms.RadioSelect,
+                error_messages={"required": "Choose the known child", "invalid_choice": "Choose one of the children"},
+            )
+
+        return LinkForm
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "candidates": self.candidates}
+
+    def form_valid(self, form):
+        child = next(child for child in self.candidates if child.pk == form.cleaned_data["child"])
+        try:
+            services.referral_link_child(
+                referral=self.referral, child=child, linked_by=self.request.user, request=self.request
+            )
+        except StepNotAllowed as refused:
+            form.add_error(None, refused.message)
+            return self.render_to_response(self.get_context_data(form=form), status=403)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.referral.reference} is now on {child.full_name}'s record")
         return redirect("referrals:referral_detail", pk=self.referral.pk)
 
 

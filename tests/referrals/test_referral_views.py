@@ -480,3 +480,47 @@ def test_child_edit_needs_change_access_and_valid_input(client, personas, referr
     assert "Date of birth must be in the past" in errors["date_of_birth"]
     record.child.refresh_from_db()
     assert record.child.version == 1
+
+
+# --- linking a flagged referral to a known child ---------------------------------------------
+
+
+def flagged_referral(client, personas, referral, district):
+    known = referral(
+        by="medway.caseworker", district="medway", new_child={"first_name": "Tallulah", "last_name": "Brightwater"}
+    )
+    client.force_login(personas["kcc.caseworker"])
+    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": known.child.date_of_birth.isoformat()})
+    flagged = Referral.objects.get(pk=client.post(reverse("referrals:referral_new_details"), data).url.split("/")[-2])
+    assert flagged.needs_linking
+    return known, flagged
+
+
+def test_the_cse_team_links_a_flagged_referral_to_the_known_child(client, personas, referral, district):
+    from referrals.models import Child
+
+    known, flagged = flagged_referral(client, personas, referral, district)
+    made_with_it = flagged.child_id
+    client.force_login(personas["kent-police.caseworker"])
+    page = client.get(reverse("referrals:referral_link", args=[flagged.pk]))
+    assert page.status_code == 200 and f'value="{known.child_id}"' in page.content.decode()
+    response = client.post(reverse("referrals:referral_link", args=[flagged.pk]), {"child": known.child_id})
+    assert response.status_code == 302
+    flagged.refresh_from_db()
+    assert flagged.child_id == known.child_id and flagged.needs_linking is False
+    assert not Child.objects.filter(pk=made_with_it).exists()  # nothing else referred to it
+
+
+def test_linking_is_only_for_the_cse_team_and_only_to_a_likely_match(client, personas, referral, district):
+    known, flagged = flagged_referral(client, personas, referral, district)
+    other = referral(by="kcc.caseworker")
+    url = reverse("referrals:referral_link", args=[flagged.pk])
+    for username in ("kcc.caseworker", "kcc.supervisor", "medway.caseworker"):
+        client.force_login(personas[username])
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"child": known.child_id}).status_code == 404
+    client.force_login(personas["kent-police.supervisor"])
+    response = client.post(url, {"child": other.child_id})
+    assert "Choose one of the children" in str(response.context["form"].errors["child"])
+    flagged.refresh_from_db()
+    assert flagged.needs_linking and flagged.child_id != known.child_id

@@ -1331,3 +1331,16 @@ def test_approving_an_older_assessment_after_a_newer_one_keeps_the_newer_level(
     services.assessment_approve(assessment=older, approved_by=personas["kcc.supervisor"])
     record.refresh_from_db()
     assert record.risk_level == "high"
+
+
+def test_only_cse_team_caseworkers_and_supervisors_link_a_referral_to_a_known_child(personas, referral):
+    known = referral(by="medway.caseworker", district="medway")
+    flagged = referral(by="kent-police.caseworker")
+    for username in ("kent-police.analyst", "kcc.supervisor"):
+        with pytest.raises((StepNotAllowed, Http404)):
+            services.referral_link_child(referral=flagged, child=known.child, linked_by=personas[username])
+    linked = services.referral_link_child(
+        referral=flagged, child=known.child, linked_by=personas["kent-police.supervisor"]
+    )
+    assert linked.child_id == known.child_id
+    assert AccessEvent.objects.filter(action="change", details__linked_child__1=known.child_id).exists()
