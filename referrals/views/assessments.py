@@ -24,34 +24,15 @@ from referrals.forms.assessments import (
 )
 from referrals.models import Instrument, RiskAssessment, RiskLevel
 from referrals.services import StepNotAllowed
-from referrals.views.base import ReferralPageMixin, add_service_errors
+from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
 from sharing.levels import AccessLevel
-
-
-class ReferralCheckedFirstMixin(ReferralPageMixin):
-    """Loads the referral (404 unless seen at `required_level`) before anything
-    else the page does, so no form, instrument or answer is read for a user
-    who may not see it. (A candidate for views/base.py.)"""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            self.referral  # noqa: B018 - evaluated for its 404
-        return super().dispatch(request, *args, **kwargs)
-
-
-def refusal_status(error) -> int:
-    """For a refused step, 403 (role) or 409 (status); bad input is shown
-    next to its field with 200, as Django's form views do."""
-    if isinstance(error, StepNotAllowed):
-        return 403 if error.reason == "role" else 409
-    return 200
 
 
 def referral_url(referral) -> str:
     return reverse("referrals:referral_detail", args=[referral.pk])
 
 
-class InstrumentChoiceView(ReferralCheckedFirstMixin, FormView):
+class InstrumentChoiceView(ReferralPageMixin, FormView):
     required_level = AccessLevel.CHANGE
     form_class = InstrumentChoiceForm
     template_name = "referrals/assessment_instrument.html"
@@ -70,7 +51,7 @@ class InstrumentChoiceView(ReferralCheckedFirstMixin, FormView):
         return redirect("referrals:assessment_form", self.referral.pk, form.cleaned_data["instrument"].pk)
 
 
-class InstrumentPageMixin(ReferralCheckedFirstMixin):
+class InstrumentPageMixin(ReferralPageMixin):
     """A page about one active instrument, for a new assessment of the referral."""
 
     required_level = AccessLevel.CHANGE
@@ -166,7 +147,7 @@ class ComputedLevelView(InstrumentPageMixin, View):
         return TemplateResponse(request, "referrals/partials/assessment_level.html", self.level_context(request.POST))
 
 
-class AssessmentPageMixin(ReferralCheckedFirstMixin):
+class AssessmentPageMixin(ReferralPageMixin):
     @cached_property
     def assessment(self) -> RiskAssessment:
         return get_object_or_404(

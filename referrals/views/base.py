@@ -18,6 +18,13 @@ class ReferralPageMixin:
 
     required_level = AccessLevel.FULL
 
+    def dispatch(self, request, *args, **kwargs):
+        # The referral first (a 404 unless seen at the level the page needs), so
+        # no form, instrument or answer is read for a user who may not see it.
+        if request.user.is_authenticated:
+            self.referral  # noqa: B018 - evaluated for its 404
+        return super().dispatch(request, *args, **kwargs)
+
     @cached_property
     def referral(self) -> Referral:
         visible = Referral.objects.visible_to(self.request.user, self.required_level).select_related(
@@ -33,6 +40,14 @@ class ReferralPageMixin:
         context = super().get_context_data(**kwargs)
         context["referral"] = self.referral
         return context
+
+
+def refusal_status(error) -> int:
+    """For a refused step, 403 (role) or 409 (status); bad input is shown
+    next to its field with 200, as Django's form views do."""
+    if isinstance(error, StepNotAllowed):
+        return 403 if error.reason == "role" else 409
+    return 200
 
 
 def add_service_errors(form, error) -> None:

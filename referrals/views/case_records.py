@@ -17,19 +17,10 @@ from referrals import services
 from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
 from referrals.services import StepNotAllowed
-from referrals.views.assessments import ReferralCheckedFirstMixin
-from referrals.views.base import add_service_errors
+from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
 
 
-def refusal_status(error) -> int:
-    """For a refused step, 403 (role) or 409 (status); bad input is shown
-    next to its field with 200, as Django's form views do."""
-    if isinstance(error, StepNotAllowed):
-        return 403 if error.reason == "role" else 409
-    return 200
-
-
-class CaseRecordFormView(ReferralCheckedFirstMixin, FormView):
+class CaseRecordFormView(ReferralPageMixin, FormView):
     """A form that saves one record on the referral through `save(form)`."""
 
     success_message = ""
@@ -93,7 +84,7 @@ class ActionCreateView(CaseRecordFormView):
         return action
 
 
-class ActionCompleteView(ReferralCheckedFirstMixin, TemplateView):
+class ActionCompleteView(ReferralPageMixin, TemplateView):
     """GET: confirm; POST: mark the action done (its owner, or anyone with
     change access: the service decides)."""
 

@@ -31,7 +31,7 @@ from referrals.forms.referrals import (
 from referrals.models import Child, Referral, RiskAssessment
 from referrals.services import StaleEdit, StepNotAllowed
 from referrals.timeline import actions_of, assessments_of, timeline_for
-from referrals.views.base import ReferralPageMixin, add_service_errors
+from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
 from sharing import access
 from sharing.levels import RANK, AccessLevel
 from sharing.mixins import SharableDetailView
@@ -425,8 +425,7 @@ class ReferralStepView(ReferralPageMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form), status=409)
         except StepNotAllowed as refused:
             form.add_error(None, refused.message)
-            status = 403 if refused.reason == "role" else 409
-            return self.render_to_response(self.get_context_data(form=form), status=status)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal_status(refused))
         except ValidationError as error:
             add_service_errors(form, error)
             return self.form_invalid(form)
