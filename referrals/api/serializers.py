@@ -160,6 +160,21 @@ class NewChildSerializer(serializers.Serializer):
     placing_authority = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class ChildUpdateSerializer(StrictFieldsMixin, NewChildSerializer):
+    """An edit of a child's details, through one of their referrals that the
+    client may change (`referral`); `version` is the child's version the client
+    loaded, and only the fields sent are changed."""
+
+    version = serializers.IntegerField(min_value=1)
+    referral = serializers.IntegerField(min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name not in ("version", "referral"):
+                field.required = False
+
+
 # --- referrals ------------------------------------------------------------------
 
 

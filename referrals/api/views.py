@@ -60,7 +60,11 @@ def _plain(value):
 
 
 # The services name changed fields by label; the API also gives the field's name.
-FIELD_NAMES = {str(Referral._meta.get_field(name).verbose_name).capitalize(): name for name in services.CONFLICT_FIELDS}
+FIELD_NAMES = {
+    str(model._meta.get_field(name).verbose_name).capitalize(): name
+    for model, names in ((Referral, services.CONFLICT_FIELDS), (Child, services.CHILD_FIELDS))
+    for name in names
+}
 
 
 def stale_edit_response(error: services.StaleEdit) -> Response:
@@ -129,18 +133,47 @@ def id_filter(request, name: str = "referral") -> int | None:
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str, description="A name or alias; tolerant of misspelling")])
 )
-class ChildViewSet(SharableViewSet):
+class ChildViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableViewSet):
     """Children the user can see through one of their referrals, at the highest
     level of those referrals; summary-level children show identifying fields only.
-    Children are created with their first referral (`new_child`)."""
+    Children are created with their first referral (`new_child`), and edited
+    (PATCH) through a referral about them that the user may change."""
 
     model = Child
     serializer_class = api.ChildSerializer
+    write_serializers = {"partial_update": api.ChildUpdateSerializer}
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def readable_records(self):
+        return super().get_queryset().select_related("district")
 
     def get_queryset(self):
-        children = super().get_queryset().select_related("district")
+        children = self.readable_records()
         query = self.request.query_params.get("q", "").strip()
         return children.filter(pk__in=Child.objects.named(query).values("pk")) if query else children
+
+    @extend_schema(
+        request=api.ChildUpdateSerializer,
+        responses={200: api.ChildSerializer, 409: api.StaleEditSerializer, **ERROR_RESPONSES},
+    )
+    def partial_update(self, request, *args, **kwargs):
+        child = self.get_object()
+        changes = self.validated()
+        version, referral_id = changes.pop("version"), changes.pop("referral")
+        referral = (
+            Referral.objects.visible_to(request.user, AccessLevel.CHANGE).filter(pk=referral_id, child=child).first()
+        )
+        if referral is None:
+            raise DjangoValidationError({"referral": "Give a referral about this child that you may change"})
+        child = services.child_update(
+            child=child,
+            referral=referral,
+            changed_by=request.user,
+            expected_version=version,
+            request=request,
+            **changes,
+        )
+        return self.rendered(child)
 
 
 # --- referrals ----------------------------------------------------------------------

@@ -37,6 +37,7 @@ from referrals.services.common import (
     require_level,
 )
 from referrals.services.referrals import (
+    CHILD_FIELDS,
     CONFLICT_FIELDS,
     EDITABLE_FIELDS,
     STEPS,
@@ -64,6 +65,7 @@ __all__ = [
     "ADULT_AGE",
     "ASSESSABLE_STATUSES",
     "CASEWORKERS",
+    "CHILD_FIELDS",
     "CONFLICT_FIELDS",
     "EDITABLE_FIELDS",
     "MISSING_EPISODE_FIELDS",

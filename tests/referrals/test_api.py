@@ -841,3 +841,27 @@ def test_using_a_token_counts_as_activity_for_the_dormant_account_check(personas
     assert "kcc.caseworker" not in deactivate_dormant_accounts(dormant_days=90)
     user.refresh_from_db()
     assert user.is_active and user.last_login is not None
+
+
+def test_a_childs_details_are_edited_through_a_referral_the_caller_may_change(api, personas, referral):
+    record = referral(by="kcc.caseworker", district="maidstone")
+    url = f"/api/children/{record.child_id}/"
+    kcc = api("kcc.caseworker")
+    moved = kcc.patch(url, {"version": 1, "referral": record.pk, "district": "medway", "school": "Rochester High"})
+    assert moved.status_code == 200, moved.json()
+    assert moved.json()["district"] == "medway" and moved.json()["school"] == "Rochester High"
+
+    stale = kcc.patch(url, {"version": 1, "referral": record.pk, "first_name": "Bea"}, format="json")
+    assert stale.status_code == 409
+    assert {change["field"] for change in stale.json()["changes"]} == {"district", "school"}
+
+    # Medway now sees the referral in full, not at change: it may not edit the child.
+    refused = api("medway.caseworker").patch(url, {"version": 2, "referral": record.pk, "first_name": "Bea"})
+    assert refused.status_code == 400 and "referral" in refused.json()
+    assert api("health.practitioner").patch(url, {"version": 2, "referral": record.pk}).status_code == 404
+    bad = kcc.patch(url, {"version": 2, "referral": record.pk, "date_of_birth": "2099-01-01", "status": "x"})
+    assert bad.status_code == 400 and "status" in bad.json()
+    future = kcc.patch(url, {"version": 2, "referral": record.pk, "date_of_birth": "2099-01-01"})
+    assert future.status_code == 400 and "date_of_birth" in future.json()
+    record.child.refresh_from_db()
+    assert record.child.first_name != "Bea" and record.child.version == 2
