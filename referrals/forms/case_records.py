@@ -7,16 +7,11 @@ import re
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from referrals.models import ChronologyEntry, MissingEpisode, Referral
-from sharing import access
-from sharing.levels import AccessLevel
-from sharing.models import Share
-
-FULL_OR_CHANGE = (AccessLevel.FULL, AccessLevel.CHANGE)
+from referrals.people import full_readers
 
 # "14:30", "14.30", "1430", "9", "2:30pm", "2pm", "12 am"
 TIME_PATTERN = re.compile(r"^(?P<hour>\d{1,2})(?:[:.]?(?P<minute>\d{2}))?\s*(?P<half>am|pm)?$")
@@ -149,37 +144,6 @@ class ChronologyEntryForm(forms.Form):
     )
 
 
-def action_owner_choices(referral: Referral, user: User):
-    """People who may own an action on this referral: active users who can see
-    it in full, from the owning agency, the user's own agency and the CSE team.
-    Scope rules depend on the agency and CSE team membership (sharing/audience.py),
-    so one member of each such group stands for the rest; agency shares count for
-    the whole agency and personal shares for their recipient. The service checks
-    the owner again."""
-    candidates = User.objects.filter(is_active=True).filter(
-        Q(agency_id__in=[referral.owning_agency_id, user.agency_id]) | Q(is_cse_team_member=True)
-    )
-    groups = {}
-    for candidate in candidates.order_by("pk").only("pk", "agency_id", "is_cse_team_member", "is_active"):
-        groups.setdefault((candidate.agency_id, candidate.is_cse_team_member), candidate)
-    shares = list(Share.objects.active().for_record(referral).filter(level__in=FULL_OR_CHANGE))
-    agencies_shared = {share.recipient_agency_id for share in shares if share.recipient_agency_id}
-    people_shared = {share.recipient_user_id for share in shares if share.recipient_user_id}
-    allowed = Q(pk__in=people_shared)
-    for (agency_id, team_member), stand_in in groups.items():
-        if agency_id in agencies_shared or access.access_level(stand_in, referral, include_shares=False) in (
-            FULL_OR_CHANGE
-        ):
-            allowed |= Q(agency_id=agency_id, is_cse_team_member=team_member)
-    return (
-        User.objects.filter(is_active=True)
-        .filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=people_shared))
-        .filter(allowed)
-        .select_related("agency")
-        .order_by("agency__name", "last_name", "first_name", "pk")
-    )
-
-
 class OwnerChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         title = f", {obj.job_title}" if getattr(obj, "job_title", "") else ""
@@ -204,7 +168,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, referral: Referral, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = action_owner_choices(referral, user)
+        self.fields["owner"].queryset = full_readers(referral, agency_ids=[referral.owning_agency_id, user.agency_id])
 
 
 YES_NO = [("yes", "Yes"), ("no", "No")]

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,7 +14,6 @@ from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
-from accounts.models import User
 from audit.mixins import AccessLoggedListMixin
 from referrals import services
 from referrals.filters import ReferralFilterSet
@@ -29,11 +27,11 @@ from referrals.forms.referrals import (
     default_received_at,
 )
 from referrals.models import Child, Referral, RiskAssessment
+from referrals.people import full_readers
 from referrals.services import StaleEdit, StepNotAllowed
 from referrals.timeline import actions_of, assessments_of, timeline_for
 from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
-from sharing import access
-from sharing.levels import RANK, AccessLevel
+from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView
 from sharing.models import Share
 
@@ -394,7 +392,7 @@ class ReferralStepView(ReferralPageMixin, FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.step.name == "assign":
-            kwargs["candidates"] = lead_professional_candidates(self.referral)
+            kwargs["candidates"] = full_readers(self.referral, agency_ids=[self.referral.owning_agency_id])
         return kwargs
 
     def get_initial(self):
@@ -431,17 +429,3 @@ class ReferralStepView(ReferralPageMixin, FormView):
             return self.form_invalid(form)
         messages.success(self.request, f"{self.step.label}: done")
         return HttpResponseRedirect(reverse("referrals:referral_detail", args=[referral.pk]))
-
-
-def lead_professional_candidates(referral: Referral):
-    """Who may lead: active users of the owning agency, and CSE team members,
-    who hold at least full access to the referral under the protocol. The
-    service checks the chosen one again."""
-    candidates = (
-        User.objects.filter(is_active=True)
-        .filter(Q(agency=referral.owning_agency) | Q(is_cse_team_member=True))
-        .select_related("agency")
-        .order_by("last_name", "first_name")
-    )
-    allowed = [user.pk for user in candidates if RANK.get(access.access_level(user, referral), 0) >= RANK["full"]]
-    return User.objects.filter(pk__in=allowed).select_related("agency").order_by("last_name", "first_name")

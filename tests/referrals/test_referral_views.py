@@ -524,3 +524,12 @@ def test_linking_is_only_for_the_cse_team_and_only_to_a_likely_match(client, per
     assert "Choose one of the children" in str(response.context["form"].errors["child"])
     flagged.refresh_from_db()
     assert flagged.needs_linking and flagged.child_id != known.child_id
+
+
+def test_the_lead_professional_is_chosen_from_people_who_see_the_referral_in_full(client, personas, referral_at):
+    record = referral_at("accepted")
+    client.force_login(personas["kcc.supervisor"])
+    offered = set(client.get(reverse("referrals:referral_step", args=[record.pk, "assign"])).context["form"]
+                  .fields["lead_professional"].queryset.values_list("username", flat=True))  # fmt: skip
+    assert {"kcc.caseworker", "kcc.supervisor", "kent-police.caseworker"} <= offered
+    assert not offered & {"medway.caseworker", "health.practitioner", "early-help.practitioner"}
