@@ -2,9 +2,11 @@
 through sharing at the level the page needs (404 otherwise), and a way to
 turn the services' refusals into messages next to the fields."""
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
+from django.views.generic import FormView
 
 from referrals.models import Referral
 from referrals.services import StaleEdit, StepNotAllowed
@@ -68,3 +70,31 @@ def add_service_errors(form, error) -> None:
         form.add_error(None, str(error))
     else:
         raise error
+
+
+class ReferralFormView(ReferralPageMixin, FormView):
+    """A form on a referral saved by one service call, `save(form)`. Bad input
+    shows next to its field; a refused step at the top with 403 or 409; a
+    stale edit with what changed since (409); success goes back to the referral."""
+
+    success_message = ""
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_invalid(self, form, status=200):
+        response = super().form_invalid(form)
+        response.status_code = status
+        return response
+
+    def form_valid(self, form):
+        try:
+            self.save(form)
+        except StaleEdit as stale:
+            form.add_error(None, str(stale))
+            return self.render_to_response(self.get_context_data(form=form, stale=stale), status=409)
+        except (ValidationError, StepNotAllowed) as error:
+            add_service_errors(form, error)
+            return self.form_invalid(form, status=refusal_status(error))
+        messages.success(self.request, self.success_message)
+        return redirect("referrals:referral_detail", pk=self.referral.pk)

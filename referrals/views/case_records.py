@@ -4,12 +4,11 @@ returns to the referral page with a success banner; a refusal is shown next
 to the field it is about, and nothing is saved."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import dateformat
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 
 from audit.models import AccessEvent
 from audit.services import record_access
@@ -17,33 +16,10 @@ from referrals import services
 from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
 from referrals.services import StepNotAllowed
-from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
+from referrals.views.base import ReferralFormView, ReferralPageMixin, refusal_status
 
 
-class CaseRecordFormView(ReferralPageMixin, FormView):
-    """A form that saves one record on the referral through `save(form)`."""
-
-    success_message = ""
-
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_invalid(self, form, status=200):
-        response = super().form_invalid(form)
-        response.status_code = status
-        return response
-
-    def form_valid(self, form):
-        try:
-            self.save(form)
-        except (ValidationError, StepNotAllowed) as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form, status=refusal_status(error))
-        messages.success(self.request, self.success_message)
-        return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
-
-
-class ChronologyEntryCreateView(CaseRecordFormView):
+class ChronologyEntryCreateView(ReferralFormView):
     form_class = ChronologyEntryForm
     template_name = "referrals/chronology_form.html"
     success_message = "Chronology entry added"
@@ -60,7 +36,7 @@ class ChronologyEntryCreateView(CaseRecordFormView):
         )
 
 
-class ActionCreateView(CaseRecordFormView):
+class ActionCreateView(ReferralFormView):
     form_class = ActionForm
     template_name = "referrals/action_form.html"
     success_message = "Action added"
@@ -109,7 +85,7 @@ class ActionCompleteView(ReferralPageMixin, TemplateView):
         return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
 
 
-class MissingEpisodeCreateView(CaseRecordFormView):
+class MissingEpisodeCreateView(ReferralFormView):
     form_class = MissingEpisodeForm
     template_name = "referrals/missing_episode_form.html"
     success_message = "Missing episode recorded"
@@ -120,7 +96,7 @@ class MissingEpisodeCreateView(CaseRecordFormView):
         )
 
 
-class MissingEpisodeUpdateView(CaseRecordFormView):
+class MissingEpisodeUpdateView(ReferralFormView):
     form_class = MissingEpisodeForm
     template_name = "referrals/missing_episode_form.html"
     success_message = "Missing episode updated"

@@ -30,7 +30,7 @@ from referrals.models import Child, Referral, RiskAssessment
 from referrals.people import full_readers
 from referrals.services import StaleEdit, StepNotAllowed
 from referrals.timeline import actions_of, assessments_of, timeline_for
-from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
+from referrals.views.base import ReferralFormView, ReferralPageMixin, add_service_errors, refusal_status
 from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView
 from sharing.models import Share
@@ -256,68 +256,46 @@ class ReferralDetailView(SharableDetailView):
         return context
 
 
-class ReferralUpdateView(ReferralPageMixin, FormView):
+class ReferralUpdateView(ReferralFormView):
     """Edit the details. The form carries the version the user loaded: a save
     over someone else's change shows what changed instead of overwriting it."""
 
     required_level = AccessLevel.CHANGE
     template_name = "referrals/referral_edit.html"
     form_class = ReferralEditForm
+    success_message = "Referral details saved"
 
     def get_initial(self):
         return ReferralEditForm.initial_for(self.referral)
 
-    def form_valid(self, form):
-        changes = {name: value for name, value in form.cleaned_data.items() if name != "version"}
-        try:
-            services.referral_update(
-                referral=self.referral,
-                changed_by=self.request.user,
-                expected_version=form.cleaned_data["version"],
-                request=self.request,
-                **changes,
-            )
-        except StaleEdit as stale:
-            form.add_error(None, str(stale))
-            return self.render_to_response(self.get_context_data(form=form, stale=stale), status=409)
-        except (ValidationError, StepNotAllowed) as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Referral details saved")
-        return redirect("referrals:referral_detail", pk=self.referral.pk)
+    def save(self, form):
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        return services.referral_update(
+            referral=self.referral, changed_by=self.request.user, expected_version=version, request=self.request,
+            **changes,
+        )  # fmt: skip
 
 
-class ChildUpdateView(ReferralPageMixin, FormView):
+class ChildUpdateView(ReferralFormView):
     """Correct or update the child's details (a move of district changes which
     children's services see their referrals), from a referral the user may change."""
 
     required_level = AccessLevel.CHANGE
     template_name = "referrals/child_edit.html"
     form_class = ChildEditForm
+    success_message = "The child's details are saved"
 
     def get_initial(self):
         return ChildEditForm.initial_for(self.referral.child)
 
-    def form_valid(self, form):
+    def save(self, form):
         changes = form.child_fields()
         version = changes.pop("version")
-        try:
-            services.child_update(
-                child=self.referral.child,
-                referral=self.referral,
-                changed_by=self.request.user,
-                expected_version=version,
-                request=self.request,
-                **changes,
-            )
-        except StaleEdit as stale:
-            form.add_error(None, str(stale))
-            return self.render_to_response(self.get_context_data(form=form, stale=stale), status=409)
-        except (ValidationError, StepNotAllowed) as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The child's details are saved")
-        return redirect("referrals:referral_detail", pk=self.referral.pk)
+        return services.child_update(
+            child=self.referral.child, referral=self.referral, changed_by=self.request.user,
+            expected_version=version, request=self.request, **changes,
+        )  # fmt: skip
 
 
 class ReferralLinkView(ReferralPageMixin, FormView):
