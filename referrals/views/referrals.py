@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
@@ -72,7 +73,10 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         referrals = referrals.search(self.get_search_query())
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
-        return self.paginator.paginate_queryset(referrals, Request(self.request))
+        try:
+            return self.paginator.paginate_queryset(referrals, Request(self.request))
+        except NotFound:  # a cursor that is not one of ours
+            raise Http404("No such page of referrals") from None
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -533,3 +533,15 @@ def test_the_lead_professional_is_chosen_from_people_who_see_the_referral_in_ful
                   .fields["lead_professional"].queryset.values_list("username", flat=True))  # fmt: skip
     assert {"kcc.caseworker", "kcc.supervisor", "kent-police.caseworker"} <= offered
     assert not offered & {"medway.caseworker", "health.practitioner", "early-help.practitioner"}
+
+
+def test_a_forged_cursor_or_a_nul_in_the_search_is_refused_cleanly(client, personas, referral):
+    from audit.models import AccessEvent
+
+    referral()
+    client.force_login(personas["kcc.caseworker"])
+    assert client.get(reverse("referrals:referral_list"), {"cursor": "not-a-cursor"}).status_code == 404
+    before = AccessEvent.objects.count()
+    assert client.get(reverse("referrals:referral_list"), {"q": "Smith\x00"}).status_code == 400
+    assert client.get("/api/children/", {"q": "\x00"}).status_code == 400
+    assert AccessEvent.objects.count() == before

@@ -1,0 +1,18 @@
+"""Request checks that every page and endpoint needs."""
+
+from django.http import HttpResponseBadRequest
+
+
+class RejectNullCharactersMiddleware:
+    """A NUL character in the query string can be stored nowhere (PostgreSQL
+    text refuses it) and is never typed by a person: answer 400 at once,
+    rather than a 500 from the search or the access log further in. Forms
+    already refuse it in posted fields (Django's ProhibitNullCharactersValidator)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
+            return HttpResponseBadRequest("The address contains a character that is not allowed.")
+        return self.get_response(request)
