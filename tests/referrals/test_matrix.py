@@ -157,6 +157,7 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
         "action": (reverse("referrals:action_new", args=[pk]), "full"),
         "missing episode": (reverse("referrals:missing_episode_new", args=[pk]), "full"),
         "child API": (f"/api/children/{record.child_id}/", "summary"),
+        "why can I see this": (reverse("sharing:record_explanation", args=["referrals.referral", pk]), "summary"),
     }
 
 
