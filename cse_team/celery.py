@@ -18,6 +18,20 @@ app.autodiscover_tasks()
 _eager_mode_announced = False
 
 
+def broker_connection(timeout: float):
+    """A connection for a web request, which must not wait on a broken broker:
+    `timeout` seconds to connect and to each read or write, and no retries
+    (kombu's connection retries would otherwise pause between attempts). Its
+    own connection, not the shared pool, so these timeouts apply to it alone."""
+    options = {
+        **app.conf.broker_transport_options,
+        "socket_timeout": timeout,
+        "socket_connect_timeout": timeout,
+        "max_retries": 0,
+    }
+    return app.connection_for_write(connect_timeout=timeout, transport_options=options)
+
+
 def announce_eager_mode() -> None:
     """Say once per process that background work runs in-process."""
     global _eager_mode_announced

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cse_team.apps.CseTeamConfig",
     "accounts",
     "audit",
+    "outbox",
     "sharing",
     "referrals",
 ]
@@ -271,7 +272,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_REDIS_SOCKET_TIMEOUT = 5
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# The outbox (outbox/): effects that must not be lost are rows written with the
+# record and published after commit on a connection of their own with these
+# timeouts, not retried: a request waits on the broker at most about 2 x this
+# (connect, then write). What the broker does not take, the sweep delivers.
+OUTBOX_PUBLISH_TIMEOUT = 0.5
+OUTBOX_QUEUE = None  # Celery's default queue; tests point it at their own worker's
 CELERY_BEAT_SCHEDULE = {
+    # Outbox messages the after-commit publish missed (broker down) and retries.
+    "outbox-deliver-pending": {"task": "outbox.tasks.deliver_pending", "schedule": 60.0},
     "deactivate-dormant-accounts": {
         "task": "accounts.tasks.deactivate_dormant_accounts",
         "schedule": crontab(hour=2, minute=15),

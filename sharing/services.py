@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from audit.models import AccessEvent
 from audit.services import record_access
+from outbox.services import enqueue
 from sharing import access, registry
 from sharing.levels import ORDER, RANK
 from sharing.models import LawfulBasis, Protocol, ProtocolTransition, ScopeRule, Share, ShareRule, Signatory
@@ -277,8 +278,6 @@ def agree_protocol(*, protocol: Protocol, agreed_by: User, request=None) -> Prot
     protocol.agreed_at = timezone.now()
     protocol.effective_from = protocol.effective_from or timezone.localdate()
     protocol.save(update_fields=["status", "agreed_at", "effective_from"])
-    from sharing.tasks import revoke_disallowed_shares  # tasks import this module
-
     transition = ProtocolTransition.objects.create(protocol=protocol, total=Share.objects.active().count())
     record_access(
         user=agreed_by,
@@ -288,7 +287,7 @@ def agree_protocol(*, protocol: Protocol, agreed_by: User, request=None) -> Prot
         request=request,
         details={"version": protocol.version, "agreed": True},
     )
-    transaction.on_commit(lambda: revoke_disallowed_shares.delay(transition.pk))
+    enqueue("sharing.revoke_disallowed_shares", transition_id=transition.pk)
     return protocol
 
 

@@ -1,5 +1,8 @@
+import datetime
+
 from celery import shared_task
 
+from outbox.registry import handler
 from sharing import services
 
 
@@ -9,7 +12,15 @@ def expire_shares() -> int:
     return services.expire_shares()
 
 
+@handler("sharing.revoke_disallowed_shares", lease=datetime.timedelta(minutes=35))
+def revoke_disallowed_shares_after_agreement(*, transition_id: int) -> None:
+    """Outbox handler, after a protocol is agreed; resumable and idempotent. The
+    lease outlasts CELERY_TASK_TIME_LIMIT, so a long run is not started twice."""
+    services.revoke_disallowed_shares(transition_id=transition_id)
+
+
 @shared_task(acks_late=True)
 def revoke_disallowed_shares(transition_id: int) -> None:
-    """After a protocol is agreed; resumable and idempotent."""
+    """Only for revocations queued through the broker before the outbox existed
+    (the deploy that introduces it); remove in the release after."""
     services.revoke_disallowed_shares(transition_id=transition_id)

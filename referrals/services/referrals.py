@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Agency, District, User
 from audit.models import AccessEvent
 from audit.services import record_access
+from outbox.services import enqueue
 from referrals.models import (
     Child,
     ClosureReason,
@@ -269,9 +270,7 @@ def referral_create(
         request=request,
     )
     if immediate_risk:
-        from referrals.tasks import alert_immediate_risk
-
-        transaction.on_commit(lambda: alert_immediate_risk.delay(referral.pk))
+        enqueue("referrals.alert_immediate_risk", referral_id=referral.pk)
     return referral
 
 
@@ -330,9 +329,7 @@ def referral_update(
     current.full_clean(exclude=["reference"])
     save_referral(current, user=changed_by, request=request, details={"fields": sorted(changes)})
     if immediate_risk_raised:
-        from referrals.tasks import alert_immediate_risk
-
-        transaction.on_commit(lambda: alert_immediate_risk.delay(current.pk))
+        enqueue("referrals.alert_immediate_risk", referral_id=current.pk)
     return current
 
 

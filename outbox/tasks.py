@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from outbox import delivery
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def deliver(message_id: int) -> None:
+    """Published after commit for one message."""
+    delivery.deliver(message_id)
+
+
+@shared_task(ignore_result=True)
+def deliver_pending() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): what the after-commit publish missed, and retries."""
+    return delivery.deliver_pending()
