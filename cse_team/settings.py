@@ -236,6 +236,8 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend (the worker tests count alerts with it).
+EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
@@ -247,7 +249,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- Celery -----------------------------------------------------------------
 # Unset broker: tasks run eagerly in-process (cse_team.celery logs that once).
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL") or env_str("REDIS_URL")
-CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+# No result backend: nothing reads a task's result, and a Redis backend on the
+# broker's URL made every publish wait on its own reconnect loop when Redis was
+# down (finding 10). Set one only for a feature that reads results.
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"

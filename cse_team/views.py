@@ -2,6 +2,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import JsonResponse
@@ -28,13 +29,15 @@ def _database_state() -> dict:
 
 
 def _broker_state() -> dict:
-    from cse_team.celery import app
+    from cse_team.celery import app, broker_connection
 
     if app.conf.task_always_eager:
         return {"ok": True, "mode": "eager"}
     try:
-        with app.connection_for_write() as broker:
-            broker.ensure_connection(max_retries=1, timeout=2)
+        # Bounded like the outbox's publish: a hung Redis answers within the
+        # load balancer's health-check timeout, as degraded, not a timeout.
+        with broker_connection(settings.OUTBOX_PUBLISH_TIMEOUT) as broker:
+            broker.ensure_connection(max_retries=0)
     except Exception as error:  # kombu raises transport-specific errors
         logger.error("Health check: broker unreachable: %s", error)
         return {"ok": False, "mode": "broker", "error": "unreachable"}

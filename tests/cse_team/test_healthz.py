@@ -1,3 +1,4 @@
+import time
 from unittest import mock
 
 import pytest
@@ -5,6 +6,7 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from cse_team.celery import app as celery_app
+from tests.celery_worker import hung_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +51,17 @@ def test_unreachable_broker_is_reported_as_degraded_but_keeps_the_node_in_servic
     assert response.status_code == 200
     assert response.json()["status"] == "degraded"
     assert response.json()["broker"] == {"ok": False, "mode": "broker", "error": "unreachable"}
+
+
+def test_a_hung_broker_is_reported_within_the_load_balancers_timeout(client, broker):
+    with hung_broker() as url:
+        broker(url)
+        client.get(reverse("healthz"))  # the first check loads the Redis transport
+        started = time.monotonic()
+        response = client.get(reverse("healthz"))
+        elapsed = time.monotonic() - started
+    assert response.json()["broker"] == {"ok": False, "mode": "broker", "error": "unreachable"}
+    assert elapsed < 1.5, f"the health check waited {elapsed:.1f}s on the broker"  # it was 2 s, up to 5 s cold
 
 
 def test_health_check_only_answers_get(client):
