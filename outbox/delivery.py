@@ -86,3 +86,12 @@ def deliver_pending(*, limit: int = 200) -> int:
     """Deliver what is due, oldest first; how many were delivered."""
     due = list(Message.objects.due().order_by("available_at", "pk").values_list("pk", flat=True)[:limit])
     return sum(deliver(message_id) for message_id in due)
+
+
+# Delivered messages are kept this long (for the admin: what was sent, when), then removed.
+KEEP_DELIVERED = datetime.timedelta(days=30)
+
+
+def remove_old_delivered() -> int:
+    removed, _ = Message.objects.filter(delivered_at__lt=timezone.now() - KEEP_DELIVERED).delete()
+    return removed

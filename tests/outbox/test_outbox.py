@@ -2,14 +2,17 @@
 retried until it succeeds, never twice at once, never failing the writer."""
 
 import datetime
+import io
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
 from outbox import delivery, registry
 from outbox.models import Message
 from outbox.services import enqueue
+from outbox.tasks import deliver_pending as deliver_pending_task
 
 calls: list[dict] = []
 failures_left = {"count": 0}
@@ -128,3 +131,25 @@ def test_every_process_knows_the_handlers_of_every_app():
 def test_a_name_cannot_be_taken_by_a_second_handler():
     with pytest.raises(ValueError, match="already registered"):
         registry.handler("tests.record_call")(lambda **payload: None)
+
+
+def test_the_sweep_delivers_what_is_due_and_forgets_what_was_delivered_long_ago(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        recent = enqueue("tests.record_call", record_id=1)
+        old = enqueue("tests.record_call", record_id=2)
+    Message.objects.filter(pk=old.pk).update(delivered_at=timezone.now() - datetime.timedelta(days=31))
+
+    deliver_pending_task.apply()  # what beat runs every minute
+
+    assert calls == [{"record_id": 1}]
+    assert list(Message.objects.filter(handler="tests.record_call")) == [Message.objects.get(pk=recent.pk)]
+    assert Message.objects.get(pk=recent.pk).delivered_at is not None
+
+
+def test_the_sweep_can_be_run_by_hand_where_there_is_no_beat(db, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        enqueue("tests.record_call", record_id=3)
+    output = io.StringIO()
+    call_command("deliver_outbox", stdout=output)
+    assert output.getvalue() == "Delivered 1 message(s).\n"
+    assert calls == [{"record_id": 3}]
