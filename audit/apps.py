@@ -1,9 +1,14 @@
 from django.apps import AppConfig
 
+from cse_team.navigation import Section
+
 
 class AuditConfig(AppConfig):
     name = "audit"
     verbose_name = "Audit trail"
+    navigation = (
+        Section("Access log", "audit:accessevent_list", order=40, allowed="audit.permissions.can_read_access_log"),
+    )
 
     def ready(self):
         from django.contrib.auth import signals

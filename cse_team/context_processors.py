@@ -1,7 +1,6 @@
 from django.conf import settings
-from django.urls import reverse
 
-from audit.permissions import can_read_access_log
+from cse_team.navigation import navigation_for
 
 
 def service(request):
@@ -14,19 +13,7 @@ def service(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return context
-    # Only sections that exist, and only those the user may open.
-    sections = [
-        ("Home", reverse("home"), True),
-        ("Referrals", reverse("referrals:referral_list"), True),
-        ("Information sharing", reverse("sharing:protocol_in_force"), True),
-        ("Access log", reverse("audit:accessevent_list"), can_read_access_log(user)),
-    ]
-    if user.is_staff:
-        sections.append(("Administration", reverse("admin:index"), True))
-    context["navigation"] = [
-        {"label": label, "url": url, "current": request.path == url or (url != "/" and request.path.startswith(url))}
-        for label, url, allowed in sections
-        if allowed
-    ]
+    # Only the installed apps' sections, and only those the user may open.
+    context["navigation"] = navigation_for(request)
     context["user_role_names"] = [role.name for role in user.held_roles]
     return context

@@ -1,8 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from cse_team import views
-from referrals.api import docs as api_docs
+from cse_team import api, views
 
 admin.site.site_header = "CSE case management administration"
 admin.site.site_title = "CSE case management"
@@ -15,7 +14,7 @@ urlpatterns = [
     path("sharing/", include("sharing.urls")),
     path("referrals/", include("referrals.urls")),
     path("admin/", admin.site.urls),
-    path("api/schema/", api_docs.schema_view, name="api_schema"),
-    path("api/docs/", api_docs.docs_view, name="api_docs"),
-    path("api/", include("referrals.api.urls")),
+    path("api/schema/", api.schema_view, name="api_schema"),
+    path("api/docs/", api.docs_view, name="api_docs"),
+    path("api/", include((api.urlpatterns(), "api"))),
 ]

@@ -225,6 +225,14 @@ def kinds() -> list[SharableKind]:
     return sorted(_kinds.values(), key=lambda kind: kind.kind)
 
 
+def dependents() -> list[DependentKind]:
+    return sorted(_dependents.values(), key=lambda kind: kind.model._meta.label_lower)
+
+
+def derived_kinds() -> list[DerivedKind]:
+    return sorted(_derived.values(), key=lambda kind: kind.model._meta.label_lower)
+
+
 def get(kind: str) -> SharableKind:
     try:
         return _kinds[kind]

@@ -5,13 +5,11 @@ import os
 
 import pytest
 from django.apps import apps
+from django.utils.module_loading import import_string
 
 from accounts.demo import DEMO_USERS
 from accounts.models import Agency
-from accounts.reference import load_reference_data
 from cse_team.celery import app as celery_app
-from referrals.instrument_data import load_instruments
-from sharing.lawful_bases import load_lawful_bases
 from tests.factories import UserFactory
 
 
@@ -38,9 +36,9 @@ def committed_db(transactional_db):
     table, including the reference data that migrations load, so it is put
     back first. (Django's serialized rollback does not survive Playwright's
     greenlets: the connection it marks is not the one the browser tests see.)"""
-    load_reference_data(apps)
-    load_lawful_bases(apps)
-    load_instruments(apps)
+    for config in apps.get_app_configs():  # each app's, in INSTALLED_APPS order
+        for loader in getattr(config, "reference_data", ()):
+            import_string(loader)(apps)
 
 
 @pytest.fixture

@@ -1,1 +1,1 @@
-"""The referrals app's REST API: serializers, viewsets and the router for /api/."""
+"""The referrals app's REST API: serializers, viewsets and its routes in the project's /api/ router."""

@@ -1,23 +1,14 @@
 """The referrals API. Reads come from `visible_to` querysets (sharing decides
 who sees what; a record the user may not see is a 404); every write is a call
-to referrals.services, whose refusals are mapped to HTTP answers here:
+to referrals.services, whose refusals sharing.api_writes maps to HTTP answers
+(400 field errors, 403, 409, 404) as it does for every app."""
 
-- ValidationError -> 400 `{field: [messages]}`
-- StepNotAllowed -> 409 (not from this status) or 403 (not for this role/level), `{"detail": ...}`
-- StaleEdit -> 409 `{"detail", "version", "changes": [{"field", "yours", "current"}]}`
-- Http404 -> 404
-"""
-
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Model, Prefetch
+from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
-from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from referrals import services
 from referrals.api import serializers as api
@@ -32,99 +23,10 @@ from referrals.models import (
     RiskAssessment,
 )
 from referrals.scoring import Response as IndicatorResponse
-from sharing.api import SharableViewSet
+from sharing.api_writes import ERROR_RESPONSES, DependentRecordViewSet, SharableWriteViewSet, id_filter
 from sharing.levels import AccessLevel
 
 STEPS = tuple(services.STEPS)
-
-ERROR_RESPONSES = {
-    400: OpenApiResponse(description="Field errors: {field: [messages]}"),
-    403: OpenApiResponse(description="Not for your role, or you cannot change this referral"),
-    404: OpenApiResponse(description="No such record, or one you may not see"),
-    409: OpenApiResponse(description="Not allowed from the record's current status"),
-}
-
-
-def field_errors(error: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): messages
-            for field, messages in error.message_dict.items()
-        }
-    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-
-
-def _plain(value):
-    """A value from the change history as JSON: records by name, the rest as they are."""
-    return str(value) if isinstance(value, Model) else value
-
-
-# The services name changed fields by label; the API also gives the field's name.
-FIELD_NAMES = {
-    str(model._meta.get_field(name).verbose_name).capitalize(): name
-    for model, names in ((Referral, services.CONFLICT_FIELDS), (Child, services.CHILD_FIELDS))
-    for name in names
-}
-
-
-def stale_edit_response(error: services.StaleEdit) -> Response:
-    """409: what changed since the version the client loaded (`yours`, as it was
-    then; `current`, as it is now), read from the change history, and the
-    version to send once the client has looked at them."""
-    changes = [
-        {"field": FIELD_NAMES.get(label, label), "label": label, "yours": _plain(yours), "current": _plain(now)}
-        for label, yours, now in error.changes
-    ]
-    return Response(
-        {"detail": str(error), "version": error.referral.version, "changes": changes}, status=status.HTTP_409_CONFLICT
-    )
-
-
-class ServiceRefusalsMixin:
-    """Turns the services' refusals into HTTP answers (see the module docstring)."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, DjangoValidationError):
-            return Response(field_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-        if isinstance(exc, services.StepNotAllowed):
-            code = status.HTTP_409_CONFLICT if exc.reason == "status" else status.HTTP_403_FORBIDDEN
-            return Response({"detail": exc.message}, status=code)
-        if isinstance(exc, services.StaleEdit):
-            return stale_edit_response(exc)
-        return super().handle_exception(exc)
-
-
-class WriteSerializersMixin:
-    """A serializer for what is sent, by action; reads use `serializer_class`."""
-
-    write_serializers: dict = {}
-
-    def get_serializer_class(self):
-        return self.write_serializers.get(self.action, self.serializer_class)
-
-    def validated(self, serializer_class=None) -> dict:
-        serializer = (serializer_class or self.get_serializer_class())(
-            data=self.request.data, context=self.get_serializer_context()
-        )
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def rendered(self, record, *, code=status.HTTP_200_OK) -> Response:
-        """The record as a reader sees it after the write, at their level now."""
-        fresh = self.readable_records().filter(pk=record.pk).first()
-        if fresh is None:  # written, but not (or no longer) visible to its writer
-            return Response({"id": record.pk}, status=code)
-        return Response(self.serializer_class(fresh, context=self.get_serializer_context()).data, status=code)
-
-
-def id_filter(request, name: str = "referral") -> int | None:
-    """The id in query parameter `name`, if given; anything but a whole number is a 400."""
-    value = request.query_params.get(name)
-    if value in (None, ""):
-        return None
-    if not value.isdigit():
-        raise ValidationError({name: ["Give an id (a whole number)."]})
-    return int(value)
 
 
 # --- children ---------------------------------------------------------------------
@@ -133,7 +35,7 @@ def id_filter(request, name: str = "referral") -> int | None:
 @extend_schema_view(
     list=extend_schema(parameters=[OpenApiParameter("q", str, description="A name or alias; tolerant of misspelling")])
 )
-class ChildViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableViewSet):
+class ChildViewSet(SharableWriteViewSet):
     """Children the user can see through one of their referrals, at the highest
     level of those referrals; summary-level children show identifying fields only.
     Children are created with their first referral (`new_child`), and edited
@@ -194,7 +96,7 @@ class ChildViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableViewSet)
         responses={200: api.ReferralSerializer, 409: api.StaleEditSerializer, **ERROR_RESPONSES},
     ),
 )
-class ReferralViewSet(ServiceRefusalsMixin, WriteSerializersMixin, mixins.CreateModelMixin, SharableViewSet):
+class ReferralViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
     """Referrals the user can see; summary-level ones show their summary fields only."""
 
     model = Referral
@@ -260,38 +162,11 @@ class ReferralViewSet(ServiceRefusalsMixin, WriteSerializersMixin, mixins.Create
         referral = self.get_object()
         arguments = self.validated()
         arguments["expected_version"] = arguments.pop("version", None)
-        service, actor = {
-            "triage": (services.referral_triage, "triaged_by"),
-            "decide": (services.referral_decide, "decided_by"),
-            "accept": (services.referral_accept, "accepted_by"),
-            "assign": (services.referral_assign, "assigned_by"),
-            "open": (services.referral_open, "opened_by"),
-            "close": (services.referral_close, "closed_by"),
-        }[step]
-        referral = service(referral=referral, request=request, **{actor: request.user}, **arguments)
+        referral = services.STEPS[step].take(record=referral, user=request.user, request=request, **arguments)
         return self.rendered(referral)
 
 
 # --- records seen through their referral --------------------------------------------
-
-
-class DependentViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableViewSet):
-    """Records of a referral (assessments, chronology, actions, missing episodes):
-    listed only for referrals the user sees in full, filterable by `?referral=<id>`.
-    Lists and reads are logged as the sharable viewsets' are."""
-
-    related: tuple[str, ...] = ()
-    prefetched: tuple = ()
-    http_method_names = ["get", "post", "head", "options"]
-
-    def readable_records(self):
-        records = self.model._default_manager.visible_to(self.request.user, AccessLevel.FULL)
-        return records.select_related("referral", *self.related).prefetch_related(*self.prefetched)
-
-    def get_queryset(self):
-        records = self.readable_records()
-        referral = id_filter(self.request)
-        return records.filter(referral_id=referral) if referral is not None else records
 
 
 REFERRAL_PARAMETER = OpenApiParameter("referral", int, description="Only this referral's records")
@@ -303,7 +178,7 @@ REFERRAL_PARAMETER = OpenApiParameter("referral", int, description="Only this re
         request=api.RiskAssessmentSubmitSerializer, responses={201: api.RiskAssessmentSerializer, **ERROR_RESPONSES}
     ),
 )
-class RiskAssessmentViewSet(DependentViewSet, mixins.CreateModelMixin):
+class RiskAssessmentViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
     """Risk assessments: submitted by a caseworker, approved or returned by another supervisor."""
 
     model = RiskAssessment
@@ -352,7 +227,7 @@ class RiskAssessmentViewSet(DependentViewSet, mixins.CreateModelMixin):
         responses={201: api.ChronologyEntrySerializer, **ERROR_RESPONSES},
     ),
 )
-class ChronologyEntryViewSet(DependentViewSet, mixins.CreateModelMixin):
+class ChronologyEntryViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
     model = ChronologyEntry
     serializer_class = api.ChronologyEntrySerializer
     write_serializers = {"create": api.ChronologyEntryCreateSerializer}
@@ -367,7 +242,7 @@ class ChronologyEntryViewSet(DependentViewSet, mixins.CreateModelMixin):
     list=extend_schema(parameters=[REFERRAL_PARAMETER]),
     create=extend_schema(request=api.ActionCreateSerializer, responses={201: api.ActionSerializer, **ERROR_RESPONSES}),
 )
-class ActionViewSet(DependentViewSet, mixins.CreateModelMixin):
+class ActionViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
     model = Action
     serializer_class = api.ActionSerializer
     write_serializers = {"create": api.ActionCreateSerializer}
@@ -393,7 +268,7 @@ class ActionViewSet(DependentViewSet, mixins.CreateModelMixin):
         request=api.MissingEpisodeUpdateSerializer, responses={200: api.MissingEpisodeSerializer, **ERROR_RESPONSES}
     ),
 )
-class MissingEpisodeViewSet(DependentViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
+class MissingEpisodeViewSet(DependentRecordViewSet, mixins.CreateModelMixin, mixins.UpdateModelMixin):
     model = MissingEpisode
     serializer_class = api.MissingEpisodeSerializer
     write_serializers = {

@@ -1,7 +1,6 @@
 """Children, referrals and their workflow."""
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -36,6 +35,7 @@ from referrals.services.common import (
 )
 from sharing import access
 from sharing.levels import AccessLevel
+from sharing.workflow import Step, Workflow
 
 # --- children -----------------------------------------------------------------
 
@@ -370,45 +370,12 @@ def linking_candidates(referral: Referral):
 # --- workflow -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Step:
-    name: str
-    label: str
-    from_statuses: tuple[str, ...]
-    roles: tuple[str, ...]
-
-
 TRIAGE_OUTCOMES = (Status.NO_FURTHER_ACTION, Status.SIGNPOSTED, Status.FRONT_DOOR)
-
-STEPS = {
-    "triage": Step("triage", "Record triage", (Status.RECEIVED,), CASEWORKERS),
-    "decide": Step("decide", "Record the triage decision", (Status.TRIAGED,), CASEWORKERS),
-    "accept": Step("accept", "Accept the referral", (Status.TRIAGED,), SUPERVISORS),
-    "assign": Step(
-        "assign",
-        "Assign the lead professional",
-        (Status.RECEIVED, Status.TRIAGED, Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN),
-        SUPERVISORS,
-    ),
-    "open": Step("open", "Open the case", (Status.RISK_ASSESSED,), CASEWORKERS),
-    "close": Step(
-        "close",
-        "Close the case",
-        (Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN, *TRIAGE_OUTCOMES),
-        SUPERVISORS,
-    ),
-}
 
 
 def allowed_steps(user: User, referral: Referral, level: str | None) -> list[Step]:
     """The steps this user may take now: for showing buttons. The services check again."""
-    if level != AccessLevel.CHANGE:
-        return []
-    return [
-        step
-        for step in STEPS.values()
-        if referral.status in step.from_statuses and any(user.has_role(role) for role in step.roles)
-    ]
+    return STEPS.allowed(user, referral, level)
 
 
 def _begin_step(step_name: str, *, referral: Referral, user: User, expected_version: int | None) -> Referral:
@@ -511,3 +478,30 @@ def referral_close(*, referral: Referral, closed_by: User, reason: str, note: st
     current = _begin_step("close", referral=referral, user=closed_by, expected_version=expected_version)
     current.closure_reason = reason
     return move_referral(current, Status.CLOSED, user=closed_by, note=note, request=request, closed_at=True)
+
+
+# The workflow table (sharing.workflow): each step with the service that takes
+# it, read by the pages and the API alike. After the services, which it names.
+STEPS = Workflow(
+    Step("triage", "Record triage", (Status.RECEIVED,), CASEWORKERS, referral_triage, "triaged_by"),
+    Step("decide", "Record the triage decision", (Status.TRIAGED,), CASEWORKERS, referral_decide, "decided_by"),
+    Step("accept", "Accept the referral", (Status.TRIAGED,), SUPERVISORS, referral_accept, "accepted_by"),
+    Step(
+        "assign",
+        "Assign the lead professional",
+        (Status.RECEIVED, Status.TRIAGED, Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN),
+        SUPERVISORS,
+        referral_assign,
+        "assigned_by",
+    ),
+    Step("open", "Open the case", (Status.RISK_ASSESSED,), CASEWORKERS, referral_open, "opened_by"),
+    Step(
+        "close",
+        "Close the case",
+        (Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN, *TRIAGE_OUTCOMES),
+        SUPERVISORS,
+        referral_close,
+        "closed_by",
+    ),
+    record_argument="referral",
+)

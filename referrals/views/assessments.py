@@ -5,7 +5,6 @@ or return. The scoring and every rule are the services'."""
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,13 +22,9 @@ from referrals.forms.assessments import (
     provisional_answers,
 )
 from referrals.models import Instrument, RiskAssessment, RiskLevel
-from referrals.services import StepNotAllowed
-from referrals.views.base import ReferralPageMixin, add_service_errors, refusal_status
+from referrals.views.base import ReferralPageMixin, referral_url
 from sharing.levels import AccessLevel
-
-
-def referral_url(referral) -> str:
-    return reverse("referrals:referral_detail", args=[referral.pk])
+from sharing.refusals import REFUSALS, Refusal, refusal_for
 
 
 class InstrumentChoiceView(ReferralPageMixin, FormView):
@@ -110,11 +105,6 @@ class RiskAssessmentCreateView(InstrumentPageMixin, FormView):
             return self.render_to_response(self.get_context_data())
         return super().post(request, *args, **kwargs)
 
-    def form_invalid(self, form, status=200):
-        response = super().form_invalid(form)
-        response.status_code = status
-        return response
-
     def form_valid(self, form):
         try:
             assessment = services.assessment_submit(
@@ -127,9 +117,10 @@ class RiskAssessmentCreateView(InstrumentPageMixin, FormView):
                 rationale=form.cleaned_data["rationale"],
                 request=self.request,
             )
-        except (ValidationError, StepNotAllowed) as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form, status=refusal_status(error))
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
         messages.success(
             self.request,
             f"{assessment.instrument.name} assessment sent for approval: "
@@ -212,13 +203,13 @@ class RiskAssessmentDecisionView(AssessmentPageMixin, TemplateView):
         if decision == "return":
             return self.return_assessment(ReturnAssessmentForm(request.POST))
         if decision != "approve":
-            return self.refused("Choose to approve or return the assessment", status=200)
+            return self.refused(Refusal(400, {None: ["Choose to approve or return the assessment"]}))
         try:
             assessment = services.assessment_approve(
                 assessment=self.assessment, approved_by=request.user, request=request
             )
-        except (ValidationError, StepNotAllowed) as error:
-            return self.refused(error, status=refusal_status(error))
+        except REFUSALS as error:
+            return self.refused(refusal_for(error))
         messages.success(
             request,
             f"Risk assessment approved: the referral's risk level is now "
@@ -236,18 +227,16 @@ class RiskAssessmentDecisionView(AssessmentPageMixin, TemplateView):
                 reason=return_form.cleaned_data["reason"],
                 request=self.request,
             )
-        except (ValidationError, StepNotAllowed) as error:
-            add_service_errors(return_form, error)
-            return self.render_to_response(self.get_context_data(return_form=return_form), status=refusal_status(error))
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(return_form)
+            return self.render_to_response(self.get_context_data(return_form=return_form), status=refusal.page_status)
         messages.success(self.request, "Risk assessment returned to the assessor for changes")
         return redirect(referral_url(self.referral))
 
-    def refused(self, error, *, status):
+    def refused(self, refusal: Refusal):
         # A bound form without fields carries the refusal to the error summary.
         decision_form = forms.Form(data={})
         decision_form.is_valid()
-        if isinstance(error, str):
-            decision_form.add_error(None, error)
-        else:
-            add_service_errors(decision_form, error)
-        return self.render_to_response(self.get_context_data(decision_form=decision_form), status=status)
+        refusal.add_to_form(decision_form)
+        return self.render_to_response(self.get_context_data(decision_form=decision_form), status=refusal.page_status)

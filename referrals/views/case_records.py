@@ -15,8 +15,8 @@ from audit.services import record_access
 from referrals import services
 from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
-from referrals.services import StepNotAllowed
-from referrals.views.base import ReferralFormView, ReferralPageMixin, refusal_status
+from referrals.views.base import ReferralFormView, ReferralPageMixin
+from sharing.refusals import StepNotAllowed, refusal_for
 
 
 class ChronologyEntryCreateView(ReferralFormView):
@@ -79,8 +79,8 @@ class ActionCompleteView(ReferralPageMixin, TemplateView):
         try:
             services.action_complete(action=self.action, completed_by=request.user, request=request)
         except StepNotAllowed as error:
-            context = self.get_context_data(refusal=error.message)
-            return self.render_to_response(context, status=refusal_status(error))
+            refusal = refusal_for(error)
+            return self.render_to_response(self.get_context_data(refusal=refusal.message), status=refusal.page_status)
         messages.success(request, "Action marked as done")
         return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
 

@@ -6,9 +6,8 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.exceptions import NotFound
@@ -29,12 +28,12 @@ from referrals.forms.referrals import (
 )
 from referrals.models import Child, Referral, RiskAssessment
 from referrals.people import full_readers
-from referrals.services import StaleEdit, StepNotAllowed
 from referrals.timeline import actions_of, assessments_of, timeline_for
-from referrals.views.base import ReferralFormView, ReferralPageMixin, add_service_errors, refusal_status
+from referrals.views.base import ReferralFormView
 from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView
 from sharing.models import Share
+from sharing.refusals import refusal_for
 
 SORTS = {
     "newest": ("-created_at", "-id"),
@@ -204,7 +203,7 @@ class ReferralCreateView(TemplateView):
     @staticmethod
     def _spread_errors(error, child_form, referral_form):
         """A service error names a field of the child or of the referral."""
-        for field, field_messages in error.message_dict.items():
+        for field, field_messages in refusal_for(error).errors.items():
             form = child_form if child_form is not None and field in child_form.fields else referral_form
             target = field if field in form.fields else None
             for message in field_messages:
@@ -302,7 +301,7 @@ class ChildUpdateView(ReferralFormView):
         )  # fmt: skip
 
 
-class ReferralLinkView(ReferralPageMixin, FormView):
+class ReferralLinkView(ReferralFormView):
     """For the CSE team: move a referral flagged `needs_linking` onto the known
     child it is likely about."""
 
@@ -339,25 +338,18 @@ class ReferralLinkView(ReferralPageMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "candidates": self.candidates}
 
-    def form_valid(self, form):
+    def save(self, form):
         child = next(child for child in self.candidates if child.pk == form.cleaned_data["child"])
-        try:
-            services.referral_link_child(
-                referral=self.referral, child=child, linked_by=self.request.user, request=self.request
-            )
-        except StepNotAllowed as refused:
-            form.add_error(None, refused.message)
-            return self.render_to_response(self.get_context_data(form=form), status=403)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.referral.reference} is now on {child.full_name}'s record")
-        return redirect("referrals:referral_detail", pk=self.referral.pk)
+        services.referral_link_child(
+            referral=self.referral, child=child, linked_by=self.request.user, request=self.request
+        )
+        self.success_message = f"{self.referral.reference} is now on {child.full_name}'s record"
 
 
-class ReferralStepView(ReferralPageMixin, FormView):
-    """One workflow step (triage, decide, accept, assign, open, close). Which
-    steps a user may take is decided by the services, on the server."""
+class ReferralStepView(ReferralFormView):
+    """One workflow step (triage, decide, accept, assign, open, close), taken
+    through the workflow table's service. Which steps a user may take is
+    decided by the services, on the server."""
 
     required_level = AccessLevel.FULL
     template_name = "referrals/referral_step.html"
@@ -385,29 +377,11 @@ class ReferralStepView(ReferralPageMixin, FormView):
         context["step"] = self.step
         return context
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        user, referral = self.request.user, self.referral
-        arguments = {"referral": referral, "expected_version": version, "request": self.request}
-        calls = {
-            "triage": lambda: services.referral_triage(triaged_by=user, note=data["note"], **arguments),
-            "decide": lambda: services.referral_decide(decided_by=user, **data, **arguments),
-            "accept": lambda: services.referral_accept(accepted_by=user, note=data["note"], **arguments),
-            "assign": lambda: services.referral_assign(assigned_by=user, **data, **arguments),
-            "open": lambda: services.referral_open(opened_by=user, note=data["note"], **arguments),
-            "close": lambda: services.referral_close(closed_by=user, **data, **arguments),
-        }
-        try:
-            calls[self.step.name]()
-        except StaleEdit as stale:
-            form.add_error(None, f"{stale}. Reload the referral to see its current state.")
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        except StepNotAllowed as refused:
-            form.add_error(None, refused.message)
-            return self.render_to_response(self.get_context_data(form=form), status=refusal_status(refused))
-        except ValidationError as error:
-            add_service_errors(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.step.label}: done")
-        return HttpResponseRedirect(reverse("referrals:referral_detail", args=[referral.pk]))
+    def stale_message(self, stale) -> str:
+        return f"{stale}. Reload the referral to see its current state."
+
+    def save(self, form):
+        arguments = dict(form.cleaned_data)
+        arguments["expected_version"] = arguments.pop("version")
+        self.success_message = f"{self.step.label}: done"
+        return self.step.take(record=self.referral, user=self.request.user, request=self.request, **arguments)

@@ -1,6 +1,7 @@
-"""The project's URLs plus the test-only case file pages and API."""
+"""The project's URLs plus the test-only case file pages (its API routes are
+in the project's router: tests/isp_testapp/api/routes.py)."""
 
-from django.urls import include, path
+from django.urls import path
 
 from cse_team.urls import urlpatterns as project_urlpatterns
 from tests.isp_testapp import views
@@ -10,5 +11,4 @@ urlpatterns = [
     path("case-files/", views.CaseFileListView.as_view(), name="casefile_list"),
     path("case-files/<int:pk>/", views.CaseFileDetailView.as_view(), name="casefile_detail"),
     path("case-files/<int:pk>/escalate/", views.casefile_escalate, name="casefile_escalate"),
-    path("api/", include(views.router.urls)),
 ]

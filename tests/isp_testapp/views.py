@@ -1,7 +1,6 @@
 from django.http import Http404
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
-from rest_framework import routers
 
 from sharing.api import LevelAwareSerializer, SharableViewSet
 from sharing.levels import AccessLevel
@@ -44,7 +43,3 @@ class CaseFileSerializer(LevelAwareSerializer):
 class CaseFileViewSet(SharableViewSet):
     model = CaseFile
     serializer_class = CaseFileSerializer
-
-
-router = routers.SimpleRouter()
-router.register("case-files", CaseFileViewSet, basename="casefile-api")

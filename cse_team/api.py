@@ -1,4 +1,12 @@
-"""The OpenAPI document and its Swagger UI, for signed-in users only.
+"""The project's API under /api/: one router that every installed app
+registers its viewsets into, and the OpenAPI document with its Swagger UI.
+
+An app registers from `<app>/api/routes.py`, which is imported when the URLs
+are first loaded (as the admin's autodiscovery does), so the project names no
+app and an app that is not installed adds no routes:
+
+    from cse_team.api import router
+    router.register("referrals", views.ReferralViewSet, basename="referral")
 
 The site's Content-Security-Policy allows scripts and styles from this service
 only, with nothing inline: Swagger UI's files come from drf-spectacular-sidecar
@@ -8,11 +16,23 @@ script as a separate request instead of an inline <script>."""
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework import routers
+
+ROUTES_MODULE = "api.routes"
+
+router = routers.SimpleRouter()
+
+
+def urlpatterns():
+    """Every installed app's routes (importing each app's `api/routes.py` once)."""
+    autodiscover_modules(ROUTES_MODULE)
+    return router.urls
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
-    template_name = "referrals/api/swagger_ui.html"
+    template_name = "cse_team/swagger_ui.html"
     url_name = "api_schema"
     title = "CSE case management API"
 

@@ -1,10 +1,8 @@
-"""The referrals API under /api/ (see referrals.api.views)."""
+"""The referrals API's routes in the project's /api/ router (see cse_team.api)."""
 
-from rest_framework import routers
-
+from cse_team.api import router
 from referrals.api import views
 
-router = routers.SimpleRouter()
 router.register("children", views.ChildViewSet, basename="child")
 router.register("referrals", views.ReferralViewSet, basename="referral")
 router.register("assessments", views.RiskAssessmentViewSet, basename="riskassessment")
@@ -12,6 +10,3 @@ router.register("chronology-entries", views.ChronologyEntryViewSet, basename="ch
 router.register("actions", views.ActionViewSet, basename="action")
 router.register("missing-episodes", views.MissingEpisodeViewSet, basename="missingepisode")
 router.register("instruments", views.InstrumentViewSet, basename="instrument")
-
-app_name = "referrals-api"
-urlpatterns = router.urls
