@@ -45,6 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
 os.environ["CSE_TEST_APPS"] = "true"  # CaseFile lives in the test app
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("STATIC_MANIFEST", "false")  # the home page it times needs no collectstatic
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "benchmark"))
 
