@@ -2,16 +2,18 @@
 
 A record is visible to a user at a level when a scope rule of the protocol in
 force covers it, or when an active share granted the user's agency (or the
-user) that level or a higher one. Both are compiled into one WHERE clause:
-scope rules into plain predicates, shares into an EXISTS on the model's direct
-group-permission table with the permission and group ids as constants (see
-DESIGN.md, "Measured on this kind of machine").
+user) that level or a higher one; a share ends the moment its end date passes
+(the grant row carries it), whether or not beat has run. Both are compiled
+into one WHERE clause: scope rules into plain predicates, shares into an
+EXISTS on the model's direct group-permission table with the permission and
+group ids as constants (see DESIGN.md, "Measured on this kind of machine").
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 
 from sharing import registry
 from sharing.levels import ORDER, RANK, AccessLevel, at_least
@@ -101,14 +103,16 @@ def _grant_profile(kind: SharableKind, user) -> tuple[bool, bool]:
 
 def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
     permission_ids = kind.permission_ids(at_least(level))
+    # A row past its end grants nothing, whether or not beat has deleted it.
+    unexpired = kind.group_permission_model.unexpired(timezone.now())
     group_grant = kind.group_permission_model.objects.filter(
-        content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
+        unexpired, content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
     )
     predicate = Q(Exists(group_grant))
     personal, few = _grant_profile(kind, user)
     if personal:
         personal_grant = kind.user_permission_model.objects.filter(
-            content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
+            unexpired, content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
         )
         predicate |= Q(Exists(personal_grant))
     if not index_hint or not few:
@@ -116,7 +120,7 @@ def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = 
     # A user who sees few records: the granted ids as an index condition let the
     # planner read just those rows (a BitmapOr with the owner index) instead of
     # walking the newest-first index through the whole table. The EXISTS still
-    # decides, in the same snapshot, so the result is unchanged.
+    # decides (ends included), in the same snapshot, so the result is unchanged.
     granted = kind.group_permission_model.objects.filter(
         group_id=user.agency.group_id, permission_id__in=permission_ids
     ).values("content_object_id")
