@@ -60,9 +60,22 @@ NON_CASEWORK_ROLES = frozenset({"dpo", "sysadmin", "trainer"})
 
 
 def reads_casework(user) -> bool:
-    """Whether scope rules and agency shares reach the user (role codes are
-    read once per request, cached on the user object)."""
+    """Whether scope rules and agency shares reach the user: from the
+    `reads_casework` annotation when the user was loaded with it
+    (casework_role_held), else from the role codes (read once per request,
+    cached on the user object)."""
+    annotated = getattr(user, "reads_casework", None)
+    if isinstance(annotated, bool):
+        return annotated
     return not CASEWORK_ROLES.isdisjoint(user.role_codes)
+
+
+def casework_role_held() -> Exists:
+    """For `User.objects.annotate(reads_casework=casework_role_held())`: users
+    loaded in bulk (people who may be chosen for a case) without a query each."""
+    from accounts.models import Role
+
+    return Exists(Role.objects.filter(group__user=OuterRef("pk"), code__in=CASEWORK_ROLES))
 
 
 def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
