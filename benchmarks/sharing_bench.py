@@ -45,6 +45,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
 os.environ["CSE_TEST_APPS"] = "true"  # CaseFile lives in the test app
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ.setdefault("STATIC_MANIFEST", "false")  # the home page it times needs no collectstatic
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "benchmark"))
 
@@ -463,6 +464,49 @@ def guardian_queryset(user):
     )
 
 
+class SignedInSession:
+    """A signed-in session driving Django's WSGI handler directly (as
+    referrals_bench.Browser does): the time of a minimal signed-in page, the
+    home page, measured in the same run, is the reference the visibility
+    queries are read against on a busy machine."""
+
+    def __init__(self, user: User):
+        from django.conf import settings
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.test import Client
+
+        settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        client = Client()
+        client.force_login(user)
+        self.cookie = "; ".join(f"{morsel.key}={morsel.value}" for morsel in client.cookies.values())
+        self.handler = WSGIHandler()
+
+    def get(self, path: str) -> bytes:
+        import io
+
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "testserver",
+            "SERVER_PORT": "80", "HTTP_HOST": "testserver", "REMOTE_ADDR": "127.0.0.1", "HTTP_COOKIE": self.cookie,
+            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), "wsgi.errors": sys.stderr,
+            "wsgi.version": (1, 0), "wsgi.multithread": False, "wsgi.multiprocess": True, "wsgi.run_once": False,
+        }  # fmt: skip
+        status = []
+        response = self.handler(environ, lambda code, _headers, *args: status.append(code))
+        try:
+            body = b"".join(response)
+        finally:
+            response.close()
+        if not status[0].startswith("200"):
+            raise RuntimeError(f"{path} answered {status[0]}")
+        return body
+
+
+def measure_home_page(bench: Bench, key: str, user: User) -> None:
+    """`e2e_median_ms` is the server time of GET / signed in (handler and body)."""
+    session = SignedInSession(user)
+    bench.measure("home_page_signed_in", f"{key} ({user.agency.code})", lambda: len(session.get("/")))
+
+
 def measure_persona(bench: Bench, key: str, user: User, district: District, explain_count: bool) -> None:
     persona = f"{key} ({user.agency.code})"
     page = first_page(user)
@@ -688,6 +732,7 @@ def main() -> None:
     for key, user in bench_users.items():
         log(f"measuring {key}")
         measure_persona(bench, key, user, district, explain_count=key in (widest, narrowest, "kcc", "medway"))
+    measure_home_page(bench, "kcc", bench_users["kcc"])
 
     if not args.no_protocol_change:
         log(f"protocol change: no more sharing with {DROPPED_AGENCY}")

@@ -16,13 +16,19 @@ FULL_OR_CHANGE = (AccessLevel.FULL, AccessLevel.CHANGE)
 def full_readers(referral: Referral, *, agency_ids):
     """Active users of `agency_ids` and of the CSE team (and anyone shared the
     referral personally) who can see it in full. Scope rules depend only on a
-    user's agency and CSE team membership (sharing/audience.py), so one member
-    of each such group stands for the rest: a query per group, not per person.
+    user's agency, CSE team membership and holding a casework role, so one
+    casework member of each group stands for the rest: a query per group, not
+    per person.
     Agency shares count for the whole agency, personal shares for their recipient."""
     candidates = User.objects.filter(is_active=True).filter(Q(agency_id__in=agency_ids) | Q(is_cse_team_member=True))
+    # Scope rules and agency shares reach casework roles only (sharing.access):
+    # the DPO, administrators and trainers are chosen only through a personal share.
+    casework = access.casework_role_held()
     groups = {}
-    for candidate in candidates.order_by("pk").only("pk", "agency_id", "is_cse_team_member", "is_active"):
-        groups.setdefault((candidate.agency_id, candidate.is_cse_team_member), candidate)
+    loaded = candidates.annotate(reads_casework=casework).order_by("pk")
+    for candidate in loaded.only("pk", "agency_id", "is_cse_team_member", "is_active"):
+        if candidate.reads_casework:
+            groups.setdefault((candidate.agency_id, candidate.is_cse_team_member), candidate)
     shares = list(Share.objects.active().for_record(referral).filter(level__in=FULL_OR_CHANGE))
     agencies_shared = {share.recipient_agency_id for share in shares if share.recipient_agency_id}
     people_shared = {share.recipient_user_id for share in shares if share.recipient_user_id}
@@ -30,9 +36,10 @@ def full_readers(referral: Referral, *, agency_ids):
     for (agency_id, team_member), stand_in in groups.items():
         scope_level = access.access_level(stand_in, referral, include_shares=False)
         if agency_id in agencies_shared or scope_level in FULL_OR_CHANGE:
-            allowed |= Q(agency_id=agency_id, is_cse_team_member=team_member)
+            allowed |= Q(agency_id=agency_id, is_cse_team_member=team_member, reads_casework=True)
     return (
         User.objects.filter(is_active=True)
+        .annotate(reads_casework=casework)
         .filter(Q(pk__in=candidates.values("pk")) | Q(pk__in=people_shared))
         .filter(allowed)
         .select_related("agency")

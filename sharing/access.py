@@ -2,16 +2,20 @@
 
 A record is visible to a user at a level when a scope rule of the protocol in
 force covers it, or when an active share granted the user's agency (or the
-user) that level or a higher one. Both are compiled into one WHERE clause:
-scope rules into plain predicates, shares into an EXISTS on the model's direct
-group-permission table with the permission and group ids as constants (see
-DESIGN.md, "Measured on this kind of machine").
+user) that level or a higher one. Scope rules and shares to the agency reach
+only holders of a casework role (CASEWORK_ROLES); a share ends the moment its
+end date passes (the grant row carries it), whether or not beat has run.
+Both are compiled into one WHERE clause: scope rules into plain predicates,
+shares into an EXISTS on the model's direct group-permission table with the
+permission and group ids as constants (see DESIGN.md, "Measured on this kind
+of machine").
 """
 
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.utils import timezone
 
 from sharing import registry
 from sharing.levels import ORDER, RANK, AccessLevel, at_least
@@ -30,6 +34,48 @@ def rules_in_force(user) -> list:
 
 def _active_user(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.agency_id)
+
+
+# The roles of accounts.reference.ROLES whose holders work cases. Scope rules
+# and shares to the user's agency reach only them: the data protection officer,
+# system administrators and trainers are agency staff too (Kent Police, outside
+# the CSE team), but they oversee access (the access log, who can see a
+# record, who viewed it) or run training, and read no case content. A user who
+# holds a casework role as well reads casework. A role added later reads
+# nothing until it is listed here (tests/sharing/test_access.py checks that
+# every role is classified).
+CASEWORK_ROLES = frozenset(
+    {
+        "caseworker",
+        "practitioner",
+        "supervisor",
+        "intelligence-officer",
+        "investigator",
+        "analyst",
+        "mase-chair",
+        "manager",
+    }
+)
+NON_CASEWORK_ROLES = frozenset({"dpo", "sysadmin", "trainer"})
+
+
+def reads_casework(user) -> bool:
+    """Whether scope rules and agency shares reach the user: from the
+    `reads_casework` annotation when the user was loaded with it
+    (casework_role_held), else from the role codes (read once per request,
+    cached on the user object)."""
+    annotated = getattr(user, "reads_casework", None)
+    if isinstance(annotated, bool):
+        return annotated
+    return not CASEWORK_ROLES.isdisjoint(user.role_codes)
+
+
+def casework_role_held() -> Exists:
+    """For `User.objects.annotate(reads_casework=casework_role_held())`: users
+    loaded in bulk (people who may be chosen for a case) without a query each."""
+    from accounts.models import Role
+
+    return Exists(Role.objects.filter(group__user=OuterRef("pk"), code__in=CASEWORK_ROLES))
 
 
 def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
@@ -100,33 +146,41 @@ def _grant_profile(kind: SharableKind, user) -> tuple[bool, bool]:
 
 
 def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
+    """Active grants of `level` or above: to the user's agency (casework roles
+    only) or to the user by name; a row past its end grants nothing."""
     permission_ids = kind.permission_ids(at_least(level))
-    group_grant = kind.group_permission_model.objects.filter(
-        content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
-    )
-    predicate = Q(Exists(group_grant))
+    unexpired = kind.group_permission_model.unexpired(timezone.now())
     personal, few = _grant_profile(kind, user)
+    agency = reads_casework(user)
+    predicate = NOTHING
+    if agency:
+        group_grant = kind.group_permission_model.objects.filter(
+            unexpired, content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
+        )
+        predicate = Q(Exists(group_grant))
     if personal:
         personal_grant = kind.user_permission_model.objects.filter(
-            content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
+            unexpired, content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
         )
-        predicate |= Q(Exists(personal_grant))
-    if not index_hint or not few:
+        predicate = Q(Exists(personal_grant)) if predicate is NOTHING else predicate | Q(Exists(personal_grant))
+    if predicate is NOTHING or not index_hint or not few:
         return predicate
     # A user who sees few records: the granted ids as an index condition let the
     # planner read just those rows (a BitmapOr with the owner index) instead of
     # walking the newest-first index through the whole table. The EXISTS still
-    # decides, in the same snapshot, so the result is unchanged.
-    granted = kind.group_permission_model.objects.filter(
+    # decides (ends included), in the same snapshot, so the result is unchanged.
+    group_ids = kind.group_permission_model.objects.filter(
         group_id=user.agency.group_id, permission_id__in=permission_ids
     ).values("content_object_id")
-    if personal:
-        granted = granted.union(
-            kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=permission_ids).values(
-                "content_object_id"
-            ),
-            all=True,
-        )
+    personal_ids = kind.user_permission_model.objects.filter(user_id=user.pk, permission_id__in=permission_ids).values(
+        "content_object_id"
+    )
+    if not agency:
+        granted = personal_ids
+    elif personal:
+        granted = group_ids.union(personal_ids, all=True)
+    else:
+        granted = group_ids
     return Q(predicate, EqualsAny(F("pk"), Subquery(granted)))
 
 
@@ -139,10 +193,15 @@ def visibility_filter(
     if not _active_user(user):
         return NOTHING
     kind = registry.for_model(model)
-    scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
+    if reads_casework(user):
+        scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
+    else:
+        scope = NOTHING  # oversight and training roles: named shares only
     if not scope or not include_shares:
         return scope
     grants = grant_predicate(kind, user, level, index_hint=index_hint)
+    if grants is NOTHING:
+        return scope
     return grants if scope is NOTHING else scope | grants
 
 
@@ -200,7 +259,8 @@ def explain(user, record, *, level: str | None = None) -> Explanation:
         return Explanation(level=None, scope_rules=[], shares=[])
     # Which rules cover the record: one query, a boolean per candidate rule.
     candidates = {}
-    for rule in rules_in_force(user):
+    casework = reads_casework(user)
+    for rule in rules_in_force(user) if casework else []:
         if rule.record_kind != kind.kind:
             continue
         predicate = scope_predicate(kind, user, rule.level, [rule])
@@ -224,7 +284,7 @@ def explain(user, record, *, level: str | None = None) -> Explanation:
     shares = list(
         Share.objects.active()
         .for_record(record)
-        .filter(Q(recipient_agency_id=user.agency_id) | Q(recipient_user_id=user.pk))
+        .filter((Q(recipient_agency_id=user.agency_id) if casework else NOTHING) | Q(recipient_user_id=user.pk))
         .select_related("shared_by", "sharing_agency", "lawful_basis", "recipient_agency", "recipient_user")
     )
     return Explanation(level=level, scope_rules=covering, shares=shares)

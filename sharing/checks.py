@@ -50,19 +50,20 @@ def sharable_kind_errors(kind) -> list[checks.CheckMessage]:
                 id="sharing.E002",
             )
         )
-    for base, attribute in (
-        ("UserObjectPermissionBase", "user_permission_model"),
-        ("GroupObjectPermissionBase", "group_permission_model"),
+    for base, name, attribute in (
+        ("UserShareGrant", "UserObjectPermission", "user_permission_model"),
+        ("GroupShareGrant", "GroupObjectPermission", "group_permission_model"),
     ):
         try:
             getattr(kind, attribute)
         except ImproperlyConfigured:
             errors.append(
                 checks.Error(
-                    f"{model._meta.label} is declared @sharable but has no direct {base} model.",
-                    hint=f"Add `class {model.__name__}{base.replace('Base', '')}({base}): "
+                    f"{model._meta.label} is declared @sharable but has no direct sharing.models.{base} model.",
+                    hint=f"Add `class {model.__name__}{name}({base}): "
                     f"content_object = models.ForeignKey({model.__name__}, on_delete=models.CASCADE)` "
-                    "next to it (guardian's generic table is too slow to join at scale).",
+                    "next to it (guardian's generic table is too slow to join at scale; the base adds the "
+                    "grant's end, which the visibility query reads).",
                     obj=model,
                     id="sharing.E003",
                 )

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency
 from sharing.levels import AccessLevel
@@ -220,6 +221,53 @@ class Share(models.Model):
         if self.recipient_user_id:
             return f"{self.recipient_user.display_name} ({self.recipient_user.agency.name})"
         return self.recipient_agency.name
+
+
+class ShareGrant(models.Model):
+    """What every sharable model's direct object-permission rows carry: the end
+    of the shares behind the row (the latest end of the active shares of that
+    record, recipient and level; empty when one of them has no end). The
+    visibility query honours it, so a share grants nothing from the moment it
+    ends, whether or not the beat task that ends it and deletes the row has run."""
+
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def unexpired(now=None) -> Q:
+        now = now or timezone.now()
+        return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+
+
+def _grant_key(holder: str) -> models.UniqueConstraint:
+    # guardian's unique (holder, permission, record), with the end included so
+    # the EXISTS of the visibility query stays an index-only scan.
+    return models.UniqueConstraint(
+        fields=[holder, "permission", "content_object"],
+        include=["expires_at"],
+        name=f"%(app_label)s_%(class)s_{holder}_grant_key",
+    )
+
+
+class GroupShareGrant(ShareGrant, GroupObjectPermissionBase):
+    """Base of a sharable model's group (agency) permission model:
+    `class ReferralGroupObjectPermission(GroupShareGrant): content_object = FK`."""
+
+    class Meta:
+        abstract = True
+        unique_together = ()
+        constraints = [_grant_key("group")]
+
+
+class UserShareGrant(ShareGrant, UserObjectPermissionBase):
+    """Base of a sharable model's user (named person) permission model."""
+
+    class Meta:
+        abstract = True
+        unique_together = ()
+        constraints = [_grant_key("user")]
 
 
 class ProtocolTransition(models.Model):

@@ -27,12 +27,15 @@ from sharing.levels import RANK
 
 class StepNotAllowed(Exception):
     """A workflow step refused: `reason` is "status" (not from the current
-    status: 409) or "role" (not for this user's role or level: 403)."""
+    status: 409) or "role" (not for this user's role or level: 403). `field`,
+    when the refusal is about one field's new value, puts the message next to
+    that field on a page (the API still answers {"detail"})."""
 
-    def __init__(self, message: str, *, reason: str):
+    def __init__(self, message: str, *, reason: str, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.reason = reason
+        self.field = field
 
 
 class StaleEdit(Exception):
@@ -143,7 +146,7 @@ def refusal_for(error: Exception) -> Refusal:
             errors = {None: error.messages}
         return Refusal(400, errors)
     if isinstance(error, StepNotAllowed):
-        return Refusal(403 if error.reason == "role" else 409, {None: [error.message]})
+        return Refusal(403 if error.reason == "role" else 409, {error.field: [error.message]})
     if isinstance(error, StaleEdit):
         return Refusal(409, {None: [str(error)]}, stale=error)
     raise TypeError(f"{type(error).__name__} is not a service refusal") from error

@@ -69,21 +69,25 @@ class SharableKind:
 
     @cached_property
     def user_permission_model(self):
-        return self._permission_model("UserObjectPermissionBase")
+        return self._permission_model("UserShareGrant")
 
     @cached_property
     def group_permission_model(self):
-        return self._permission_model("GroupObjectPermissionBase")
+        return self._permission_model("GroupShareGrant")
 
     def _permission_model(self, base_name):
-        from guardian import models as guardian_models
+        # sharing.models' bases (guardian's, plus the grant's end, which the
+        # visibility query reads): a model on guardian's bases alone would let
+        # an expired share keep granting until beat runs.
+        from sharing import models as sharing_models
 
-        base = getattr(guardian_models, base_name)
+        base = getattr(sharing_models, base_name)
         for relation in self.model._meta.related_objects:
             if issubclass(relation.related_model, base):
                 return relation.related_model
         raise ImproperlyConfigured(
-            f"{self.kind} is sharable but has no direct {base_name} model (one with content_object = FK to it)"
+            f"{self.kind} is sharable but has no direct sharing.models.{base_name} model "
+            "(one with content_object = FK to it)"
         )
 
     def permission_ids(self, levels) -> list[int]:

@@ -230,14 +230,19 @@ def _resync_table(table, *, holder_column, share_column, holder_join, holder, pa
             """,  # noqa: S608
             [records, recipients, permission_ids],
         )
+        # One row per record, recipient and level, carrying the latest end of
+        # the shares behind it (none when one of them has no end): the
+        # visibility query ignores the row from then on, beat or no beat.
         cursor.execute(
             f"""
-            INSERT INTO {table} (content_object_id, {holder_column}, permission_id)
-            SELECT DISTINCT s.record_id, {holder}, {level_case}
+            INSERT INTO {table} (content_object_id, {holder_column}, permission_id, expires_at)
+            SELECT s.record_id, {holder}, {level_case},
+                   CASE WHEN bool_or(s.expires_at IS NULL) THEN NULL ELSE max(s.expires_at) END
             FROM sharing_share s
             JOIN {pairs_sql} ON s.record_id = p.record_id AND s.{share_column} = p.recipient_id
             {holder_join}
             WHERE s.record_kind = %s AND s.ended_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > %s)
+            GROUP BY 1, 2, 3
             ON CONFLICT DO NOTHING
             """,  # noqa: S608
             [records, recipients, kind.kind, timezone.now()],

@@ -7,11 +7,11 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, District
 from referrals.models.children import Child
 from referrals.models.instruments import RiskLevel
+from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import DependentQuerySet, SharableQuerySet
 from sharing.registry import dependent, sharable
 
@@ -231,11 +231,11 @@ class Referral(models.Model):
         return bool(self.review_due and self.status != Status.CLOSED and self.review_due < timezone.localdate())
 
 
-class ReferralUserObjectPermission(UserObjectPermissionBase):
+class ReferralUserObjectPermission(UserShareGrant):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
 
-class ReferralGroupObjectPermission(GroupObjectPermissionBase):
+class ReferralGroupObjectPermission(GroupShareGrant):
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE)
 
 

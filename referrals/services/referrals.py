@@ -14,6 +14,7 @@ from audit.services import record_access
 from outbox.services import enqueue
 from referrals.models import (
     Child,
+    ChronologyEntry,
     ClosureReason,
     ConsentOutcome,
     ReferenceCounter,
@@ -118,8 +119,10 @@ def child_update(
     require_level(changed_by, referral, AccessLevel.CHANGE)
     current = Child.objects.select_for_update().get(pk=child.pk)
     check_version(current, expected_version, CHILD_FIELDS)
+    lived_in = current.district
     for name, value in changes.items():
         setattr(current, name, value.strip() if isinstance(value, str) else value)
+    moved = _check_authority_move(changed_by, lived_in, current.district)
     current.aliases = [alias.strip() for alias in current.aliases if alias.strip()]
     errors = {}
     if not current.first_name:
@@ -144,7 +147,69 @@ def child_update(
         request=request,
         details={"fields": sorted(changes), "referral": referral.pk},
     )
+    if moved:
+        _record_authority_move(child=current, lived_in=lived_in, moved_by=changed_by, request=request)
     return current
+
+
+def _check_authority_move(user: User, lived_in: District, lives_in: District) -> bool:
+    """Whether the change moves the child to another children's services
+    authority, refused unless the user may make such a move. A move discloses
+    every referral about the child to the new authority (its scope rule reads
+    the child's district), so only the CSE team or a supervisor of the
+    authority responsible now may make it; a move inside one authority is a
+    normal edit."""
+    if lives_in is None or lives_in.childrens_services_id == lived_in.childrens_services_id:
+        return False
+    responsible = lived_in.childrens_services
+    if user.is_cse_team_member or (user.has_role("supervisor") and user.agency_id == responsible.pk):
+        return True
+    raise StepNotAllowed(
+        f"Moving the child to {lives_in.name} gives {lives_in.childrens_services.name} every referral about them: "
+        f"only a member of the CSE team or a supervisor of {responsible.name} can make this move",
+        reason="role",
+        field="district",
+    )
+
+
+def _record_authority_move(*, child: Child, lived_in: District, moved_by: User, request) -> None:
+    """A move between authorities is a disclosure: in the access log (every
+    referral about the child, now seen by the new authority) and on the
+    timeline of each of those referrals."""
+    referrals = list(child.referrals.values_list("pk", flat=True))
+    old, new = lived_in.childrens_services, child.district.childrens_services
+    summary = (
+        f"Moved from {lived_in.name} to {child.district.name}: {new.name} now sees this referral "
+        f"(the protocol's rule for the child's authority) and {old.name} no longer does through that rule."
+    )
+    now = timezone.now()
+    ChronologyEntry.objects.bulk_create(
+        ChronologyEntry(
+            referral_id=pk,
+            occurred_at=now,
+            kind=ChronologyEntry.Kind.NOTE,
+            summary=summary,
+            recorded_by=moved_by,
+            agency=moved_by.agency,
+            created_at=now,
+        )
+        for pk in referrals
+    )
+    record_access(
+        user=moved_by,
+        action=AccessEvent.Action.SHARE,
+        record_kind="referrals.referral",
+        record_ids=referrals,
+        request=request,
+        reason=summary,
+        details={
+            "child": child.pk,
+            "moved_from": lived_in.code,
+            "moved_to": child.district.code,
+            "from_authority": old.code,
+            "to_authority": new.code,
+        },
+    )
 
 
 def likely_matches(*, first_name: str, last_name: str, date_of_birth=None):

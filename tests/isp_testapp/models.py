@@ -1,9 +1,9 @@
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Agency, District
+from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import DependentQuerySet, SharableQuerySet
 from sharing.registry import dependent, sharable
 
@@ -59,11 +59,11 @@ class CaseFile(models.Model):
         return self.reference
 
 
-class CaseFileUserObjectPermission(UserObjectPermissionBase):
+class CaseFileUserObjectPermission(UserShareGrant):
     content_object = models.ForeignKey(CaseFile, on_delete=models.CASCADE)
 
 
-class CaseFileGroupObjectPermission(GroupObjectPermissionBase):
+class CaseFileGroupObjectPermission(GroupShareGrant):
     content_object = models.ForeignKey(CaseFile, on_delete=models.CASCADE)
 
 

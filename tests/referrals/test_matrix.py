@@ -102,11 +102,36 @@ def shared_records(personas, protocol):
     return spec, records
 
 
+# Personas holding no casework role: Kent Police staff outside the CSE team
+# who read no case content (the DPO and administrator oversee access).
+NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
+OVERSIGHT = ("dpo", "admin")
+
+
+def casework_personas(personas) -> dict:
+    """The personas the harness checks against the reference model (which it
+    gives no roles: every one holds a casework role); the others have their
+    own test below."""
+    chosen = {name: user for name, user in personas.items() if ref.reads_casework(user.role_codes)}
+    assert set(personas) - set(chosen) == NO_CASE_ACCESS
+    return chosen
+
+
+def person_of(user) -> ref.Person:
+    return ref.Person(
+        user_id=user.pk,
+        agency=user.agency.code,
+        is_cse_team_member=user.is_cse_team_member,
+        reads_casework=ref.reads_casework(user.role_codes),
+    )
+
+
 def test_every_persona_sees_exactly_the_referrals_the_protocol_and_shares_allow(client, personas, shared_records):
     spec, records = shared_records
-    checks, failures = run_matrix(client, personas, spec, records)
+    casework = casework_personas(personas)
+    checks, failures = run_matrix(client, casework, spec, records)
     assert failures == []
-    assert checks == len(personas) * len(records) * 5
+    assert checks == len(casework) * len(records) * 5
 
 
 # Pages and endpoints about one referral, with the level each needs.
@@ -169,7 +194,7 @@ def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client
     rules, grants = reference_rules(kind), reference_grants(kind)
     failures, checks = [], 0
     for username, user in personas.items():
-        person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member)
+        person = person_of(user)
         client.force_login(user)
         for record in records:
             subject = ref.Record(
@@ -208,3 +233,57 @@ def test_dependent_records_are_listed_only_to_full_readers(client, personas, sha
     client.force_login(personas["kcc.supervisor"])
     listed = client.get(f"/api/chronology-entries/?referral={kcc_maidstone.pk}").json()
     assert [row["summary"] for row in listed["results"]] == ["A note for full readers only"]
+
+
+def test_roles_without_case_access_get_404_on_every_casework_page_and_keep_their_oversight_pages(
+    client, personas, shared_records
+):
+    """Finding 7: the DPO, the administrator and the trainer are Kent Police
+    staff outside the CSE team; the owning-agency rule gave them change on every
+    Kent Police referral (the DPO added a chronology entry through the API)."""
+    spec, records = shared_records
+    police = [record for record in records if record.owning_agency.code == "kent-police"]
+    for record in records:
+        record.on_case = record_on_case(record, personas[RECORDER[record.owning_agency.code]])
+    failures = []
+    for username in sorted(NO_CASE_ACCESS):
+        client.force_login(personas[username])
+        listed = client.get(spec.list_url).content.decode()
+        api_ids = {row["id"] for row in client.get(spec.api_list_url).json()["results"]}
+        if client.get("/api/children/").json()["results"]:
+            failures.append(f"{username}: children API lists children")
+        for record in records:
+            pages = {
+                "referral page": spec.detail_url(record),
+                "referral API": spec.api_detail_url(record),
+                "share": reverse("sharing:share_create", args=["referrals.referral", record.pk]),
+                **{page: url for page, (url, _) in referral_pages(record).items()},
+            }
+            for page, url in pages.items():
+                status = client.get(url).status_code
+                if status != 404:
+                    failures.append(f"{username} -> {record} {page}: {status}")
+            if record.reference in listed or record.pk in api_ids:
+                failures.append(f"{username} -> {record}: listed")
+            if record.reference in client.get(spec.search_url(record)).content.decode():
+                failures.append(f"{username} -> {record}: found by search")
+        # Writing is refused too: the DPO added a chronology entry through the API.
+        response = client.post(
+            "/api/chronology-entries/",
+            {"referral": police[0].pk, "occurred_at": timezone.now().isoformat(), "kind": "note", "summary": "x"},
+            content_type="application/json",
+        )
+        if response.status_code not in (400, 404):
+            failures.append(f"{username}: chronology entry API answered {response.status_code}")
+    assert failures == []
+    assert not police[0].chronology.filter(summary="x", recorded_by__username__in=NO_CASE_ACCESS).exists()
+
+    for username in OVERSIGHT:
+        client.force_login(personas[username])
+        assert client.get(reverse("audit:accessevent_list")).status_code == 200
+        assert client.get(reverse("sharing:protocol_in_force")).status_code == 200
+        for record in records:
+            for name in ("sharing:record_audience", "sharing:record_viewers"):
+                response = client.get(reverse(name, args=["referrals.referral", record.pk]))
+                assert response.status_code == 200, (username, record, name)
+                assert record.concern_summary not in response.content.decode()

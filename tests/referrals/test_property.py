@@ -86,7 +86,9 @@ def test_referral_and_child_visibility_match_the_reference_model(case, personas,
         for username, user in personas.items():
             for cached in ("_sharing_scope_rules", "_sharing_grant_profile"):
                 user.__dict__.pop(cached, None)
-            person = ref.Person(user.pk, user.agency.code, user.is_cse_team_member, user.is_active)
+            person = ref.Person(
+                user.pk, user.agency.code, user.is_cse_team_member, user.is_active, ref.reads_casework(user.role_codes)
+            )
             for level in LEVELS:
                 got = set(Referral.objects.visible_to(user, level).values_list("pk", flat=True))
                 assert got == ref.visible_ids(person, subjects.values(), rules, grants, level), (username, level)

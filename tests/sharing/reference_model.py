@@ -6,6 +6,26 @@ from dataclasses import dataclass
 
 RANK = {"summary": 1, "full": 2, "change": 3}
 
+# Roles whose holders work cases; the others (data protection officer, system
+# administrator, trainer) read no case content: scope rules and shares to
+# their agency do not reach them, a share naming them does.
+CASEWORK_ROLES = frozenset(
+    {
+        "caseworker",
+        "practitioner",
+        "supervisor",
+        "intelligence-officer",
+        "investigator",
+        "analyst",
+        "mase-chair",
+        "manager",
+    }
+)
+
+
+def reads_casework(roles) -> bool:
+    return any(role in CASEWORK_ROLES for role in roles)
+
 
 @dataclass(frozen=True)
 class Person:
@@ -13,6 +33,7 @@ class Person:
     agency: str
     is_cse_team_member: bool
     active: bool = True
+    reads_casework: bool = True  # holds a casework role (reads_casework(roles))
 
 
 @dataclass(frozen=True)
@@ -35,6 +56,8 @@ class Grant:
     level: str
     agency: str | None = None
     user_id: int | None = None
+    # Only active shares are grants: the caller leaves out shares that are
+    # ended or past their end date at the time of the check.
 
 
 CONDITIONS = {
@@ -51,12 +74,13 @@ def expected_level(person: Person, record: Record, rules: list[Rule], grants: li
     if not person.active:
         return None
     levels = []
-    for rule in rules:
+    for rule in rules if person.reads_casework else []:
         applies = record.owner == person.agency if rule.recipient is None else rule.recipient == person.agency
         if applies and CONDITIONS[rule.condition](person, record, person.agency):
             levels.append(rule.level)
     for grant in grants:
-        if grant.record_id == record.record_id and (grant.agency == person.agency or grant.user_id == person.user_id):
+        to_agency = person.reads_casework and grant.agency == person.agency
+        if grant.record_id == record.record_id and (to_agency or grant.user_id == person.user_id):
             levels.append(grant.level)
     return max(levels, key=RANK.__getitem__) if levels else None
 

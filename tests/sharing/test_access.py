@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.reference import ROLES
 from sharing import access, services
 from tests.isp_testapp.models import CaseFile, CaseNote
 
@@ -42,9 +43,60 @@ def test_levels_owner_changes_cse_team_reads_in_full(personas, files):
     assert access.access_level(personas["medway.caseworker"], files["police-maidstone"]) is None
 
 
-def test_police_staff_outside_the_cse_team_see_only_their_own_records(personas, files):
-    trainer = personas["kent-police.trainer"]
-    assert visible(trainer) == {"POL-MAI"}
+def test_police_staff_outside_the_cse_team_see_only_their_own_records(make_persona, files):
+    investigator = make_persona("kent-police", "investigator", username="kent-police.outside-team")
+    assert visible(investigator) == {"POL-MAI"}
+
+
+@pytest.mark.parametrize("username", ["dpo", "admin", "kent-police.trainer"])
+def test_roles_without_case_access_see_no_casework_of_their_agency(personas, files, username, agency, basis):
+    """Finding 7: the DPO, the administrator and the trainer are Kent Police
+    staff outside the CSE team; the owning-agency rule must not reach them."""
+    user = personas[username]
+    CaseNote.objects.create(case_file=files["police-maidstone"], text="Seen at school")
+    services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=files["kcc-canterbury"],
+        recipient_agency=agency("kent-police"),
+        level="full",
+        purpose="Police investigation",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    for level in ("summary", "full", "change"):
+        assert visible(user, level) == set()
+    assert access.access_level(user, files["police-maidstone"]) is None
+    assert access.access_level(user, files["kcc-canterbury"]) is None
+    assert not CaseNote.objects.visible_to(user).exists()
+    assert access.explain(user, files["kcc-canterbury"]).shares == []
+
+
+def test_a_casework_role_alongside_oversight_still_reads_casework(make_persona, files):
+    dpo_and_caseworker = make_persona("kent-police", "dpo", "caseworker", username="kent-police.dpo-caseworker")
+    assert visible(dpo_and_caseworker) == {"POL-MAI"}
+    assert access.access_level(dpo_and_caseworker, files["police-maidstone"]) == "change"
+
+
+def test_a_share_naming_an_oversight_user_reaches_them(personas, files, basis):
+    """A share to a named person is an explicit, recorded decision about that
+    person: it reaches them whatever their role (agency shares do not)."""
+    record = files["kcc-canterbury"]
+    services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=record,
+        recipient_user=personas["dpo"],
+        level="summary",
+        purpose="Subject access request",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    assert visible(personas["dpo"]) == {"KCC-CAN"}
+    assert access.access_level(personas["dpo"], record) == "summary"
+    assert [share.purpose for share in access.explain(personas["dpo"], record).shares] == ["Subject access request"]
+
+
+def test_every_role_is_either_casework_or_not():
+    codes = {role.code for role in ROLES}
+    assert codes == access.CASEWORK_ROLES | access.NON_CASEWORK_ROLES
+    assert not access.CASEWORK_ROLES & access.NON_CASEWORK_ROLES
 
 
 def test_nobody_sees_anything_without_a_protocol_in_force_except_their_own(personas, case_file, db):

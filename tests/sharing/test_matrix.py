@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from sharing import services
+from tests.sharing import reference_model as ref
 from tests.sharing.harness import MatrixSpec, make_records, run_matrix
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.isp_testapp.urls")]
@@ -56,10 +57,55 @@ def test_every_persona_sees_exactly_what_the_protocol_and_shares_allow(
     )
     services.revoke_share(share=revoked, revoked_by=personas["medway.caseworker"], reason="No longer involved")
 
-    checks, failures = run_matrix(client, personas, spec, records)
+    # The harness gives its people no roles: it checks the casework personas;
+    # the others are checked below.
+    casework = {name: user for name, user in personas.items() if ref.reads_casework(user.role_codes)}
+    assert set(personas) - set(casework) == NO_CASE_ACCESS
+    checks, failures = run_matrix(client, casework, spec, records)
 
     assert failures == []
-    assert checks == len(personas) * len(records) * 5
+    assert checks == len(casework) * len(records) * 5
+
+
+NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
+
+
+def test_roles_without_case_access_are_refused_every_case_file_page_and_endpoint(
+    client, personas, protocol, case_file, agency, basis
+):
+    """Finding 7: Kent Police staff without a casework role (the DPO, the
+    administrator, the trainer) see no Kent Police record, nor one shared with
+    Kent Police; the DPO and the administrator still oversee who can see each."""
+    spec = case_file_spec(case_file)
+    records = make_records(spec)
+    services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=next(record for record in records if record.reference == "M-kcc-maidstone"),
+        recipient_agency=agency("kent-police"),
+        level="full",
+        purpose="Police investigation",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    failures = []
+    for username in sorted(NO_CASE_ACCESS):
+        client.force_login(personas[username])
+        listed = client.get(spec.list_url).content.decode()
+        api_ids = {row["id"] for row in client.get(spec.api_list_url).json()["results"]}
+        for record in records:
+            for page, url in (("page", spec.detail_url(record)), ("API", spec.api_detail_url(record))):
+                if (status := client.get(url).status_code) != 404:
+                    failures.append(f"{username} -> {record} {page}: {status}")
+            if record.reference in listed or record.pk in api_ids:
+                failures.append(f"{username} -> {record}: listed")
+            if record.reference in client.get(spec.search_url(record)).content.decode():
+                failures.append(f"{username} -> {record}: found by search")
+    assert failures == []
+    for username in ("dpo", "admin"):
+        client.force_login(personas[username])
+        for record in records:
+            response = client.get(reverse("sharing:record_audience", args=["isp_testapp.casefile", record.pk]))
+            assert response.status_code == 200, (username, record)
+            assert record.concern not in response.content.decode()
 
 
 def test_the_matrix_catches_a_leak(client, personas, protocol, case_file):

@@ -12,12 +12,12 @@ from django.db import models
 from django.http import Http404, HttpResponse
 from django.test import RequestFactory
 from django.test.utils import isolate_apps
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from sharing import registry
 from sharing.api_writes import refusal_response
 from sharing.checks import declaration_errors
 from sharing.levels import AccessLevel
+from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import SharableQuerySet
 from sharing.record_pages import ServiceFormView
 from sharing.refusals import StaleEdit, StepNotAllowed, refusal_for, require_level, require_role
@@ -206,8 +206,8 @@ def test_a_sharable_model_missing_its_parts_fails_the_check_by_name():
     messages = " ".join(error.msg for error in errors)
     assert "isp_testapp.Incident is declared @sharable but its default manager's queryset is QuerySet" in messages
     assert "has no view_summary_incident permission" in messages
-    assert "has no direct UserObjectPermissionBase model" in messages
-    assert "has no direct GroupObjectPermissionBase model" in messages
+    assert "has no direct sharing.models.UserShareGrant model" in messages
+    assert "has no direct sharing.models.GroupShareGrant model" in messages
 
 
 @isolate_apps("tests.isp_testapp")
@@ -220,13 +220,13 @@ def test_a_complete_declaration_passes():
             app_label = "isp_testapp"
             permissions = [("view_summary_incident", "Can view the summary of an incident")]
 
-    class IncidentUserObjectPermission(UserObjectPermissionBase):
+    class IncidentUserObjectPermission(UserShareGrant):
         content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
 
         class Meta:
             app_label = "isp_testapp"
 
-    class IncidentGroupObjectPermission(GroupObjectPermissionBase):
+    class IncidentGroupObjectPermission(GroupShareGrant):
         content_object = models.ForeignKey(Incident, on_delete=models.CASCADE)
 
         class Meta:

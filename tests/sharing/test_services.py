@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from sharing import access, services
 from sharing.models import Protocol, ProtocolTransition, ScopeRule, Share, ShareRule, Signatory
-from tests.isp_testapp.models import CaseFileGroupObjectPermission
+from tests.isp_testapp.models import CaseFile, CaseFileGroupObjectPermission, CaseNote
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,62 @@ def test_expired_shares_end_and_their_access_goes(personas, record, basis, agenc
     assert made.end_reason == Share.EndReason.EXPIRED
     assert access.access_level(personas["health.practitioner"], record) is None
     assert services.expire_shares(now=timezone.now() + datetime.timedelta(hours=2)) == 0
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """clock(hours=2): from now on, `timezone.now()` is that far ahead, as if
+    the time had passed and no beat task had run."""
+
+    def travel(**delta):
+        later = timezone.now() + datetime.timedelta(**delta)
+        monkeypatch.setattr(timezone, "now", lambda: later)
+        return later
+
+    return travel
+
+
+def test_an_expired_share_grants_nothing_before_beat_runs(personas, record, basis, agency, clock):
+    """Finding 9: the share ends at its end date, not when a beat task ends it."""
+    health = personas["health.practitioner"]
+    made = share(personas, record, basis, agency, expires_at=timezone.now() + datetime.timedelta(hours=1))
+    assert access.access_level(health, record) == "full"
+
+    clock(hours=2)  # no beat: the share row is still open, its grant row still there
+    assert Share.objects.filter(pk=made.pk, ended_at__isnull=True).exists()
+    assert access.access_level(health, record) is None
+    assert not CaseFile.objects.visible_to(health).filter(pk=record.pk).exists()
+    assert not CaseNote.objects.visible_to(health).filter(case_file=record).exists()
+    assert access.explain(health, record).shares == []
+
+    # Beat still tidies up: it ends the share and removes the row.
+    assert services.expire_shares() == 1
+    assert not CaseFileGroupObjectPermission.objects.filter(content_object=record).exists()
+
+
+def test_a_named_share_to_a_person_ends_on_time_too(personas, record, basis, agency, clock):
+    nurse = personas["health.practitioner"]
+    share(personas, record, basis, agency, recipient_agency=None, recipient_user=nurse,
+          expires_at=timezone.now() + datetime.timedelta(hours=1))  # fmt: skip
+    assert access.access_level(nurse, record) == "full"
+    clock(hours=2)
+    assert access.access_level(nurse, record) is None
+
+
+def test_several_shares_give_access_until_the_latest_ends(personas, record, basis, agency, clock):
+    health = personas["health.practitioner"]
+    now = timezone.now()
+    share(personas, record, basis, agency, expires_at=now + datetime.timedelta(hours=1))
+    share(personas, record, basis, agency, purpose="Clinic follow-up", expires_at=now + datetime.timedelta(hours=3))
+    share(personas, record, basis, agency, level="summary", purpose="Summary for the GP")  # no end
+    grants = CaseFileGroupObjectPermission.objects.filter(content_object=record)
+    assert sorted(grant.expires_at is None for grant in grants) == [False, True]
+
+    clock(hours=2)
+    assert access.access_level(health, record) == "full"
+    clock(hours=2)  # four hours on: the full shares have ended, the open-ended summary one has not
+    assert access.access_level(health, record) == "summary"
+    assert [s.level for s in access.explain(health, record).shares] == ["summary"]
 
 
 def draft_protocol(protocol, *, version=2, share_recipient=None):
