@@ -178,6 +178,8 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
     }
 
 
+# About 3,200 requests: over the default 300 s on a loaded two-core machine.
+@pytest.mark.timeout(900)
 def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client, personas, shared_records):
     _, records = shared_records
     for record in records:
