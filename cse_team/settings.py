@@ -305,6 +305,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, DEBUG or not: the browsable API renders a "raw data" form
+    # filled from the write serializer, which knows nothing of access levels
+    # (issue #8: a summary reader saw the full referral there), and its error
+    # pages show a record's fields. People use the pages; the API is read and
+    # documented at /api/docs/ (Swagger UI, no record data).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 # The OpenAPI document (/api/schema/) and its Swagger UI (/api/docs/), for

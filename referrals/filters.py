@@ -1,5 +1,7 @@
 """The referral list's filters (MOJ filter layout), over a queryset that has
-already gone through sharing."""
+already gone through sharing. A filter on a field a summary does not show
+(source agency, review date) never matches a row the user sees in summary
+(sharing.field_levels): otherwise the answer would tell them the field."""
 
 import django_filters
 from django import forms
@@ -7,6 +9,7 @@ from django.core.cache import cache
 
 from accounts.models import Agency, District
 from referrals.models import Referral, RiskLevel, Status
+from sharing.field_levels import LevelAwareFilterSet
 
 REFERENCE_CHOICES_SECONDS = 300
 
@@ -20,7 +23,13 @@ def reference_choices(model) -> list[tuple[int, str]]:
     )
 
 
-class ReferralFilterSet(django_filters.FilterSet):
+class ReferralFilterSet(LevelAwareFilterSet):
+    # What each method filter reads, for the level rule.
+    reads = {
+        "lead": ("lead_professional",),
+        "needs_linking": ("needs_linking",),
+        "overdue": ("review_due", "status"),
+    }
     # distinct=False: a referral has one status and one level, and DISTINCT
     # would make PostgreSQL sort the whole visible set.
     status = django_filters.MultipleChoiceFilter(

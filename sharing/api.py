@@ -3,11 +3,11 @@ as the pages. A record the user may not see is a 404; a summary-level record
 is serialised with its summary fields only; lists and reads are audited."""
 
 from rest_framework import serializers, viewsets
-from rest_framework.pagination import CursorPagination
 
 from audit.models import AccessEvent
 from audit.services import record_access
 from sharing import registry
+from sharing.field_levels import LevelAwareCursorPagination
 from sharing.levels import AccessLevel
 
 
@@ -22,11 +22,11 @@ class LevelAwareSerializer(serializers.ModelSerializer):
         return data
 
 
-class NewestFirstCursorPagination(CursorPagination):
-    ordering = ("-created_at", "-id")
-    page_size = 25
-    max_page_size = 100
-    page_size_query_param = "page_size"
+class NewestFirstCursorPagination(LevelAwareCursorPagination):
+    """Newest first by id (the order of recording): a summary field, so every
+    row is listed and no cursor carries a creation time (sharing.field_levels)."""
+
+    ordering = ("-id",)
 
 
 class SharableViewSet(viewsets.ReadOnlyModelViewSet):

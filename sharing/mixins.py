@@ -11,7 +11,7 @@ from cse_team.pagination import CappedCountPaginator
 from sharing.history import record_history
 from sharing.levels import RANK, AccessLevel
 from sharing.permissions import may_oversee
-from sharing.presentation import shown_fields
+from sharing.presentation import shown, shown_fields
 
 
 def oversight_links(user, record) -> dict:
@@ -41,6 +41,12 @@ class VisibleRecordMixin:
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["access_level"] = self.access_level
+        # The template gets the record as the reader sees it: a field above
+        # their level reads as nothing, whatever the template writes.
+        context["object"] = shown(self.object, self.access_level)
+        name = self.get_context_object_name(self.object)
+        if name:
+            context[name] = context["object"]
         context["shown_fields"] = shown_fields(self.object, self.access_level)
         context["why_url"] = reverse("sharing:record_explanation", args=[self.object._meta.label_lower, self.object.pk])
         context["can_see_full"] = RANK[self.access_level] >= RANK[AccessLevel.FULL]

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.exceptions import NotFound
-from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from audit.mixins import AccessLoggedListMixin
@@ -30,25 +29,29 @@ from referrals.models import Child, Referral, RiskAssessment
 from referrals.people import full_readers
 from referrals.timeline import actions_of, assessments_of, timeline_for
 from referrals.views.base import ReferralFormView
+from sharing.field_levels import LevelAwareCursorPagination
 from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView
 from sharing.models import Share
+from sharing.presentation import computed_from, shown
 from sharing.refusals import refusal_for
 
+# By summary fields only: newest and oldest are the order of recording (the
+# id), not the creation time, which a summary does not show (a sort on it
+# would list only the rows seen in full: sharing.field_levels).
 SORTS = {
-    "newest": ("-created_at", "-id"),
-    "oldest": ("created_at", "id"),
+    "newest": ("-id",),
+    "oldest": ("id",),
     "reference": ("reference",),
     "-reference": ("-reference",),
 }
 
+# A summary may show a child's full name: it reads only summary fields.
+computed_from(Child, full_name=("first_name", "last_name"))
 
-class ReferralCursorPagination(CursorPagination):
+
+class ReferralCursorPagination(LevelAwareCursorPagination):
     """Keyset pagination: the same cost on page 1,000 as on page 1."""
-
-    page_size = 25
-    max_page_size = 100
-    page_size_query_param = "page_size"
 
 
 class ReferralListView(AccessLoggedListMixin, ListView):
@@ -73,9 +76,10 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
         try:
-            return self.paginator.paginate_queryset(referrals, Request(self.request))
+            page = self.paginator.paginate_queryset(referrals, Request(self.request))
         except NotFound:  # a cursor that is not one of ours
             raise Http404("No such page of referrals") from None
+        return [shown(referral, referral.access_level) for referral in page]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -237,8 +241,8 @@ class ReferralDetailView(SharableDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         referral, level, user = self.object, self.access_level, self.request.user
-        context["referral"] = referral
-        context["child"] = referral.child
+        context["referral"] = context["object"]  # as the reader sees it (sharing.presentation)
+        context["child"] = context["object"].child
         if not context["can_see_full"]:
             return context
         context["assessments"] = list(assessments_of(referral))

@@ -13,7 +13,16 @@ from sharing import services as sharing_services
 from sharing.models import LawfulBasis
 from tests.referrals.conftest import new_child_fields
 from tests.sharing import reference_model as ref
-from tests.sharing.harness import MatrixSpec, make_records, reference_grants, reference_rules, run_matrix
+from tests.sharing.harness import (
+    CanarySpec,
+    MatrixSpec,
+    make_records,
+    plant_canaries,
+    reference_grants,
+    reference_rules,
+    run_canaries,
+    run_matrix,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,11 +190,21 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
         "chronology": (reverse("referrals:chronology_new", args=[pk]), "full"),
         "action": (reverse("referrals:action_new", args=[pk]), "full"),
         "missing episode": (reverse("referrals:missing_episode_new", args=[pk]), "full"),
+        "assessment form": (
+            reverse("referrals:assessment_form", args=[pk, on_case["assessment"].instrument_id]),
+            "change",
+        ),
+        "action completion": (reverse("referrals:action_complete", args=[pk, on_case["action"].pk]), "full"),
+        # Anyone who sees the record may open the form; the service refuses a
+        # share above the sharer's level (tests/sharing).
+        "share page": (reverse("sharing:share_create", args=["referrals.referral", pk]), "summary"),
         "child API": (f"/api/children/{record.child_id}/", "summary"),
         "why can I see this": (reverse("sharing:record_explanation", args=["referrals.referral", pk]), "summary"),
     }
 
 
+# About 3,200 requests: over the default 300 s on a loaded two-core machine.
+@pytest.mark.timeout(900)
 def test_every_page_about_a_referral_answers_404_below_the_level_it_needs(client, personas, shared_records):
     _, records = shared_records
     for record in records:
@@ -287,3 +306,201 @@ def test_roles_without_case_access_get_404_on_every_casework_page_and_keep_their
                 response = client.get(reverse(name, args=["referrals.referral", record.pk]))
                 assert response.status_code == 200, (username, record, name)
                 assert record.concern_summary not in response.content.decode()
+
+
+# --- canaries (issue #8, item 2) ------------------------------------------------------
+
+
+def referral_canary_spec():
+    from referrals.filters import ReferralFilterSet
+    from referrals.views.referrals import SORTS
+
+    return CanarySpec(
+        filterset=ReferralFilterSet,
+        filter_values={"lead": lambda record: "me", "overdue": lambda record: "on", "needs_linking": lambda r: "on"},
+        filter_reads={"lead": ("lead_professional",), "overdue": ("review_due",), "needs_linking": ("needs_linking",)},
+        sorts=dict(SORTS),
+        export_urls=(reverse("audit:accessevent_export"),),
+        other_pages=lambda record: [
+            reverse("sharing:share_create", args=["referrals.referral", record.pk]),
+            reverse("sharing:record_explanation", args=["referrals.referral", record.pk]),
+        ],
+        other_api_urls=lambda record: [f"/api/children/{record.child_id}/"],
+    )
+
+
+@pytest.fixture
+def canaried_records(shared_records, monkeypatch):
+    """The matrix's referrals with canaries planted, each from a source agency,
+    and the list offering a sort by creation time (a non-summary field), which
+    must list only the rows seen in full."""
+    from referrals.models import Referral
+    from referrals.views import referrals as referral_views
+
+    spec, records = shared_records
+    Referral.objects.filter(pk__in=[record.pk for record in records]).update(
+        source_agency=Agency.objects.get(code="kent-police")
+    )
+    records, planted = plant_canaries(records)
+    monkeypatch.setitem(referral_views.SORTS, "created", ("-created_at", "-id"))
+    return spec, records, planted
+
+
+def test_no_summary_reader_finds_a_canary_anywhere(client, personas, canaried_records):
+    """Every non-summary field of every referral and its child holds a canary;
+    no persona who sees a referral at summary (or not at all) meets one, in
+    any page, format, search, filter, sort, cursor or export."""
+    spec, records, planted = canaried_records
+    assert all(canaries.texts and canaries.dates for canaries in planted.values())
+    checks, failures = run_canaries(client, personas, spec, referral_canary_spec(), records, planted)
+    assert failures == [], "\n".join(failures)
+    assert checks >= 80
+
+
+def test_the_canaries_catch_a_planted_leak(client, personas, canaried_records, monkeypatch):
+    """A page and a serializer that show fields above the level, a filter and
+    a sort that ignore the level: the harness must report each."""
+    from rest_framework.serializers import ModelSerializer
+
+    from sharing import api, field_levels, presentation
+
+    spec, records, planted = canaried_records
+    health = {"health.practitioner": personas["health.practitioner"]}
+    monkeypatch.setattr(presentation.ShownRecord, "_allowed", lambda self, name: True)
+    monkeypatch.setattr(field_levels, "reads_above_summary", lambda model, path: False)
+    monkeypatch.setattr(api.LevelAwareSerializer, "to_representation", ModelSerializer.to_representation)
+    _, failures = run_canaries(client, health, spec, referral_canary_spec(), records, planted)
+    assert any("the page shows canaries" in failure for failure in failures)
+    assert any("/api/children/" in failure and "canaries" in failure for failure in failures)
+    assert any("filtered on source_agency" in failure and "lists a summary row" in failure for failure in failures)
+    assert any("sorted created" in failure and "lists a summary row" in failure for failure in failures)
+    assert any("sorted created" in failure and "canaries" in failure for failure in failures)
+
+
+# Routes that take a POST only: (url, body, level needed). Below the level the
+# answer is 404 (or 403 where the record is seen, at summary, and the service
+# refuses); without access it is always a 404. What a permitted POST does is
+# each feature's own tests' business.
+def referral_posts(record) -> dict[str, tuple[str, dict, str]]:
+    pk, on_case = record.pk, record.on_case
+    assessment, instrument = on_case["assessment"].pk, on_case["assessment"].instrument_id
+    return {
+        "assessment level": (reverse("referrals:assessment_level", args=[pk, instrument]), {}, "change"),
+        "assessment decision": (reverse("referrals:assessment_decide", args=[pk, assessment]), {}, "full"),
+        "workflow API": (f"/api/referrals/{pk}/workflow/triage/", {"note": "Matrix triage"}, "full"),
+        "assessment approval API": (f"/api/assessments/{assessment}/approve/", {}, "full"),
+        "assessment return API": (f"/api/assessments/{assessment}/return/", {}, "full"),
+        "action done API": (f"/api/actions/{on_case['action'].pk}/done/", {}, "full"),
+    }
+
+
+# One persona of each kind of access (owner, CSE team, children's services by
+# district, agency share at summary, share to a named person, none): POSTs are
+# slow, and the page matrix above already walks every persona.
+POST_PERSONAS = ("kent-police.caseworker", "kcc.caseworker", "medway.supervisor", "health.practitioner",
+                 "early-help.practitioner", "dpo")  # fmt: skip
+
+
+@pytest.mark.timeout(900)
+def test_every_post_about_a_referral_is_refused_below_the_level_it_needs(client, personas, shared_records):
+    _, records = shared_records
+    checked = {username: personas[username] for username in POST_PERSONAS}
+    for record in records:
+        record.on_case = record_on_case(record, personas[RECORDER[record.owning_agency.code]])
+    kind = records[0]._meta.label_lower
+    rules, grants = reference_rules(kind), reference_grants(kind)
+    failures = []
+    for username, user in checked.items():
+        person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member)
+        client.force_login(user)
+        for record in records:
+            subject = ref.Record(
+                record_id=record.pk, owner=record.owning_agency.code,
+                authority=record.child.district.childrens_services.code,
+            )  # fmt: skip
+            level = ref.expected_level(person, subject, rules, grants)
+            for name, (url, body, needed) in referral_posts(record).items():
+                extra = {"content_type": "application/json"} if url.startswith("/api/") else {}
+                status = client.post(url, body, **extra).status_code
+                below = level is None or ref.RANK[level] < ref.RANK[needed]
+                if status >= 500 or (level is None and status != 404) or (below and status not in (403, 404)):
+                    failures.append(f"{username} -> {record} {name} (level {level}, needs {needed}): {status}")
+    assert failures == [], "\n".join(failures)
+
+
+# --- every route is in the matrix or holds no personal data ---------------------------
+
+# Routes that show or take no personal data, and why.
+NO_PERSONAL_DATA = {
+    "home": "links to the pages; no record data",
+    "healthz": "liveness probe",
+    "accounts:login": "the sign-in form",
+    "accounts:logout": "signs out",
+    "sharing:protocol_in_force": "the protocol's rules and signatory agencies",
+    "sharing:protocol_detail": "a protocol version and its preview counts",
+    "sharing:protocol_progress": "progress counts of a protocol change",
+    "referrals:referral_new": "the child search form: offers only children the user sees in full (test_referral_views)",
+    "referrals:referral_new_details": "the new referral form (test_referral_views)",
+    "api_schema": "the OpenAPI document",
+    "api_docs": "Swagger UI",
+    "api:instrument-list": "risk assessment instruments: reference data",
+    "api:instrument-detail": "risk assessment instruments: reference data",
+}
+# Routes with personal data checked by other matrices, named here.
+CHECKED_ELSEWHERE = {
+    "audit:accessevent_list": "the access log: DPO and administrators only (tests/audit/test_access_log_views.py)",
+    "audit:accessevent_export": "the access log as CSV: same (tests/audit); in the canary export checks above",
+    "sharing:record_audience": "oversight pages: owning agency supervisors, DPO, admin (tests/sharing/test_views.py)",
+    "sharing:record_viewers": "oversight pages: as record_audience (tests/sharing/test_views.py)",
+    "sharing:share_revoke": "the sharing agency only, else 404 (tests/sharing/test_views.py)",
+    "api:riskassessment-list": "dependants listed to full readers only (test above)",
+    "api:chronologyentry-list": "dependants listed to full readers only (test above)",
+    "api:action-list": "dependants listed to full readers only",
+    "api:missingepisode-list": "dependants listed to full readers only",
+    "api:child-list": "children of visible referrals only (tests/referrals/test_api.py)",
+    # Registered only with CSE_TEST_APPS (the test-only case file).
+    "api:casefile-api-list": "the test case file's own matrix and canaries (tests/sharing/test_matrix.py)",
+    "api:casefile-api-detail": "the test case file's own matrix and canaries (tests/sharing/test_matrix.py)",
+}
+
+
+def project_routes():
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace and (f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace)
+                yield from walk(pattern.url_patterns, inner or namespace)
+            else:
+                name = pattern.name or str(pattern.pattern)
+                yield f"{namespace}:{name}" if namespace else name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_route_with_personal_data_is_in_the_matrix(personas, shared_records):
+    """A new page or endpoint must be added to the matrix above (or named as
+    holding no personal data, with the reason), or this test fails."""
+    from django.contrib import admin
+    from django.urls import resolve
+
+    from sharing import registry
+
+    spec, records = shared_records
+    record = records[0]
+    record.on_case = record_on_case(record, personas[RECORDER[record.owning_agency.code]])
+    urls = [
+        spec.detail_url(record), spec.list_url, spec.api_list_url, spec.api_detail_url(record), spec.search_url(record),
+        *(url for url, _ in referral_pages(record).values()),
+        *(url for url, _, _ in referral_posts(record).values()),
+    ]  # fmt: skip
+    in_matrix = {resolve(url.split("?")[0]).view_name for url in urls}
+    routes = {route for route in project_routes() if not route.startswith("admin:")}
+    undeclared = routes - in_matrix - set(NO_PERSONAL_DATA) - set(CHECKED_ELSEWHERE)
+    assert undeclared == set()
+    test_only = {route for route in CHECKED_ELSEWHERE if route.startswith("api:casefile")}
+    assert not (set(NO_PERSONAL_DATA) | set(CHECKED_ELSEWHERE)) - routes - test_only, "a declared route is gone"
+    # The admin site is for administrators; no record with levels is in it.
+    models_with_levels = {kind.model for kind in registry.kinds()} | {d.model for d in registry._derived.values()}
+    assert not models_with_levels & set(admin.site._registry)

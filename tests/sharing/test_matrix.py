@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from sharing import services
 from tests.sharing import reference_model as ref
-from tests.sharing.harness import MatrixSpec, make_records, run_matrix
+from tests.sharing.harness import CanarySpec, MatrixSpec, make_records, plant_canaries, run_canaries, run_matrix
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.isp_testapp.urls")]
 
@@ -124,3 +124,23 @@ def test_the_matrix_catches_a_leak(client, personas, protocol, case_file):
     )
     _, failures = run_matrix(client, {"health.practitioner": personas["health.practitioner"]}, spec, records)
     assert any(str(leaked) in failure and "page answered 200" in failure for failure in failures)
+
+
+def test_no_summary_reader_finds_a_canary_in_a_case_file(client, personas, protocol, case_file, agency, basis):
+    """The canary check for the second record kind: its concern and creation
+    time hold canaries that no summary reader (Health, by a share) meets."""
+    spec = case_file_spec(case_file)
+    records = make_records(spec)
+    shared = next(record for record in records if record.reference == "M-kcc-maidstone")
+    services.share_record(
+        shared_by=personas["kcc.caseworker"],
+        record=shared,
+        recipient_agency=agency("health"),
+        level="summary",
+        purpose="Nurse involved",
+        lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )
+    records, planted = plant_canaries(records)
+    checks, failures = run_canaries(client, personas, spec, CanarySpec(), records, planted)
+    assert failures == [], "\n".join(failures)
+    assert checks >= 20
