@@ -2,6 +2,7 @@
 and role the service knows) and the CI rule that nothing may be skipped."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -11,6 +12,14 @@ from accounts.demo import DEMO_USERS
 from accounts.models import Agency
 from cse_team.celery import app as celery_app
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    # With pytest-xdist the controller makes --basetemp (var/pytest-tmp) before
+    # any test has created var/, and pytest makes only the last folder; each
+    # worker then gets its own var/pytest-tmp/gwN below it.
+    if config.option.basetemp:
+        Path(config.option.basetemp).parent.mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True)

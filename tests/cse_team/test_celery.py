@@ -64,6 +64,7 @@ def hung_broker_url():
         yield url
 
 
+@pytest.mark.broker
 def test_a_hung_broker_fails_the_request_instead_of_hanging_it(db, hung_broker_url):
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False
