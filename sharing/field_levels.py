@@ -33,12 +33,6 @@ from sharing.levels import AccessLevel
 ALWAYS_SHOWN = frozenset({"id", "pk"})
 
 
-def has_levels(model) -> bool:
-    """A sharable or derived record: read at summary or above."""
-    label = model._meta.label_lower
-    return label in registry._kinds or registry.is_derived(model)
-
-
 def summary_names(model) -> frozenset[str]:
     return ALWAYS_SHOWN | frozenset(registry.summary_fields(model))
 
@@ -58,7 +52,11 @@ def reads_above_summary(model, path: str) -> bool:
             # A lookup (istartswith, in) after a plain field ends the path;
             # anything else is not a field we know.
             return current is model or not _is_lookup(part)
-        if has_levels(current) and field.name not in summary_names(current) and field.attname not in ALWAYS_SHOWN:
+        if (
+            registry.has_levels(current)
+            and field.name not in summary_names(current)
+            and field.attname not in ALWAYS_SHOWN
+        ):
             return True
         if not field.is_relation:
             return False
@@ -96,7 +94,7 @@ class LevelAwareFilterSet(django_filters.FilterSet):
             if filtered is not queryset and any(reads_above_summary(model, path) for path in self.reads_of(name)):
                 narrow = True
             queryset = filtered
-        if narrow and has_levels(model):
+        if narrow and registry.has_levels(model):
             queryset = at_full_or_above(queryset, self.request.user)
         return queryset
 
@@ -115,7 +113,7 @@ class LevelAwareCursorPagination(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         model = queryset.model
         ordering = self.get_ordering(request, queryset, view)
-        if has_levels(model) and any(reads_above_summary(model, field) for field in ordering):
+        if registry.has_levels(model) and any(reads_above_summary(model, field) for field in ordering):
             queryset = at_full_or_above(queryset, request.user)
         self._position_field = self._field_of(model, ordering[0])
         return super().paginate_queryset(queryset, request, view)

@@ -41,10 +41,6 @@ def shown_fields(record, level: str | None) -> list[ShownField]:
     return shown
 
 
-def _has_levels(model) -> bool:
-    return model._meta.label_lower in registry._kinds or registry.is_derived(model)
-
-
 # What a model's properties read, where a summary may show them: a property
 # not listed here reads as nothing below full.
 _COMPUTED: dict[str, dict[str, tuple[str, ...]]] = {}
@@ -98,7 +94,7 @@ class ShownRecord:
         if not self._allowed(name):
             return None
         value = getattr(self._record, name)
-        if isinstance(value, models.Model) and _has_levels(type(value)):
+        if isinstance(value, models.Model) and registry.has_levels(type(value)):
             return ShownRecord(value, self._level)
         return value
 

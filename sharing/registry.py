@@ -218,6 +218,11 @@ def is_derived(model) -> bool:
     return model._meta.label_lower in _derived
 
 
+def has_levels(model) -> bool:
+    """A sharable or derived record: read at summary or above, field by field."""
+    return model._meta.label_lower in _kinds or is_derived(model)
+
+
 def summary_fields(model) -> tuple[str, ...]:
     """What a summary-level reader sees of a sharable or derived record."""
     if is_derived(model):

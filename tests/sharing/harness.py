@@ -194,7 +194,7 @@ def plant_canaries(records: list) -> tuple[list, dict]:
         for name in registry.summary_fields(model):
             field = model._meta.get_field(name)
             related = field.related_model if field.is_relation and field.many_to_one else None
-            if related is None or not (related._meta.label_lower in registry._kinds or registry.is_derived(related)):
+            if related is None or not registry.has_levels(related):
                 continue
             related_values, related_canaries = _canary_values(related, seq)
             related._default_manager.filter(pk=getattr(record, field.attname)).update(**related_values)
