@@ -72,6 +72,17 @@ def celery_worker(log: Path, **env_overrides: str):
             worker.kill()
 
 
+def wait_for_log(log: Path, *lines: str, timeout: float = 60) -> None:
+    """Wait until the worker's log holds every one of `lines`. The worker
+    stores a task's result before it logs "succeeded", so a test that has the
+    result must still wait for the line."""
+    deadline = time.monotonic() + timeout
+    while not all(line in log.read_text() for line in lines):
+        if time.monotonic() > deadline:
+            pytest.fail(f"the worker's log never said {lines!r}:\n{log.read_text()}")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def hung_broker():
     """A TCP server that accepts connections and never answers, like a hung Redis; yields its URL."""

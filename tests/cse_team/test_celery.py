@@ -14,7 +14,7 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 from accounts.models import User
 from accounts.tasks import deactivate_dormant_accounts
 from cse_team.celery import app as celery_app
-from tests.celery_worker import BROKER_URL, hung_broker
+from tests.celery_worker import BROKER_URL, hung_broker, wait_for_log
 from tests.celery_worker import celery_worker as worker_on_redis
 from tests.factories import UserFactory
 
@@ -42,7 +42,7 @@ def test_dormant_accounts_task_round_trip_through_a_worker(celery_worker):
     result = AsyncResult(sent.id, app=celery_app, backend=backend).get(timeout=60)
 
     assert result == ["dormant.worker"]
-    assert f"Task accounts.tasks.deactivate_dormant_accounts[{sent.id}] succeeded" in celery_worker["log"].read_text()
+    wait_for_log(celery_worker["log"], f"Task accounts.tasks.deactivate_dormant_accounts[{sent.id}] succeeded")
     assert User.objects.get(username="dormant.worker").is_active is False
 
 

@@ -14,7 +14,7 @@ from outbox.models import Message
 from outbox.tasks import deliver
 from outbox.tasks import deliver_pending as sweep
 from referrals.models import Referral
-from tests.celery_worker import BROKER_URL, broker_at, celery_worker, closed_broker, hung_broker
+from tests.celery_worker import BROKER_URL, broker_at, celery_worker, closed_broker, hung_broker, wait_for_log
 from tests.referrals.test_referral_views import new_referral_post
 
 BROKEN_BROKERS = {"closed port": closed_broker, "hung listener": hung_broker}
@@ -124,11 +124,7 @@ def test_an_alert_held_by_a_broken_broker_is_delivered_once_by_a_worker_when_it_
                 deliver.apply_async(args=[alert.pk], queue=worker["queue"], connection=worker["broker"]),
                 sweep.apply_async(queue=worker["queue"], connection=worker["broker"]),
             ]
-            deadline = time.monotonic() + 60
-            log = worker["log"]
-            while not all(f"[{task.id}] succeeded" in log.read_text() for task in sent):
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+            wait_for_log(worker["log"], *(f"[{task.id}] succeeded" for task in sent))
 
     alert.refresh_from_db()
     assert alert.delivered_at is not None and alert.attempts == 1
