@@ -57,6 +57,9 @@ class SharableKind:
     conditions: dict[str, Condition] = field(default_factory=dict)
     default_scope_rules: tuple[DefaultScopeRule, ...] = ()
     default_share_level: str | None = None
+    # None: in the founding protocol (version 1). Otherwise the title of the
+    # protocol change that brings this kind in (docs/isp.md, "Record kinds added later").
+    joins_protocol: str | None = None
     _permission_ids: dict[str, int] | None = None
 
     @property
@@ -162,10 +165,14 @@ def sharable(
     conditions: dict[str, Condition] | None = None,
     default_scope_rules=(),
     default_share_level: str | None = None,
+    joins_protocol: str | None = None,
 ):
     """Class decorator declaring a sharable model: who owns it, what a summary
     shows, the conditions scope rules may name, and its rules in the default
-    protocol. It also records the model's change history (pghistory triggers)."""
+    protocol. A kind added after the founding protocol names the protocol
+    change that brings it in (`joins_protocol="Intelligence records"`): the
+    demo agrees that change as a new version, signed by every participant.
+    It also records the model's change history (pghistory triggers)."""
 
     def register(model):
         model = _track_history(model)
@@ -182,6 +189,7 @@ def sharable(
             conditions=offered,
             default_scope_rules=tuple(DefaultScopeRule(*rule) for rule in default_scope_rules),
             default_share_level=default_share_level,
+            joins_protocol=joins_protocol,
         )
         return model
 

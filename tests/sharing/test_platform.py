@@ -252,3 +252,41 @@ def test_manage_py_check_fails_on_a_bad_declaration(monkeypatch):
     monkeypatch.setitem(registry._kinds, "isp_testapp.incident", kind)
     with pytest.raises(SystemCheckError, match=r"sharing\.E002.*has no view_summary_incident permission"):
         call_command("check")
+
+
+# --- record kinds that join the protocol later -----------------------------------------
+
+
+@pytest.fixture
+def case_files_join_later():
+    kind = registry.for_model(CaseFile)
+    saved = kind.joins_protocol
+    kind.joins_protocol = "Case files"
+    yield kind
+    kind.joins_protocol = saved
+
+
+def test_a_kind_registered_later_joins_by_a_new_agreed_version(personas, case_files_join_later):
+    from sharing.default_protocol import create_default_protocol
+    from sharing.models import Protocol, ScopeRule, ShareRule
+
+    in_force = create_default_protocol(agreed_by=personas["admin"])
+
+    founding = Protocol.objects.get(version=1)
+    assert not ScopeRule.objects.filter(protocol=founding, record_kind="isp_testapp.casefile").exists()
+    assert ScopeRule.objects.filter(protocol=founding, record_kind="referrals.referral").exists()
+    assert in_force.version == 2 and in_force.status == Protocol.Status.AGREED
+    assert founding.status == Protocol.Status.SUPERSEDED
+    assert "Case files" in in_force.document
+    # Every rule of version 1 carried over, and the case file's own added.
+    kinds_in_force = set(ScopeRule.objects.filter(protocol=in_force).values_list("record_kind", flat=True))
+    assert kinds_in_force == set(ScopeRule.objects.filter(protocol=founding).values_list("record_kind", flat=True)) | {
+        "isp_testapp.casefile"
+    }
+    assert ShareRule.objects.filter(protocol=in_force, record_kind="isp_testapp.casefile").exists()
+    assert set(in_force.signatories.values_list("agency__code", flat=True)) == set(
+        in_force.participants.values_list("code", flat=True)
+    )
+    # Running the demo loader again changes nothing.
+    assert create_default_protocol(agreed_by=personas["admin"]) == in_force
+    assert Protocol.objects.count() == 2
