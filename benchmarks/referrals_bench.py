@@ -612,6 +612,24 @@ class _EmptyInput:
         return b""
 
 
+# The median server time of a minimal signed-in page (GET /, the home page)
+# per persona, measured in the same run before the pages: every page line
+# also gives its time as a multiple of it (`x_minimal_page`), which holds
+# across machines of this kind where absolute times differ by up to 1.5x.
+MINIMAL_PAGE = "/"
+minimal_page_ms: dict[str, float] = {}
+
+
+def measure_minimal_page(persona: str, browser: Browser, *, runs: int, warmup: int) -> None:
+    line, _ = measure_page("minimal_signed_in_page", persona, browser, MINIMAL_PAGE, [""], runs=runs, warmup=warmup)
+    minimal_page_ms[persona] = line["median_ms"]
+
+
+def relative_to_minimal_page(persona: str, median_ms: float) -> dict:
+    reference = minimal_page_ms.get(persona)
+    return {"x_minimal_page": round(median_ms / reference, 2)} if reference else {}
+
+
 def measure_page(name: str, persona: str, browser: Browser, path: str, queries, *, runs: int, warmup: int, **extra):
     """Server time (handler call and body), SQL time and query count of a GET."""
     queries = list(queries)
@@ -649,6 +667,8 @@ def measure_page(name: str, persona: str, browser: Browser, path: str, queries, 
         "bytes": len(body),
         **extra,
     }
+    if name != "minimal_signed_in_page":
+        line.update(relative_to_minimal_page(persona, line["median_ms"]))
     emit(line)
     return line, captured.captured_queries
 
@@ -1062,6 +1082,9 @@ def main() -> None:
             for text in ("smyth", "kowalsky"):
                 measure_sql(f"orm_search_{text}", key, lambda u=user, t=text: orm_page(u, {}, t), runs=runs,
                             warmup=warmup, details=details)  # fmt: skip
+    if not {"pages", "detail"} <= skip:
+        for key, user in personas.items():
+            measure_minimal_page(key, Browser(user), runs=runs, warmup=warmup)
     if "pages" not in skip:
         for key, user in personas.items():
             log(f"list page: {key}")
@@ -1140,6 +1163,7 @@ def measure_page_many(browser: Browser, key: str, picked: list[int], *, runs: in
         "kind": "server",
         "referrals": len(paths),
         "bytes": len(body),
+        **relative_to_minimal_page(key, rounded(statistics.median(server))),
     }
     emit(line)
     return line, captured.captured_queries

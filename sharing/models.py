@@ -8,7 +8,7 @@ else decides it.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import DateTimeField, Expression, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -223,6 +223,17 @@ class Share(models.Model):
         return self.recipient_agency.name
 
 
+class CompiledNow(Expression):
+    """The time when the query is compiled (`timezone.now()`, a parameter),
+    not when the expression is built: a predicate built once per request and
+    used in several queries still compares each against its own moment."""
+
+    output_field = DateTimeField()
+
+    def as_sql(self, compiler, connection):
+        return "%s", [timezone.now()]
+
+
 class ShareGrant(models.Model):
     """What every sharable model's direct object-permission rows carry: the end
     of the shares behind the row (the latest end of the active shares of that
@@ -237,8 +248,7 @@ class ShareGrant(models.Model):
 
     @staticmethod
     def unexpired(now=None) -> Q:
-        now = now or timezone.now()
-        return Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        return Q(expires_at__isnull=True) | Q(expires_at__gt=now or CompiledNow())
 
 
 def _grant_key(holder: str) -> models.UniqueConstraint:
