@@ -24,7 +24,7 @@ RUN pip install -r requirements.txt
 COPY . .
 COPY --from=assets /build/static/build/ static/build/
 # collectstatic needs settings, not secrets: a throwaway key for this step only.
-RUN SECRET_KEY=collectstatic-only STATIC_MANIFEST=1 python manage.py collectstatic --no-input \
+RUN SECRET_KEY=collectstatic-only-throwaway-key-never-used-to-sign-anything STATIC_MANIFEST=1 python manage.py collectstatic --no-input \
     && useradd --system --uid 1000 --home-dir /app cse \
     && chown -R cse /app/var
 USER cse

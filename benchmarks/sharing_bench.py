@@ -43,7 +43,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
 os.environ["CSE_TEST_APPS"] = "true"  # CaseFile lives in the test app
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-production-4e8b1f7a2c")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("STATIC_MANIFEST", "false")  # the home page it times needs no collectstatic
 if not os.environ.get("DATABASE_URL"):

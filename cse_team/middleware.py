@@ -1,6 +1,7 @@
 """Request checks that every page and endpoint needs."""
 
 from django.http import HttpResponseBadRequest
+from django.utils.cache import patch_cache_control
 
 
 class RejectNullCharactersMiddleware:
@@ -16,3 +17,18 @@ class RejectNullCharactersMiddleware:
         if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
             return HttpResponseBadRequest("The address contains a character that is not allowed.")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer the application makes (pages,
+    API JSON, CSV, PDF, redirects): they carry personal data or the session,
+    and a shared computer's browser cache or a proxy must keep none of it.
+    Static files are answered earlier, by WhiteNoise, with their own long cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        patch_cache_control(response, no_store=True, private=True)
+        return response

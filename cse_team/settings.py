@@ -23,6 +23,12 @@ if DEBUG:
     SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-only-used-with-DEBUG")
 else:
     SECRET_KEY = env_required("SECRET_KEY", "it signs sessions; set DEBUG=1 for local development instead")
+    # Django's check --deploy only warns (security.W009); a short key must not start.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 characters with at least 5 different ones; generate one with "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+        )
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -59,7 +65,11 @@ if env_bool("CSE_TEST_APPS", default=False):
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files keep their long cache): every page and
+    # API answer is `Cache-Control: no-store`.
+    "cse_team.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cse_team.middleware.RejectNullCharactersMiddleware",
@@ -181,10 +191,34 @@ CSRF_COOKIE_SECURE = SECURE_COOKIES
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Production is HTTPS only: HSTS for a year, subdomains included, consenting
+# to the browsers' preload list (the operator still submits the domain), and
+# plain HTTP redirected, unless the operator says otherwise. The health check
+# is exempt: the container's probe calls it over plain HTTP.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
 if env_bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Permissions-Policy (django-permissions-policy): no page uses a device or
+# sensor; WebAuthn (passkeys) only from this origin.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
 # Content Security Policy (django-csp): pages load scripts, styles, images and
 # fonts only from this service, and no other site may frame them. The
 # templates have no inline scripts or styles, so none are allowed.

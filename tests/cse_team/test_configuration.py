@@ -8,7 +8,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CONFIG_VARIABLES = ("SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "ALLOWED_HOSTS")
+CONFIG_VARIABLES = (
+    "SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "ALLOWED_HOSTS",
+    "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+)  # fmt: skip
+# What an operator generates (python -c 'import secrets; print(secrets.token_urlsafe(50))').
+PRODUCTION_KEY = "q7Vb0-Yc2kLm9TzR4wXnP1sHf8GjD3uAe6NiK5oBvWy_ZtQrMxLpCd"
+PRODUCTION = {"SECRET_KEY": PRODUCTION_KEY, "ALLOWED_HOSTS": "cse.example.org",
+              "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/unused"}  # fmt: skip
 
 
 def manage(*args, **env):
@@ -42,7 +49,7 @@ def test_debug_makes_the_secret_key_optional():
     ],
 )
 def test_a_malformed_value_names_its_variable(variable, value, message):
-    result = manage("check", SECRET_KEY="x" * 50, **{variable: value})
+    result = manage("check", SECRET_KEY=PRODUCTION_KEY, **{variable: value})
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
@@ -72,10 +79,24 @@ def test_production_settings_are_secure_by_default():
         "shell",
         "-c",
         "from django.conf import settings as s; print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
-        "s.TIME_ZONE, s.ALLOWED_HOSTS)",
-        SECRET_KEY="x" * 50,
-        ALLOWED_HOSTS="cse.example.org",
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/unused",
+        "s.TIME_ZONE, s.ALLOWED_HOSTS, s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_HSTS_INCLUDE_SUBDOMAINS)",
+        **PRODUCTION,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split("\n")[-2] == "False True True Europe/London ['cse.example.org']"
+    assert result.stdout.split("\n")[-2] == "False True True Europe/London ['cse.example.org'] True 31536000 True"
+
+
+@pytest.mark.parametrize("key", ["short-key", "x" * 64, "abcd" * 20])
+def test_a_short_or_repetitive_secret_key_refuses_to_start_in_production(key):
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode == 2
+    assert "SECRET_KEY must be at least 50 characters with at least 5 different ones" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_the_deployment_checklist_passes_with_production_settings():
+    """`manage.py check --deploy` with what docker-compose.yml sets: no warning
+    (HSTS, SSL redirect, secure cookies, key length) is left to an operator."""
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "System check identified no issues" in result.stdout
