@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts import services
-from accounts.models import Agency, District, Role, User
+from accounts.models import Agency, ApiToken, District, Role, User
 from audit.models import AccessEvent
 from audit.services import record_access
 
@@ -122,3 +122,41 @@ class UserAdmin(DjangoUserAdmin):
                 "changed_fields": sorted(form.changed_data),
             },
         )
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Administrators see who holds which token and revoke them; no key, hash
+    or fragment of one is displayed, and tokens are made by their holders."""
+
+    list_display = ["name", "user", "scope", "created", "expiry", "last_used_at", "last_used_from", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "user__username"]
+    fields = [
+        "user",
+        "name",
+        "scope",
+        "created",
+        "expiry",
+        "last_used_at",
+        "last_used_from",
+        "revoked_at",
+        "revoked_by",
+    ]
+    readonly_fields = fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            services.api_token_revoke(token=token, revoked_by=request.user, request=request)
+        self.message_user(request, "The selected tokens are revoked.")

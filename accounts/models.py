@@ -9,12 +9,14 @@ in step; nothing else writes them.
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from knox.models import AbstractAuthToken, AuthTokenManager
 
 
 class AgencyQuerySet(models.QuerySet):
@@ -169,3 +171,42 @@ class User(AbstractUser):
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expiry__isnull=True) | Q(expiry__gt=now))
+
+
+class ApiToken(AbstractAuthToken):
+    """A named API token (django-rest-knox): only a hash of it is stored, so
+    it is shown once, when made, and never again; it ends at its expiry or
+    when its owner or an administrator revokes it; a read-only token may not
+    write. The row stays after revocation, with who revoked it, for the record."""
+
+    class Scope(models.TextChoices):
+        READ = "read", "Read only"
+        READ_WRITE = "read_write", "Read and write"
+
+    name = models.CharField(max_length=100, help_text="What the token is for, so you know which to revoke.")
+    scope = models.CharField(max_length=20, choices=Scope.choices, default=Scope.READ)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    last_used_from = models.GenericIPAddressField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = AuthTokenManager.from_queryset(ApiTokenQuerySet)()
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.name} ({self.user})"
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == self.Scope.READ_WRITE

@@ -8,11 +8,15 @@ their own agency's group.
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Agency, Role, User
+from accounts.models import Agency, ApiToken, Role, User
+from audit.models import AccessEvent
+from audit.services import record_access
 
 AGENCY_GROUP_PREFIX = "agency:"
 ROLE_GROUP_PREFIX = "role:"
@@ -109,3 +113,57 @@ def deactivate_dormant_accounts(*, dormant_days: int, now: datetime.datetime | N
         usernames = list(dormant.values_list("username", flat=True))
         User.objects.filter(username__in=usernames).update(is_active=False)
     return usernames
+
+
+# --- API tokens ---------------------------------------------------------------
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, scope: str, days: int | None, created_by: User, request=None
+) -> tuple[ApiToken, str]:
+    """Make a named token; returns it and its secret, which exists nowhere
+    else (only a hash is stored): show it once."""
+    if not user.is_active:
+        raise ValidationError({"user": f"{user.username} is not active: an inactive user gets no token"})
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Enter a name for the token, such as what will use it"})
+    if scope not in ApiToken.Scope.values:
+        raise ValidationError({"scope": "Choose whether the token may only read or may also write"})
+    if days is not None and not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise ValidationError({"days": f"Choose a lifetime from 1 to {settings.API_TOKEN_MAX_DAYS} days"})
+    days = days or settings.API_TOKEN_MAX_DAYS
+    token, secret = ApiToken.objects.create(
+        user=user, expiry=datetime.timedelta(days=days), name=name[:100], scope=scope
+    )
+    record_access(
+        user=created_by,
+        action=AccessEvent.Action.PERMISSION_CHANGE,
+        record_kind="accounts.apitoken",
+        record_ids=[token.digest[:16]],  # a hash's start, never the token's
+        request=request,
+        details={"api_token": "created", "name": token.name, "scope": scope, "for": user.username, "days": days},
+    )
+    return token, secret
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, revoked_by: User, request=None) -> ApiToken:
+    """End a token at once. Its owner or an administrator; anyone else is
+    refused as if the token did not exist."""
+    if token.user_id != revoked_by.pk and not revoked_by.is_superuser:
+        raise ApiToken.DoesNotExist
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at, token.revoked_by = timezone.now(), revoked_by
+        token.save(update_fields=["revoked_at", "revoked_by"])
+        record_access(
+            user=revoked_by,
+            action=AccessEvent.Action.PERMISSION_CHANGE,
+            record_kind="accounts.apitoken",
+            record_ids=[token.digest[:16]],  # a hash's start, never the token's
+            request=request,
+            details={"api_token": "revoked", "name": token.name, "for": token.user.username},
+        )
+    return token

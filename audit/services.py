@@ -13,12 +13,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 
+from accounts.models import ApiToken
 from audit.models import AccessEvent
 
 USERNAME_MAX_LENGTH = AccessEvent._meta.get_field("username").max_length
 
 
-def _client_address(request: HttpRequest | None) -> str | None:
+def client_address(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     address = request.META.get("REMOTE_ADDR") or ""
@@ -55,6 +56,10 @@ def record_access(
     """Record that `user` did `action` to the records `record_ids` of kind
     `record_kind` (a model label such as "referrals.referral")."""
     signed_in = user is not None and user.is_authenticated
+    token = getattr(request, "auth", None)
+    if isinstance(token, ApiToken):
+        # Which of the user's tokens it was (its name; the token itself is never stored).
+        details = {**(details or {}), "api_token": token.name}
     return AccessEvent.objects.create(
         user=user if signed_in else None,
         username=user.get_username() if signed_in else "",
@@ -62,7 +67,7 @@ def record_access(
         action=action,
         record_kind=record_kind,
         record_ids=[str(record_id) for record_id in record_ids],
-        client_address=_client_address(request),
+        client_address=client_address(request),
         request_id=_request_id(request),
         reason=reason,
         details=details or {},
@@ -85,6 +90,6 @@ def record_failed_login(*, username: str, request: HttpRequest | None) -> Access
         username=storable,
         agency_id=account["agency_id"] if account else None,
         action=AccessEvent.Action.FAILED_LOGIN,
-        client_address=_client_address(request),
+        client_address=client_address(request),
         request_id=_request_id(request),
     )

@@ -53,7 +53,6 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
 from accounts import services as account_services
 from accounts.models import Agency, District, Role, User
@@ -784,12 +783,14 @@ def api_throughput(users: dict, *, concurrency: int, seconds: float, workers: in
         load = wrk_load if shutil.which("wrk") else python_load
         for key in PERSONAS:
             user = users[f"bench.{key}"]
-            token, _ = Token.objects.get_or_create(user=user)
+            _, token = account_services.api_token_create(
+                user=user, name="Benchmark", scope="read", days=1, created_by=user
+            )
             results = {}
             for label, path in (("trivial", "/api/instruments/"), ("referral_list", "/api/referrals/")):
                 url = f"http://127.0.0.1:{port}{path}"
-                load(url, token.key, concurrency, 2)  # warm every worker
-                results[label] = load(url, token.key, concurrency, seconds)
+                load(url, token, concurrency, 2)  # warm every worker
+                results[label] = load(url, token, concurrency, seconds)
             ratio = results["referral_list"]["rps"] / results["trivial"]["rps"] if results["trivial"]["rps"] else None
             emit(
                 {

@@ -42,7 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -333,12 +333,16 @@ CELERY_BEAT_SCHEDULE = {
 # --- REST framework ---------------------------------------------------------
 REST_FRAMEWORK = {
     # Token first: an unauthenticated API call is answered 401 with a
-    # WWW-Authenticate challenge, not 403. Tokens: `manage.py create_api_token`.
+    # WWW-Authenticate challenge, not 403. Tokens: "API tokens" in the
+    # service, or `manage.py create_api_token`.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.authentication.ActivityTokenAuthentication",
+        "accounts.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "accounts.permissions.TokenScopeAllows",
+    ],
     # JSON only, DEBUG or not: the browsable API renders a "raw data" form
     # filled from the write serializer, which knows nothing of access levels
     # (issue #8: a summary reader saw the full referral there), and its error
@@ -346,6 +350,16 @@ REST_FRAMEWORK = {
     # documented at /api/docs/ (Swagger UI, no record data).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+# API tokens (django-rest-knox, accounts.ApiToken): only a SHA-512 hash is
+# stored; each has an end, at most API_TOKEN_MAX_DAYS away. The prefix lets
+# secret scanners recognise a leaked token.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 90)
+KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_MAX_DAYS),
+    "TOKEN_PREFIX": "cseapi_",
+    "AUTO_REFRESH": False,
 }
 # The OpenAPI document (/api/schema/) and its Swagger UI (/api/docs/), for
 # signed-in users only. Swagger UI's files come from drf-spectacular-sidecar

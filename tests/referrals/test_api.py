@@ -231,7 +231,7 @@ def test_anonymous_callers_get_401(api, police_referral):
 
 
 def test_token_authentication(personas, police_referral, capsys):
-    call_command("create_api_token", "kcc.caseworker")
+    call_command("create_api_token", "kcc.caseworker", "--scope", "read_write")
     key = capsys.readouterr().out.strip()
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
@@ -246,7 +246,7 @@ def test_token_authentication(personas, police_referral, capsys):
     )
     assert created.status_code == 201, created.json()
 
-    call_command("create_api_token", "kcc.caseworker", "--rotate")
+    call_command("create_api_token", "kcc.caseworker", "--scope", "read_write", "--rotate")
     assert client.get(referral_url(police_referral)).status_code == 401
     assert capsys.readouterr().out.strip() != key
 
