@@ -4,8 +4,11 @@ with accounts.ApiToken), counting a token's use as activity."""
 import datetime
 
 from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
+from rest_framework import exceptions
 
+from accounts import throttles
 from accounts.models import ApiToken, User
 from audit.services import client_address
 
@@ -16,12 +19,24 @@ ACTIVITY_RESOLUTION = datetime.timedelta(hours=1)
 USE_RESOLUTION = datetime.timedelta(minutes=1)
 
 
+def _scheme(request) -> bytes:
+    header = request.META.get("HTTP_AUTHORIZATION", "").encode(errors="replace").split()
+    return header[0].lower() if header else b""
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     """`Authorization: Token <token>`. A revoked or expired token answers 401
     like an unknown one; its row stays (knox would delete an expired one)."""
 
     def authenticate(self, request):
-        authenticated = super().authenticate(request)
+        if _scheme(request) != self.authenticate_header(request).encode().lower():
+            return None  # no token: session authentication's turn
+        throttles.refuse_if_too_many_failures(request)
+        try:
+            authenticated = super().authenticate(request)
+        except exceptions.AuthenticationFailed:
+            throttles.count_failure(request)
+            raise
         if authenticated is not None:
             self.record_use(request, *authenticated)
         return authenticated
@@ -45,3 +60,18 @@ class ApiTokenAuthentication(TokenAuthentication):
         if user.last_login is None or now - user.last_login > ACTIVITY_RESOLUTION:
             User.objects.filter(pk=user.pk).update(last_login=now)
             user.last_login = now
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How the OpenAPI document describes the token (drf-spectacular)."""
+
+    target_class = ApiTokenAuthentication
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API token made under "API tokens", sent as `Token <token>`.',
+        }

@@ -13,14 +13,17 @@ only, with nothing inline: Swagger UI's files come from drf-spectacular-sidecar
 (served as static files), and the split view delivers the page's start-up
 script as a separate request instead of an inline <script>."""
 
+import logging
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.utils.module_loading import autodiscover_modules
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework import routers
+from rest_framework import exceptions, routers
+from rest_framework.views import exception_handler as drf_exception_handler
 
 ROUTES_MODULE = "api.routes"
+throttle_log = logging.getLogger("cse_team.throttle")
 
 router = routers.SimpleRouter()
 
@@ -62,3 +65,24 @@ def sign_in_required(view):
 
 schema_view = signed_in_or_token(SpectacularAPIView.as_view())
 docs_view = sign_in_required(ApiDocsView.as_view())
+
+
+def exception_handler(exc, context):
+    """DRF's answers, and a log line for every throttled call (429 with
+    Retry-After, which DRF adds from the throttle's wait)."""
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.Throttled):
+        from audit.services import client_address
+
+        request = context["request"]
+        token = getattr(request, "auth", None)
+        throttle_log.warning(
+            "API throttled: user=%s token=%s address=%s %s %s retry_after=%s",
+            request.user.get_username() if request.user.is_authenticated else "-",
+            getattr(token, "name", "-"),
+            client_address(request),
+            request.method,
+            request.path,
+            response.get("Retry-After", "-"),
+        )
+    return response

@@ -343,6 +343,10 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.TokenScopeAllows",
     ],
+    # Per user and per token (accounts/throttles.py, rates below); a throttled
+    # call is 429 with Retry-After, and logged (cse_team.api.exception_handler).
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.UserThrottle", "accounts.throttles.TokenThrottle"],
+    "EXCEPTION_HANDLER": "cse_team.api.exception_handler",
     # JSON only, DEBUG or not: the browsable API renders a "raw data" form
     # filled from the write serializer, which knows nothing of access levels
     # (issue #8: a summary reader saw the full referral there), and its error
@@ -351,10 +355,28 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API throttles: requests per user (session or token), per token, and failed
+# tokens per client address (after which the address gets 429 until the
+# window ends). "<number>/<second|minute|hour|day>".
+API_RATE_PER_USER = env_str("API_RATE_PER_USER", "600/minute")
+API_RATE_PER_TOKEN = env_str("API_RATE_PER_TOKEN", "300/minute")
+API_FAILED_TOKENS_PER_ADDRESS = env_str("API_FAILED_TOKENS_PER_ADDRESS", "20/hour")
+# The cache holds the throttles' counters (and other short-lived state); in
+# production it must be shared by every web process: CACHE_URL (Redis).
+# Without it, each process counts on its own (development, tests).
+CACHE_URL = env_str("CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 # API tokens (django-rest-knox, accounts.ApiToken): only a SHA-512 hash is
 # stored; each has an end, at most API_TOKEN_MAX_DAYS away. The prefix lets
 # secret scanners recognise a leaked token.
 API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 90)
+# knox's migrations create its own token table even when the model is swapped
+# for ours; without them nothing of knox's is created (swapped models are not).
+MIGRATION_MODULES = {"knox": None}
 KNOX_TOKEN_MODEL = "accounts.ApiToken"  # noqa: S105 (a model name, not a secret)
 REST_KNOX = {
     "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_MAX_DAYS),

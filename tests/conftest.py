@@ -28,6 +28,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Throttle counters (and anything else cached) do not carry from one test to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_in_process():
     """A task queued by a service runs in the test, even when CI configures a
     broker, so a test sees its effect (an e-mail, revoked grants). The real

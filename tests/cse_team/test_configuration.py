@@ -100,3 +100,15 @@ def test_the_deployment_checklist_passes_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stderr + result.stdout
     assert "System check identified no issues" in result.stdout
+
+
+def test_with_a_cache_url_every_process_shares_one_redis_cache_for_the_throttles():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'], s.CACHES['default']['LOCATION'])",
+        **PRODUCTION,
+        CACHE_URL="redis://127.0.0.1:6379/1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[-2] == "django.core.cache.backends.redis.RedisCache redis://127.0.0.1:6379/1"
