@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "dashboard",
 ]
 # Test-only apps (a sharable model to exercise the sharing engine); set by
 # pytest-env and the benchmarks, never in production.

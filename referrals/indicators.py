@@ -1,0 +1,189 @@
+"""Referrals' figures on the managers' dashboard (dashboard/indicators.py)."""
+
+from django.db.models import Aggregate, Count, ExpressionWrapper, F, FloatField, Func, Q
+
+from accounts.models import Agency, District
+from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, total_row
+from referrals.models import Referral
+from referrals.models.instruments import RiskLevel
+from referrals.models.referrals import ClosureReason, Status
+from sharing.access import visibility_filter
+
+GROUP = "Referrals"
+
+
+def filtered(scope: Scope):
+    referrals = Referral.objects.all()
+    if scope.district:
+        referrals = referrals.filter(district__code=scope.district)
+    if scope.agency:
+        referrals = referrals.filter(owning_agency__code=scope.agency)
+    if scope.risk_level:
+        referrals = referrals.filter(risk_level=scope.risk_level)
+    return referrals
+
+
+def received(scope: Scope):
+    return filtered(scope).filter(received_at__gte=scope.start_at, received_at__lt=scope.end_before)
+
+
+def district_names() -> dict:
+    return dict(District.objects.values_list("pk", "name"))
+
+
+@indicator(
+    group=GROUP, order=10, drilldown="referrals:referral_list", title="Referrals received, by district",
+    definition="Referrals whose date received falls in the period, by the district recorded on the referral.",
+)  # fmt: skip
+def referrals_by_district(scope: Scope) -> Table:
+    rows = counted_rows(received(scope), "district", district_names(), scope)
+    return Table([*rows, total_row(rows)], breakdown="District")
+
+
+@indicator(
+    group=GROUP, order=11, title="Referrals per 10,000 children, by district",
+    definition="Referrals received in the period for every 10,000 under-18s living in the district, using the "
+    "latest district population an administrator has entered (its source and year are in the admin). Districts "
+    "without a population are left out.",
+)  # fmt: skip
+def referral_rate_by_district(scope: Scope) -> Table:
+    from dashboard.models import DistrictPopulation
+
+    populations = {}
+    for population in DistrictPopulation.objects.order_by("district_id", "-year").distinct("district_id"):
+        populations[population.district_id] = population
+    names = district_names()
+    counts = {row.label: row for row in counted_rows(received(scope), "district", names, scope)}
+    rows = []
+    for district_id, population in sorted(populations.items(), key=lambda item: names.get(item[0], "")):
+        name = names.get(district_id, "")
+        count = counts.get(name)
+        records = count.records if count else 0
+        rate = round(records * 10000 / population.under_18, 1) if population.under_18 else None
+        rows.append(Row(f"{name} ({population.year})", rate, records, count.seen if count else 0, "per 10,000"))
+    return Table(rows, breakdown="District (population year)")
+
+
+@indicator(
+    group=GROUP, order=12, title="Referrals received, by source agency",
+    definition="Referrals received in the period, by the agency the referral came from.",
+)  # fmt: skip
+def referrals_by_source(scope: Scope) -> Table:
+    names = dict(Agency.objects.values_list("pk", "name"))
+    rows = counted_rows(received(scope), "source_agency", names, scope)
+    return Table([*rows, total_row(rows)], breakdown="Source agency")
+
+
+@indicator(
+    group=GROUP, order=13, title="Referrals received, by risk level",
+    definition="Referrals received in the period, by their current risk level (not yet assessed: no risk level).",
+)  # fmt: skip
+def referrals_by_risk(scope: Scope) -> Table:
+    labels = {**dict(RiskLevel.choices), "": "Not yet assessed"}
+    rows = counted_rows(received(scope), "risk_level", labels, scope)
+    return Table([*rows, total_row(rows)], breakdown="Risk level")
+
+
+@indicator(
+    group="Caseload", order=20, title="Open caseload at the end of the period, by owning agency",
+    definition="Referrals received by the end of the period and not closed by then, by the agency that owns them.",
+)  # fmt: skip
+def open_caseload(scope: Scope) -> Table:
+    open_then = (
+        filtered(scope)
+        .filter(received_at__lt=scope.end_before)
+        .exclude(closed_at__lt=scope.end_before, status=Status.CLOSED)
+    )
+    names = dict(Agency.objects.values_list("pk", "name"))
+    rows = counted_rows(open_then, "owning_agency", names, scope)
+    return Table([*rows, total_row(rows)], breakdown="Owning agency")
+
+
+@indicator(
+    group="Caseload", order=21, title="Referrals closed in the period, by reason",
+    definition="Referrals whose closing date falls in the period, by the reason recorded when they were closed.",
+)  # fmt: skip
+def closed_by_reason(scope: Scope) -> Table:
+    closed = filtered(scope).filter(closed_at__gte=scope.start_at, closed_at__lt=scope.end_before)
+    rows = counted_rows(closed, "closure_reason", dict(ClosureReason.choices), scope)
+    return Table([*rows, total_row(rows)], breakdown="Reason")
+
+
+class Percentile(Aggregate):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def days_between(start: str, end: str):
+    return ExpressionWrapper(
+        Func(F(end) - F(start), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)") / 86400.0,
+        output_field=FloatField(),
+    )
+
+
+def timeliness_rows(queryset, start: str, end: str, scope: Scope) -> list[Row]:
+    done = queryset.filter(**{f"{end}__isnull": False})
+    figures = done.aggregate(
+        records=Count("pk"),
+        seen=Count("pk", filter=visibility_filter(Referral, scope.user)),
+        median=Percentile(days_between(start, end), fraction=0.5),
+        p90=Percentile(days_between(start, end), fraction=0.9),
+    )
+    return [
+        Row("Median", round(figures["median"], 1) if figures["median"] is not None else None,
+            figures["records"], figures["seen"], "days"),
+        Row("90th percentile", round(figures["p90"], 1) if figures["p90"] is not None else None,
+            figures["records"], figures["seen"], "days"),
+    ]  # fmt: skip
+
+
+@indicator(
+    group="Timeliness", order=30, title="Time from referral to first action",
+    definition="For referrals received in the period that have had a first action: days from the referral being "
+    "received to its first action (a chronology entry, action or assessment), median and 90th percentile.",
+)  # fmt: skip
+def time_to_first_action(scope: Scope) -> Table:
+    return Table(timeliness_rows(received(scope), "received_at", "first_action_at", scope), breakdown="Measure")
+
+
+@indicator(
+    group="Timeliness", order=31, title="Time from referral to risk assessment",
+    definition="For referrals received in the period with an approved risk assessment: days from the referral "
+    "being received to the first assessment's approval, median and 90th percentile.",
+)  # fmt: skip
+def time_to_risk_assessment(scope: Scope) -> Table:
+    return Table(timeliness_rows(received(scope), "received_at", "risk_assessed_at", scope), breakdown="Measure")
+
+
+@indicator(
+    group="Data quality", order=90, title="Open cases missing key information",
+    definition="Of the referrals open now (within the filters), the share with no risk level, with the child's "
+    "ethnicity not stated, and with no exploitation model recorded.",
+)  # fmt: skip
+def missing_information(scope: Scope) -> Table:
+    open_now = filtered(scope).exclude(status=Status.CLOSED)
+    seen = visibility_filter(Referral, scope.user)
+    missing = {
+        "No risk level": Q(risk_level=""),
+        "Ethnicity not stated": Q(child__ethnicity="not_stated"),
+        "No exploitation model": Q(exploitation_models=[]),
+    }
+    aggregates = {"total": Count("pk")}
+    for number, condition in enumerate(missing.values()):
+        aggregates[f"records_{number}"] = Count("pk", filter=condition)
+        aggregates[f"seen_{number}"] = Count("pk", filter=condition & seen)
+    figures = open_now.aggregate(**aggregates)
+    total = figures["total"]
+    rows = []
+    for number, label in enumerate(missing):
+        records = figures[f"records_{number}"]
+        rows.append(
+            Row(label, round(100 * records / total, 1) if total else None, records, figures[f"seen_{number}"], "%")
+        )
+    return Table(rows, breakdown="Missing")

@@ -1,0 +1,6 @@
+"""Routes of dashboard/ (tests/route_claims.py)."""
+
+ROUTE_CLAIMS = {
+    "dashboard:dashboard": "aggregates only, small cells suppressed (tests/dashboard/test_dashboard.py)",
+    "dashboard:indicator_csv": "the same aggregates as CSV (tests/dashboard/test_dashboard.py)",
+}

@@ -1,0 +1,146 @@
+"""The managers' dashboard: figures computed by hand on a small fixed data
+set, the small-cell rule, CSV and who may open it."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import District
+from audit.models import AccessEvent
+from dashboard import indicators
+from sharing.default_protocol import create_default_protocol
+from tests.referrals.factories import ChildFactory, ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def casework(personas):
+    """Maidstone: 6 KCC referrals; Thanet: 3 KCC; Dover: 2 Health referrals;
+    one Maidstone referral received before the period. Medway's supervisor may
+    open none of them; the CSE team (the police manager) may open all."""
+    create_default_protocol(agreed_by=personas["admin"])
+    now = timezone.now()
+
+    def referrals(count, district, by, **fields):
+        place = District.objects.get(code=district)
+        return [
+            ReferralFactory(
+                child=ChildFactory(district=place),
+                created_by=personas[by],
+                received_at=now - datetime.timedelta(days=10),
+                **fields,
+            )
+            for _ in range(count)
+        ]
+
+    made = {
+        "maidstone": referrals(6, "maidstone", "kcc.caseworker"),
+        "thanet": referrals(3, "thanet", "kcc.caseworker"),
+        "dover": referrals(2, "dover", "health.practitioner"),
+        "old": referrals(1, "maidstone", "kcc.caseworker"),
+    }
+    for referral in made["old"]:
+        referral.received_at = now - datetime.timedelta(days=400)
+        referral.save()
+    return made
+
+
+def scope_for(user, **filters):
+    today = timezone.localdate()
+    return indicators.Scope(user=user, start=today - datetime.timedelta(days=364), end=today, **filters)
+
+
+def shown(table) -> dict[str, str]:
+    return {row.label: row.shown for row in table.rows}
+
+
+def test_referrals_by_district_counts_every_record_and_hides_small_cells_the_viewer_cannot_see(personas, casework):
+    supervisor = personas["medway.supervisor"]
+    table = indicators.get("referrals.referrals_by_district").table(scope_for(supervisor))
+    # Every record is counted; Thanet's 3 and Dover's 2 are Kent children's
+    # referrals Medway may not open, so their small numbers are not given.
+    assert shown(table) == {"Maidstone": "6", "Thanet": "fewer than 5", "Dover": "fewer than 5", "Total": "11"}
+    # The CSE team may open every one of them: nothing is hidden from it.
+    manager = personas["kent-police.manager"]
+    table = indicators.get("referrals.referrals_by_district").table(scope_for(manager))
+    assert shown(table) == {"Maidstone": "6", "Thanet": "3", "Dover": "2", "Total": "11"}
+
+
+def test_a_viewer_who_may_see_every_record_behind_a_small_cell_sees_its_number(personas, casework):
+    health = personas["health.practitioner"]
+    table = indicators.get("referrals.referrals_by_district").table(scope_for(health))
+    assert shown(table)["Dover"] == "2"
+    assert shown(table)["Thanet"] == "fewer than 5"  # KCC's, not shared with Health
+
+
+def test_filters_narrow_every_figure(personas, casework):
+    manager = personas["kent-police.manager"]
+    table = indicators.get("referrals.referrals_by_district").table(scope_for(manager, district="maidstone"))
+    assert shown(table) == {"Maidstone": "6", "Total": "6"}
+
+
+def test_time_to_first_action_median_and_90th_percentile_by_hand(personas, casework):
+    for days, referral in zip((1, 2, 3, 4, 10), casework["maidstone"], strict=False):
+        referral.first_action_at = referral.received_at + datetime.timedelta(days=days)
+        referral.save()
+    table = indicators.get("referrals.time_to_first_action").table(scope_for(personas["kent-police.manager"]))
+    # percentile_cont over 1, 2, 3, 4, 10: the median is 3; the 90th
+    # percentile lies 0.6 of the way from 4 to 10.
+    assert shown(table) == {"Median": "3.0", "90th percentile": "7.6"}
+
+
+def test_the_rate_per_10000_uses_the_districts_population(personas, casework):
+    from dashboard.models import DistrictPopulation
+
+    DistrictPopulation.objects.create(district=District.objects.get(code="maidstone"), year=2025,
+                                      under_18=40000, source="Test figure")  # fmt: skip
+    table = indicators.get("referrals.referral_rate_by_district").table(scope_for(personas["kent-police.manager"]))
+    assert shown(table) == {"Maidstone (2025)": "1.5"}  # 6 referrals / 40,000 x 10,000
+
+
+def test_the_page_shows_each_figure_with_its_definition_and_comparisons(client, personas, casework):
+    client.force_login(personas["medway.supervisor"])
+    page = client.get(reverse("dashboard:dashboard"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Referrals received, by district" in html and "How is this counted?" in html
+    assert "fewer than 5" in html and "A year before" in html
+
+
+def test_the_csv_is_the_table_as_shown_and_is_logged_as_an_export(client, personas, casework):
+    client.force_login(personas["medway.supervisor"])
+    response = client.get(reverse("dashboard:indicator_csv", args=["referrals.referrals_by_district"]))
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert ["Dover", "fewer than 5", ""] in rows and ["Maidstone", "6", ""] in rows
+    assert AccessEvent.objects.filter(action=AccessEvent.Action.EXPORT, record_kind="dashboard.indicator").exists()
+
+
+def test_bad_filters_are_shown_next_to_their_field(client, personas, casework):
+    client.force_login(personas["kent-police.manager"])
+    page = client.get(reverse("dashboard:dashboard"), {"start": "2026-13-45", "district": "atlantis"})
+    assert page.status_code == 200
+    assert "start" in page.context["form"].errors and "district" in page.context["form"].errors
+
+
+@pytest.mark.parametrize("username", ["kcc.caseworker", "health.practitioner", "dpo", "kent-police.trainer"])
+def test_only_managers_supervisors_and_analysts_open_the_dashboard(client, personas, username):
+    client.force_login(personas[username])
+    assert client.get(reverse("dashboard:dashboard")).status_code == 403
+    assert client.get(reverse("dashboard:indicator_csv", args=["referrals.referrals_by_district"])).status_code == 403
+
+
+def test_the_demo_populations_load_once_and_say_they_are_illustrative(db):
+    from dashboard.demo import load_demo_populations
+    from dashboard.models import DistrictPopulation
+
+    assert load_demo_populations() == 13
+    assert load_demo_populations() == 0
+    assert all(
+        "not an official statistic" in source for source in DistrictPopulation.objects.values_list("source", flat=True)
+    )
