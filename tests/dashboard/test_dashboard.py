@@ -144,3 +144,30 @@ def test_the_demo_populations_load_once_and_say_they_are_illustrative(db):
     assert all(
         "not an official statistic" in source for source in DistrictPopulation.objects.values_list("source", flat=True)
     )
+
+
+def test_the_api_gives_the_same_figures_with_the_same_suppression(personas, casework):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas["medway.supervisor"])
+    listed = api.get("/api/indicators/")
+    assert listed.status_code == 200
+    by_key = {item["key"]: item for item in listed.json()}
+    assert by_key["referrals.referrals_by_district"]["definition"].startswith("Referrals whose date received")
+    figures = api.get("/api/indicators/referrals.referrals_by_district/").json()
+    rows = {row["label"]: (row["value"], row["shown"], row["suppressed"]) for row in figures["rows"]}
+    assert rows["Maidstone"] == (6, "6", False)
+    assert rows["Dover"] == (None, "fewer than 5", True)
+
+
+def test_the_api_refuses_bad_filters_with_field_errors_and_strangers(personas, casework):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas["medway.supervisor"])
+    refused = api.get("/api/indicators/referrals.referrals_by_district/", {"start": "2026-02-30", "district": "x"})
+    assert refused.status_code == 400 and {"start", "district"} <= set(refused.json())
+    assert api.get("/api/indicators/referrals.no_such_thing/").status_code == 404
+    api.force_authenticate(personas["kcc.caseworker"])
+    assert api.get("/api/indicators/").status_code == 403
