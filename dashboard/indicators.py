@@ -144,15 +144,26 @@ def grouped(found: list[Indicator]) -> list[Group]:
 # --- Helpers for apps' indicators --------------------------------------------------
 
 
-def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, model=None) -> list[Row]:
+def seen_filter(model, scope: Scope, *, via: str = ""):
+    """The viewer's visibility of `model`'s records as a Q, or of the records
+    they are seen through (`via="referral"` for a referral's dependants)."""
+    from django.db.models import Q
+
+    from sharing.access import visibility_filter
+
+    if not via:
+        return visibility_filter(model, scope.user)
+    parent = model._meta.get_field(via).related_model
+    return Q(**{f"{via}__in": parent.objects.visible_to(scope.user).values("pk")})
+
+
+def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "") -> list[Row]:
     """One row per value of `by`, with how many records there are and how many
     the viewer may see, in one grouped query (the visibility test is a FILTER
     on the count, not a second query)."""
     from django.db.models import Count
 
-    from sharing.access import visibility_filter
-
-    seen = visibility_filter(model or queryset.model, scope.user)
+    seen = seen_filter(queryset.model, scope, via=via)
     grouped_counts = queryset.order_by().values(by).annotate(records=Count("pk"), seen=Count("pk", filter=seen))
     rows = [
         Row(

@@ -1,10 +1,12 @@
 """Referrals' figures on the managers' dashboard (dashboard/indicators.py)."""
 
-from django.db.models import Aggregate, Count, ExpressionWrapper, F, FloatField, Func, Q
+import datetime
+
+from django.db.models import Aggregate, Count, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q
 
 from accounts.models import Agency, District
-from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, total_row
-from referrals.models import Referral
+from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, seen_filter, total_row
+from referrals.models import MissingEpisode, Referral
 from referrals.models.instruments import RiskLevel
 from referrals.models.referrals import ClosureReason, Status
 from sharing.access import visibility_filter
@@ -82,6 +84,80 @@ def referrals_by_risk(scope: Scope) -> Table:
     labels = {**dict(RiskLevel.choices), "": "Not yet assessed"}
     rows = counted_rows(received(scope), "risk_level", labels, scope)
     return Table([*rows, total_row(rows)], breakdown="Risk level")
+
+
+@indicator(
+    group=GROUP, order=14, title="Repeat referrals",
+    definition="Referrals received in the period about a child who had another referral received in the 12 months "
+    "before it.",
+)  # fmt: skip
+def repeat_referrals(scope: Scope) -> Table:
+    earlier = Referral.objects.filter(
+        child=OuterRef("child"),
+        received_at__lt=OuterRef("received_at"),
+        received_at__gte=OuterRef("received_at") - datetime.timedelta(days=365),
+    )
+    labelled = received(scope).annotate(repeat=Exists(earlier))
+    labels = {True: "Repeat (another in the 12 months before)", False: "First in 12 months"}
+    rows = counted_rows(labelled, "repeat", labels, scope)
+    return Table([*rows, total_row(rows)], breakdown="Referral")
+
+
+def missing_episodes(scope: Scope):
+    episodes = MissingEpisode.objects.filter(
+        reported_missing_at__gte=scope.start_at, reported_missing_at__lt=scope.end_before
+    )
+    if scope.district:
+        episodes = episodes.filter(referral__district__code=scope.district)
+    if scope.agency:
+        episodes = episodes.filter(referral__owning_agency__code=scope.agency)
+    if scope.risk_level:
+        episodes = episodes.filter(referral__risk_level=scope.risk_level)
+    return episodes
+
+
+@indicator(
+    group="Missing episodes", order=40, title="Missing episodes and return interviews",
+    definition="Missing episodes reported in the period; of those found, how many had a return interview within "
+    "72 hours of being found; and how many children had three or more episodes in the period.",
+)  # fmt: skip
+def missing_episode_figures(scope: Scope) -> Table:
+    episodes = missing_episodes(scope)
+    seen = seen_filter(MissingEpisode, scope, via="referral")
+    within = Q(
+        return_interview_done_at__isnull=False,
+        return_interview_done_at__lte=F("found_at") + datetime.timedelta(hours=72),
+    )
+    figures = episodes.aggregate(
+        records=Count("pk"),
+        seen=Count("pk", filter=seen),
+        found=Count("pk", filter=Q(found_at__isnull=False)),
+        found_seen=Count("pk", filter=Q(found_at__isnull=False) & seen),
+        interviewed=Count("pk", filter=within),
+        interviewed_seen=Count("pk", filter=within & seen),
+    )
+    frequent = (
+        episodes.order_by().values("referral__child").annotate(episodes=Count("pk"), seen=Count("pk", filter=seen))
+        .filter(episodes__gte=3)
+    )  # fmt: skip
+    children = list(frequent)
+    rows = [
+        Row("Episodes reported", figures["records"], figures["records"], figures["seen"]),
+        Row("Found", figures["found"], figures["found"], figures["found_seen"]),
+        Row(
+            "Return interview within 72 hours of being found",
+            figures["interviewed"],
+            figures["interviewed"],
+            figures["interviewed_seen"],
+        ),
+        Row(
+            "Children with 3 or more episodes",
+            len(children),
+            sum(child["episodes"] for child in children),
+            sum(child["seen"] for child in children),
+        ),
+    ]
+    return Table(rows, breakdown="Measure")
 
 
 @indicator(

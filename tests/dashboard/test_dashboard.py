@@ -171,3 +171,34 @@ def test_the_api_refuses_bad_filters_with_field_errors_and_strangers(personas, c
     assert api.get("/api/indicators/referrals.no_such_thing/").status_code == 404
     api.force_authenticate(personas["kcc.caseworker"])
     assert api.get("/api/indicators/").status_code == 403
+
+
+def test_repeat_referrals_count_a_childs_second_referral_within_12_months(personas, casework):
+    first = casework["maidstone"][0]
+    again = ReferralFactory(child=first.child, created_by=personas["kcc.caseworker"],
+                            received_at=first.received_at + datetime.timedelta(days=3))  # fmt: skip
+    table = indicators.get("referrals.repeat_referrals").table(scope_for(personas["kent-police.manager"]))
+    assert again.pk and shown(table) == {
+        "First in 12 months": "11", "Repeat (another in the 12 months before)": "1", "Total": "12",
+    }  # fmt: skip
+
+
+def test_missing_episodes_return_interviews_and_children_missing_three_times(personas, casework):
+    from tests.referrals.factories import MissingEpisodeFactory
+
+    referral = casework["maidstone"][0]
+    now = timezone.now()
+    for days, interviewed_after in ((20, 24), (15, 100), (5, None)):
+        found = now - datetime.timedelta(days=days)
+        MissingEpisodeFactory(
+            referral=referral, reported_missing_at=found - datetime.timedelta(hours=6), found_at=found,
+            return_interview_done_at=found + datetime.timedelta(hours=interviewed_after) if interviewed_after else None,
+        )  # fmt: skip
+    table = indicators.get("referrals.missing_episode_figures").table(scope_for(personas["kent-police.manager"]))
+    assert shown(table) == {
+        "Episodes reported": "3", "Found": "3", "Return interview within 72 hours of being found": "1",
+        "Children with 3 or more episodes": "1",
+    }  # fmt: skip
+    # Medway may open none of them: every one of these small figures is hidden.
+    hidden = indicators.get("referrals.missing_episode_figures").table(scope_for(personas["medway.supervisor"]))
+    assert set(shown(hidden).values()) == {"fewer than 5"}
