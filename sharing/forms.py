@@ -4,8 +4,10 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from cse_team.validators import refuse_invisible_characters
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
+from sharing.services import SHARE_TEXT_MAX
 
 
 class ShareForm(forms.Form):
@@ -31,6 +33,8 @@ class ShareForm(forms.Form):
         error_messages={"required": "Choose what they will see"},
     )  # fmt: skip
     purpose = forms.CharField(
+        max_length=SHARE_TEXT_MAX,
+        validators=[refuse_invisible_characters],
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Purpose of sharing",
         error_messages={"required": "Enter the purpose of sharing"},
@@ -43,6 +47,8 @@ class ShareForm(forms.Form):
     )
     conditions = forms.CharField(
         required=False,
+        max_length=SHARE_TEXT_MAX,
+        validators=[refuse_invisible_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Conditions passed on (optional)",
     )
@@ -93,6 +99,8 @@ class ShareForm(forms.Form):
 
 class RevokeShareForm(forms.Form):
     reason = forms.CharField(
+        max_length=SHARE_TEXT_MAX,
+        validators=[refuse_invisible_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Why is the share being revoked?",
         error_messages={"required": "Enter why the share is being revoked"},

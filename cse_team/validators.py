@@ -1,0 +1,26 @@
+"""Text rules every app applies to what people type: a maximum length, and no
+invisible characters that change how text reads (issue #14: right-to-left
+overrides made a name display differently from what was stored)."""
+
+from django.core.exceptions import ValidationError
+
+# Bidirectional formatting characters: they reorder the text around them when
+# displayed, so "evil.exe" can read as "exe.live". Nobody types them.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+ALLOWED_CONTROLS = frozenset("\n\r\t")
+
+
+def invisible_characters(value: str) -> list[str]:
+    return sorted(
+        {char for char in value if char in BIDI_CONTROLS or (ord(char) < 32 and char not in ALLOWED_CONTROLS)}
+        | {char for char in value if 0x7F <= ord(char) <= 0x9F}
+    )
+
+
+def refuse_invisible_characters(value: str) -> None:
+    """A form or serializer validator (and a service check)."""
+    if value and invisible_characters(value):
+        raise ValidationError(
+            "Remove the invisible control characters (such as right-to-left overrides) from this text",
+            code="control_characters",
+        )
