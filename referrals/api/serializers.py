@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Agency, District, User
+from cse_team.validators import refuse_invisible_characters
 from referrals.models import (
     Action,
     Child,
@@ -145,9 +146,11 @@ class ChildIdentitySerializer(serializers.ModelSerializer):
 class NewChildSerializer(serializers.Serializer):
     """A child not yet known, described on their first referral."""
 
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100)
-    aliases = serializers.ListField(child=serializers.CharField(max_length=200), required=False)
+    first_name = serializers.CharField(max_length=100, validators=[refuse_invisible_characters])
+    last_name = serializers.CharField(max_length=100, validators=[refuse_invisible_characters])
+    aliases = serializers.ListField(
+        child=serializers.CharField(max_length=200, validators=[refuse_invisible_characters]), required=False
+    )
     date_of_birth = serializers.DateField(required=False, allow_null=True)
     estimated_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     gender = serializers.ChoiceField(choices=Gender.choices, required=False)
@@ -245,7 +248,7 @@ class ReferralCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     new_child = NewChildSerializer(required=False, allow_null=True)
     received_at = serializers.DateTimeField()
     channel = serializers.ChoiceField(choices=Referral._meta.get_field("channel").choices)
-    referrer_name = serializers.CharField(max_length=200)
+    referrer_name = serializers.CharField(max_length=200, validators=[refuse_invisible_characters])
     referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referrer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source_agency = agency_field(required=False, allow_null=True)
@@ -275,7 +278,7 @@ class ReferralUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1)
     channel = serializers.ChoiceField(choices=Referral._meta.get_field("channel").choices, required=False)
-    referrer_name = serializers.CharField(max_length=200, required=False)
+    referrer_name = serializers.CharField(max_length=200, required=False, validators=[refuse_invisible_characters])
     referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True)
     referrer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source_agency = agency_field(required=False, allow_null=True)

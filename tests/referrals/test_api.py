@@ -305,6 +305,17 @@ def test_create_a_referral_about_a_new_child(api, protocol):
     assert Child.objects.filter(pk=body["child"]["id"], district__code="maidstone").exists()
 
 
+def test_a_name_with_a_right_to_left_override_is_refused_and_nothing_saved(api, protocol):
+    body = referral_body(referrer_name="Helpline \u202eeman")
+    body["new_child"]["first_name"] = "Ja\u202ede"
+    response = api("kcc.caseworker").post("/api/referrals/", body, format="json")
+    assert response.status_code == 400
+    errors = response.json()
+    assert "invisible control characters" in errors["new_child"]["first_name"][0]
+    assert "invisible control characters" in errors["referrer_name"][0]
+    assert not Child.objects.filter(first_name__startswith="Ja").exists()
+
+
 def test_create_a_referral_about_a_child_the_user_can_see(api, police_referral):
     body = referral_body(child=police_referral.child_id)
     del body["new_child"]
