@@ -36,6 +36,22 @@ class DashboardAccessMixin:
         return scope, form
 
 
+def chart_data(table, rows) -> dict:
+    """What the chart draws: the rows' shown values only. A suppressed cell
+    gives no number (null), so the chart can tell no more than the table."""
+
+    def plotted(row):
+        return None if row is None or row.suppressed else row.value
+
+    drawn = [(row, before) for row, before, _ in rows if row.label != "Total"]
+    return {
+        "labels": [row.label for row, _ in drawn],
+        "current": [plotted(row) for row, _ in drawn],
+        "previous": [plotted(before) for _, before in drawn],
+        "unit": next((row.unit for row, _ in drawn if row.unit), ""),
+    }
+
+
 class DashboardView(DashboardAccessMixin, TemplateView):
     template_name = "dashboard/dashboard.html"
 
@@ -47,11 +63,14 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             table = item.table(scope)
             before = {row.label: row for row in item.table(previous).rows}
             last_year = {row.label: row for row in item.table(year_before).rows}
+            rows = [(row, before.get(row.label), last_year.get(row.label)) for row in table.rows]
             figures.append(
                 {
                     "indicator": item,
                     "table": table,
-                    "rows": [(row, before.get(row.label), last_year.get(row.label)) for row in table.rows],
+                    "rows": rows,
+                    "chart_id": "chart-" + item.key.replace(".", "-").replace("_", "-"),
+                    "chart": chart_data(table, rows),
                 }
             )
         groups = {}

@@ -32,6 +32,7 @@ const copies = {
   "govuk-frontend/dist/govuk/govuk-frontend.min.js": "govuk-frontend.min.js",
   "@ministryofjustice/frontend/moj/moj-frontend.min.js": "moj-frontend.min.js",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
+  "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
 };
 for (const [from, to] of Object.entries(copies)) {
   mkdirSync(dirname(join(out, to)), { recursive: true });

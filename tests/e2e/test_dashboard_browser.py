@@ -1,0 +1,46 @@
+"""The dashboard in a browser: charts drawn under the Content Security Policy,
+each with its table, and no accessibility violations."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from sharing.default_protocol import create_default_protocol
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_sign_in import sign_in
+from tests.referrals.factories import ReferralFactory
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def referrals(personas):
+    create_default_protocol(agreed_by=personas["admin"])
+    for days in range(7):
+        ReferralFactory(
+            created_by=personas["kcc.caseworker"], received_at=timezone.now() - datetime.timedelta(days=days)
+        )
+
+
+def test_a_manager_reads_the_charts_and_their_tables(page, personas, referrals, output_dir):
+    sign_in(page, "kent-police.manager")
+    page.get_by_role("link", name="Dashboard").click()
+    table = page.locator("table[data-indicator='referrals.referrals_by_district']")
+    assert "Maidstone" in table.inner_text() and "7" in table.inner_text()
+    assert page.locator(".app-chart canvas").count() >= 5
+    assert page.locator(".app-chart canvas").first.get_attribute("aria-hidden") == "true"
+    page.screenshot(path=output_dir / "dashboard.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_the_charts_draw_under_the_content_security_policy(strict_page, personas, referrals):
+    page = strict_page
+    failed = []
+    page.on("pageerror", lambda error: failed.append(str(error)))
+    page.on("console", lambda message: failed.append(message.text) if message.type == "error" else None)
+    sign_in(page, "kent-police.manager")
+    page.goto("/dashboard/")
+    page.wait_for_load_state("networkidle")
+    assert failed == []
+    assert page.locator(".app-chart canvas").count() >= 5
