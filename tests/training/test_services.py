@@ -9,8 +9,6 @@ from django.utils import timezone
 from accounts.models import District
 from audit.models import AccessEvent
 from sharing.refusals import StepNotAllowed
-from training import services
-from training.models import Attendee, CourseVersion, Session
 from tests.training.factories import (
     AttendeeFactory,
     CourseVersionFactory,
@@ -18,6 +16,8 @@ from tests.training.factories import (
     OrganisationFactory,
     SessionFactory,
 )
+from training import services
+from training.models import Attendee, CourseVersion, Session
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +99,8 @@ def test_cancel_needs_a_reason(personas):
     session = SessionFactory()
     with pytest.raises(ValidationError):
         services.session_cancel(session=session, cancelled_by=personas["kent-police.trainer"], reason="  ")
-    cancelled = services.session_cancel(session=session, cancelled_by=personas["kent-police.trainer"], reason="Venue flooded")
+    trainer = personas["kent-police.trainer"]
+    cancelled = services.session_cancel(session=session, cancelled_by=trainer, reason="Venue flooded")
     assert cancelled.status == Session.Status.CANCELLED
     assert cancelled.cancellation_reason == "Venue flooded"
 
