@@ -56,7 +56,11 @@ class SessionPlanForm(forms.Form):
 
 
 class SessionDeliverForm(forms.Form):
-    attendee_count = forms.IntegerField(label="How many people attended", min_value=1)
+    attendee_count = forms.IntegerField(
+        label="How many people attended",
+        min_value=1,
+        error_messages={"min_value": "Enter how many people attended (at least 1)"},
+    )
 
 
 class SessionCancelForm(forms.Form):

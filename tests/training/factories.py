@@ -118,6 +118,7 @@ class EventFactory(factory.django.DjangoModelFactory):
 class PlanFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CommunitySafetyPlan
+        skip_postgeneration_save = True
 
     title = factory.Sequence(lambda n: f"Community Safety Plan {n}")
     period_start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=200))
