@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import District, User
+from training.coverage import rebuild_coverage
 from training.models import (
     Attendee,
     Audience,
@@ -144,6 +145,7 @@ def load_demo_training(*, today: datetime.date | None = None) -> int:
     sessions = _sessions(districts, priorities, versions, campaigns, (trainer, manager), today, rng)
     _register_and_feedback(sessions, organisations, rng)
     _events(districts, campaigns, trainer, today)
+    rebuild_coverage()  # loaded in bulk, not through the services that keep it
     return len(sessions)
 
 

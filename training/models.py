@@ -369,3 +369,26 @@ class TrainerCalendar(models.Model):
 
     def __str__(self):
         return f"Calendar feed of user {self.trainer_id}"
+
+
+class CoverageMonth(models.Model):
+    """The coverage matrix's rollup: sessions delivered or evaluated in one month,
+    district and audience, with the organisations they reached. Derived from
+    sessions (training.coverage.refresh_cells, after each change through the
+    outbox; rebuild_coverage for bulk loads), so the matrix reads at most
+    months x districts x audiences rows, whatever the number of sessions."""
+
+    month = models.DateField(help_text="The first day of the month.")
+    district = models.ForeignKey("accounts.District", on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=30, choices=Audience.choices)
+    sessions = models.PositiveIntegerField(default=0)
+    attendees = models.PositiveIntegerField(default=0)
+    organisation_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "district", "audience"], name="training_coverage_month_cell")
+        ]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.district_id} {self.audience}: {self.sessions}"

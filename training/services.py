@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from outbox.services import enqueue
 from sharing.refusals import StepNotAllowed
 from sharing.workflow import Step, Workflow
 from training import permissions
@@ -120,6 +121,7 @@ def session_deliver(*, session: Session, recorded_by, attendee_count: int, organ
     current.save()
     if organisations is not None:
         current.organisations.add(*organisations)
+    enqueue("training.refresh_coverage", session_id=current.pk)
     return current
 
 
@@ -195,6 +197,8 @@ def register_import(*, session: Session, imported_by, rows: list[dict], request=
         current.attendee_count = named
     current.version += 1
     current.save()
+    if current.status in Session.REACHED:
+        enqueue("training.refresh_coverage", session_id=current.pk)
     record_access(
         user=imported_by, action=AccessEvent.Action.CREATE, record_kind="training.attendee",
         record_ids=[attendee.pk for attendee in attendees], request=request,

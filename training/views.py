@@ -392,7 +392,9 @@ class CoverageView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form, start, end = _period(self.request)
-        context.update(form=form, coverage=coverage(start, end), start=start, end=end)
+        matrix = coverage(start, end)
+        drill_down = reverse("training:session_list") + f"?status=reached&start={matrix.start}&end={matrix.end}"
+        context.update(form=form, coverage=matrix, start=matrix.start, end=matrix.end, drill_down=drill_down)
         return context
 
 
@@ -400,6 +402,7 @@ class CoverageCSVView(View):
     def get(self, request):
         _, start, end = _period(request)
         matrix = coverage(start, end)
+        start, end = matrix.start, matrix.end
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="training-coverage-{start}-to-{end}.csv"'
         writer = csv.writer(response)

@@ -2,7 +2,9 @@
 
 import csv
 import datetime
+import html
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -10,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import District
 from tests.training.factories import DeliveredSessionFactory, OrganisationFactory, PlanFactory, SessionFactory
-from training.coverage import coverage
+from training.coverage import coverage, rebuild_coverage
 from training.models import Session
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +23,31 @@ def period():
     return today - datetime.timedelta(days=60), today
 
 
+def test_periods_are_whole_months():
+    matrix = coverage(datetime.date(2026, 2, 10), datetime.date(2026, 4, 3))
+    assert (matrix.start, matrix.end) == (datetime.date(2026, 2, 1), datetime.date(2026, 4, 30))
+
+
+def test_delivering_a_session_updates_the_matrix_through_the_outbox(personas, django_capture_on_commit_callbacks):
+    from training import services
+
+    PlanFactory(priority_audiences=["hotel-staff"])
+    session = SessionFactory(audience="hotel-staff")
+    assert coverage(*period()).cell("maidstone", "hotel-staff").gap
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_deliver(session=session, recorded_by=personas["kent-police.trainer"], attendee_count=11)
+    cell = coverage(*period()).cell("maidstone", "hotel-staff")
+    assert (cell.sessions, cell.attendees, cell.gap) == (1, 11, False)
+    operator = OrganisationFactory(licence_number="PL-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.register_import(
+            session=session, imported_by=personas["kent-police.trainer"],
+            rows=[{"name": "Ann Example", "licence_number": "PL-1"}],
+        )  # fmt: skip
+    assert coverage(*period()).cell("maidstone", "hotel-staff").organisations == 1
+    assert operator.sessions.get() == session
+
+
 def test_priority_audiences_without_sessions_are_gaps():
     PlanFactory(districts=["maidstone"], priority_audiences=["taxi-drivers", "hotel-staff"])
     reached = DeliveredSessionFactory(audience="taxi-drivers", attendee_count=20)
@@ -28,6 +55,7 @@ def test_priority_audiences_without_sessions_are_gaps():
     DeliveredSessionFactory(audience="taxi-drivers", attendee_count=5)
     SessionFactory(audience="hotel-staff")  # planned: not reached
     DeliveredSessionFactory(audience="hotel-staff", status=Session.Status.CANCELLED, cancellation_reason="x")
+    rebuild_coverage()
     matrix = coverage(*period())
     taxi = matrix.cell("maidstone", "taxi-drivers")
     assert (taxi.sessions, taxi.attendees, taxi.organisations, taxi.priority, taxi.gap) == (2, 25, 2, True, False)
@@ -41,6 +69,7 @@ def test_priority_audiences_without_sessions_are_gaps():
 
 def test_a_shared_plan_sets_priorities_in_both_districts():
     PlanFactory(districts=["dartford", "gravesham"], priority_audiences=["schools"])
+    rebuild_coverage()
     matrix = coverage(*period())
     assert matrix.cell("dartford", "schools").gap and matrix.cell("gravesham", "schools").gap
 
@@ -48,29 +77,30 @@ def test_a_shared_plan_sets_priorities_in_both_districts():
 def test_sessions_outside_the_period_do_not_count():
     PlanFactory(priority_audiences=["taxi-drivers"])
     DeliveredSessionFactory(starts_at=timezone.now() - datetime.timedelta(days=400))
+    rebuild_coverage()
     assert coverage(*period()).cell("maidstone", "taxi-drivers").gap
 
 
 def test_the_matrix_page_highlights_gaps_and_drills_down(client, personas, django_assert_max_num_queries):
     PlanFactory(priority_audiences=["taxi-drivers", "hotel-staff"])
     DeliveredSessionFactory(audience="taxi-drivers", venue="Fictional Rank Office")
+    DeliveredSessionFactory.create_batch(10, audience="schools")
+    rebuild_coverage()
     client.force_login(personas["medway.caseworker"])
     url = reverse("training:coverage")
     client.get(url)
-    DeliveredSessionFactory.create_batch(10, audience="schools")
     with django_assert_max_num_queries(8):
         page = client.get(url).content.decode()
-    assert 'data-testid="cell-maidstone-hotel-staff">\n      <strong class="govuk-tag govuk-tag--red">Gap' in page
-    start, end = period()
-    drill = client.get(reverse("training:session_list"), {
-        "district": "maidstone", "audience": "taxi-drivers", "status": "reached", "start": start, "end": end,
-    })  # fmt: skip
+    assert 'data-testid="cell-maidstone-hotel-staff"><strong class="govuk-tag govuk-tag--red">Gap' in page
+    link = re.search(r'data-testid="cell-maidstone-taxi-drivers"><a class="govuk-link" href="([^"]+)"', page)
+    drill = client.get(html.unescape(link.group(1)))
     assert "Fictional Rank Office" in drill.content.decode()
 
 
 def test_the_csv_has_a_line_per_district_and_audience(client, personas):
     PlanFactory(priority_audiences=["hotel-staff"])
     DeliveredSessionFactory(audience="taxi-drivers", attendee_count=7)
+    rebuild_coverage()
     client.force_login(personas["kcc.supervisor"])
     response = client.get(reverse("training:coverage_csv"))
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
