@@ -18,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
@@ -386,6 +388,45 @@ def _period(request):
     return form, start, end
 
 
+PRIORITY_TAG = mark_safe('<br><strong class="govuk-tag govuk-tag--green">Priority</strong>')
+GAP_TAG = mark_safe('<strong class="govuk-tag govuk-tag--red">Gap</strong>')
+NO_SESSION = mark_safe('<span class="govuk-body-s">\N{EN DASH}</span>')
+
+
+def _matrix_rows(matrix, drill_down: str) -> list[tuple]:
+    """Each row's cells as HTML. Built here rather than by the template's loop:
+    the 156 cells were most of the page's server time (benchmarks/RESULTS.md,
+    "Training coverage"); format_html escapes every value as the template would."""
+    rows = []
+    for row in matrix.rows:
+        district = row.district
+        cells = []
+        for cell in row.cells:
+            if cell.gap:
+                content = GAP_TAG
+            elif cell.sessions:
+                content = format_html(
+                    '<a class="govuk-link" href="{}&amp;district={}&amp;audience={}">{}'
+                    '<span class="govuk-visually-hidden"> sessions for {} in {}</span></a>'
+                    '<br><span class="govuk-body-s">{} people, {} orgs</span>{}',
+                    drill_down, district.code, cell.audience, cell.sessions, cell.label, district.name,
+                    cell.attendees, cell.organisations,
+                    PRIORITY_TAG if cell.priority else "",
+                )  # fmt: skip
+            else:
+                content = NO_SESSION
+            cells.append(
+                format_html(
+                    '<td class="govuk-table__cell" data-testid="cell-{}-{}">{}</td>',
+                    district.code,
+                    cell.audience,
+                    content,
+                )
+            )
+        rows.append((district, row.gaps, mark_safe("".join(cells))))  # noqa: S308 - each cell is format_html's
+    return rows
+
+
 class CoverageView(TemplateView):
     template_name = "training/coverage.html"
 
@@ -394,7 +435,9 @@ class CoverageView(TemplateView):
         form, start, end = _period(self.request)
         matrix = coverage(start, end)
         drill_down = reverse("training:session_list") + f"?status=reached&start={matrix.start}&end={matrix.end}"
-        context.update(form=form, coverage=matrix, start=matrix.start, end=matrix.end, drill_down=drill_down)
+        context.update(
+            form=form, coverage=matrix, rows=_matrix_rows(matrix, drill_down), start=matrix.start, end=matrix.end
+        )
         return context
 
 
