@@ -196,3 +196,31 @@ class EventForm(forms.Form):
     district = forms.ModelChoiceField(District.objects.current(), required=False, empty_label="County-wide")
     campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, empty_label="No campaign")
     notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class PlanForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    districts = forms.ModelMultipleChoiceField(
+        District.objects.current(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Districts that share a plan: tick each.",
+    )
+    period_start = forms.DateField(label="Plan starts", widget=DateInput())
+    period_end = forms.DateField(label="Plan ends", widget=DateInput())
+    priority_audiences = forms.MultipleChoiceField(
+        choices=Audience.choices, widget=forms.CheckboxSelectMultiple, label="Priority audiences for training"
+    )
+    priorities = forms.CharField(
+        label="CSE priorities",
+        help_text="One a line, in order.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["districts"].queryset = District.objects.current()
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        lines = [line.strip() for line in data.pop("priorities").splitlines() if line.strip()]
+        return {**data, "districts": list(data["districts"]), "priorities": [(line, "") for line in lines]}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("events/new/", views.EventCreateView.as_view(), name="event_new"),
     path("events/<int:pk>/", views.EventDetailView.as_view(), name="event_detail"),
     path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", views.PlanCreateView.as_view(), name="plan_new"),
     path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
     path("priorities/<int:pk>/", views.PriorityDetailView.as_view(), name="priority_detail"),
     path("coverage/", views.CoverageView.as_view(), name="coverage"),

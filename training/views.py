@@ -33,6 +33,7 @@ from training.forms import (
     EventForm,
     FeedbackForm,
     PeriodForm,
+    PlanForm,
     RegisterMappingForm,
     RegisterUploadForm,
     SessionCancelForm,
@@ -366,6 +367,29 @@ class PlanListView(ListView):
     template_name = "training/plan_list.html"
     context_object_name = "plans"
     queryset = CommunitySafetyPlan.objects.prefetch_related("districts", "priorities")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_manage=permissions.can_manage_plans(self.request.user), **kwargs)
+
+
+class PlanCreateView(FormView):
+    template_name = "training/plan_form.html"
+    form_class = PlanForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_manage_plans(request.user):
+            raise PermissionDenied("Only trainers or managers can record Community Safety Plans")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            plan = services.plan_record(recorded_by=self.request.user, **form.service_arguments())
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
+        messages.success(self.request, "Plan recorded")
+        return redirect(plan)
 
 
 class PlanDetailView(DetailView):

@@ -20,6 +20,7 @@ ROUTE_CLAIMS = dict.fromkeys(
         "training:event_new",
         "training:event_detail",
         "training:plan_list",
+        "training:plan_new",
         "training:plan_detail",
         "training:priority_detail",
         "training:coverage",

@@ -123,3 +123,31 @@ def test_events_plans_courses_and_results_pages_open_for_everyone(client, person
     for name in ("event_list", "plan_list", "course_list", "feedback_results", "calendar", "coverage"):
         assert client.get(reverse(f"training:{name}")).status_code == 200, name
     assert "Say Something launch" in client.get(reverse("training:event_list")).content.decode()
+
+
+def test_a_manager_records_a_shared_plan_with_its_priorities(client, personas):
+    from training.models import CommunitySafetyPlan
+
+    client.force_login(personas["kent-police.manager"])
+    districts = District.objects.filter(code__in=["dartford", "gravesham"])
+    response = client.post(reverse("training:plan_new"), {
+        "title": "Dartford and Gravesham CSP 2026-27", "districts": [d.pk for d in districts],
+        "period_start": "2026-04-01", "period_end": "2027-03-31", "priority_audiences": ["taxi-drivers", "schools"],
+        "priorities": "Night-time economy\n\nOnline grooming\n",
+    })  # fmt: skip
+    plan = CommunitySafetyPlan.objects.get()
+    assert response["Location"] == plan.get_absolute_url()
+    assert [p.title for p in plan.priorities.all()] == ["Night-time economy", "Online grooming"]
+    priority_page = client.get(plan.priorities.first().get_absolute_url()).content.decode()
+    assert "Night-time economy" in priority_page
+
+
+def test_a_plan_that_ends_before_it_starts_is_refused_next_to_the_field(client, personas):
+    client.force_login(personas["kent-police.trainer"])
+    response = client.post(reverse("training:plan_new"), {
+        "title": "Swale CSP", "districts": [District.objects.get(code="swale").pk], "period_start": "2026-04-01",
+        "period_end": "2025-03-31", "priority_audiences": ["schools"], "priorities": "Online grooming",
+    })  # fmt: skip
+    assert response.status_code == 200 and "The plan must end after it starts" in response.content.decode()
+    client.force_login(personas["kcc.caseworker"])
+    assert client.get(reverse("training:plan_new")).status_code == 403

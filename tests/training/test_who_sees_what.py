@@ -69,6 +69,7 @@ def urls_for(session, priority, event, feed):
         reverse("training:event_new"),
         reverse("training:event_detail", args=[event.pk]),
         reverse("training:plan_list"),
+        reverse("training:plan_new"),
         reverse("training:plan_detail", args=[priority.plan.pk]),
         reverse("training:priority_detail", args=[priority.pk]),
         reverse("training:coverage"),
