@@ -240,7 +240,11 @@ class FeedbackQRCodeView(PlannerRequiredMixin, View):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    # The address the access log records: behind the load balancer, the client's
+    # (TRUSTED_PROXIES), not the balancer's, which every attendee would share.
+    from audit.services import _client_address as client_address
+
+    return client_address(request) or ""
 
 
 @method_decorator(login_not_required, name="dispatch")
