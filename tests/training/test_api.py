@@ -35,6 +35,10 @@ def test_trainers_get_names_and_comments(client, personas):
     client.force_login(personas["kent-police.trainer"])
     detail = client.get(reverse("api:training-session-detail", args=[session.pk])).json()
     assert detail["attendees"] == ["Ann Example"] and detail["feedback_comments"] == ["Clear and useful"]
+    from audit.models import AccessEvent
+
+    event = AccessEvent.objects.get(record_kind="training.attendee", action="view")
+    assert event.details == {"sessions": [session.pk]} and event.user == personas["kent-police.trainer"]
 
 
 def test_filters_and_the_priority_address(client, personas):

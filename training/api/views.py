@@ -4,6 +4,8 @@ from django.db.models import Prefetch
 from rest_framework import viewsets
 from rest_framework.pagination import CursorPagination
 
+from audit.models import AccessEvent
+from audit.services import record_access
 from training import permissions
 from training.api.serializers import (
     CommunitySafetyPlanSerializer,
@@ -41,6 +43,27 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         if self.request.query_params.get("district"):
             sessions = sessions.filter(district__code=self.request.query_params["district"])
         return sessions
+
+    def _audit_names(self, request, rows) -> None:
+        """Attendee names are personal data: a reader who received any is in the access log."""
+        if not permissions.can_see_attendees(request.user):
+            return
+        named = [row["id"] for row in rows if row.get("attendees")]
+        if named:
+            record_access(
+                user=request.user, action=AccessEvent.Action.VIEW, record_kind="training.attendee",
+                request=request, details={"sessions": named},
+            )  # fmt: skip
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        self._audit_names(request, response.data.get("results", []))
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        self._audit_names(request, [response.data])
+        return response
 
 
 class CourseViewSet(viewsets.ReadOnlyModelViewSet):
