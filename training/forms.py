@@ -55,6 +55,10 @@ class SessionPlanForm(forms.Form):
         self.fields["trainer"].queryset = trainers()
 
 
+class SessionEditForm(SessionPlanForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
 class SessionDeliverForm(forms.Form):
     attendee_count = forms.IntegerField(
         label="How many people attended",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from audit.services import record_access
 from outbox.services import enqueue
-from sharing.refusals import StepNotAllowed
+from sharing.refusals import StaleEdit, StepNotAllowed
 from sharing.workflow import Step, Workflow
 from training import permissions
 from training.models import (
@@ -46,6 +46,23 @@ def _locked(session: Session, *from_statuses: str, step: str) -> Session:
     return current
 
 
+def _check_plan(*, course_version, starts_at, ends_at, venue, audience, trainer) -> None:
+    errors = {}
+    if course_version.status not in CourseVersion.PLANNABLE:
+        state = course_version.get_status_display().lower()
+        errors["course_version"] = f"{course_version} is {state}: choose a current version"
+    if ends_at <= starts_at:
+        errors["ends_at"] = "The session must end after it starts"
+    if not venue.strip():
+        errors["venue"] = "Enter the venue"
+    if audience not in Audience.values:
+        errors["audience"] = "Choose the audience"
+    if not trainer.is_active or not any(trainer.has_role(role) for role in PLANNING_ROLES):
+        errors["trainer"] = "Choose a trainer"
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def session_plan(
     *,
@@ -62,21 +79,8 @@ def session_plan(
     request=None,
 ) -> Session:
     _require_planner(planned_by, "plan training sessions")
-    errors = {}
-    if course_version.status not in CourseVersion.PLANNABLE:
-        errors["course_version"] = (
-            f"{course_version} is {course_version.get_status_display().lower()}: choose a current version"
-        )
-    if ends_at <= starts_at:
-        errors["ends_at"] = "The session must end after it starts"
-    if not venue.strip():
-        errors["venue"] = "Enter the venue"
-    if audience not in Audience.values:
-        errors["audience"] = "Choose the audience"
-    if not trainer.is_active or not any(trainer.has_role(role) for role in PLANNING_ROLES):
-        errors["trainer"] = "Choose a trainer"
-    if errors:
-        raise ValidationError(errors)
+    _check_plan(course_version=course_version, starts_at=starts_at, ends_at=ends_at, venue=venue, audience=audience,
+                trainer=trainer)  # fmt: skip
     session = Session.objects.create(
         reference=f"new-{new_token()[:16]}",
         course_version=course_version,
@@ -99,6 +103,32 @@ def session_plan(
         record_ids=[session.pk], request=request,
     )  # fmt: skip
     return session
+
+
+PLAN_FIELDS = ("course_version", "starts_at", "ends_at", "district", "venue", "trainer", "audience", "campaign")
+
+
+@transaction.atomic
+def session_update(*, session: Session, updated_by, expected_version: int | None = None, **changes) -> Session:
+    """Change a planned session (when, where, who, what). A stale edit (someone
+    saved it since `expected_version` was loaded) is refused with nothing saved."""
+    _require_planner(updated_by, "change training sessions")
+    current = _locked(session, Session.Status.PLANNED, step="change it")
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(current, [])
+    unknown = set(changes) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"session_update() got unexpected fields {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(current, name, value.strip() if isinstance(value, str) else value)
+    _check_plan(
+        course_version=current.course_version, starts_at=current.starts_at, ends_at=current.ends_at,
+        venue=current.venue, audience=current.audience, trainer=current.trainer,
+    )  # fmt: skip
+    current.starts_on = timezone.localtime(current.starts_at).date()
+    current.version += 1
+    current.save()
+    return current
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.SessionListView.as_view(), name="session_list"),
     path("sessions/new/", views.SessionPlanView.as_view(), name="session_plan"),
     path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session_detail"),
+    path("sessions/<int:pk>/edit/", views.SessionEditView.as_view(), name="session_edit"),
     path("sessions/<int:pk>/steps/<slug:step>/", views.SessionStepView.as_view(), name="session_step"),
     path("sessions/<int:pk>/register/", views.RegisterImportView.as_view(), name="register_import"),
     path("sessions/<int:pk>/feedback-qr.svg", views.FeedbackQRCodeView.as_view(), name="feedback_qr"),

@@ -38,6 +38,7 @@ from training.forms import (
     RegisterUploadForm,
     SessionCancelForm,
     SessionDeliverForm,
+    SessionEditForm,
     SessionFilterForm,
     SessionPlanForm,
     register_rows,
@@ -143,6 +144,40 @@ class SessionPlanView(PlannerRequiredMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
         messages.success(self.request, f"Session {session.reference} planned")
         return redirect(session)
+
+
+class SessionEditView(PlannerRequiredMixin, FormView):
+    """Change a planned session; a stale edit (someone saved it meanwhile) is a 409 with the form again."""
+
+    template_name = "training/session_plan.html"
+    form_class = SessionEditForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.session = get_object_or_404(_sessions(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = {name: getattr(self.session, name) for name in services.PLAN_FIELDS}
+        initial["starts_at"] = timezone.localtime(self.session.starts_at)
+        initial["ends_at"] = timezone.localtime(self.session.ends_at)
+        return {**initial, "version": self.session.version}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(editing=self.session, **kwargs)
+
+    def form_valid(self, form):
+        changes = {name: form.cleaned_data[name] for name in services.PLAN_FIELDS}
+        try:
+            services.session_update(
+                session=self.session, updated_by=self.request.user, expected_version=form.cleaned_data["version"],
+                **changes,
+            )  # fmt: skip
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
+        messages.success(self.request, f"Session {self.session.reference} changed")
+        return redirect(self.session)
 
 
 class SessionStepView(PlannerRequiredMixin, View):

@@ -9,6 +9,7 @@ ROUTE_CLAIMS = dict.fromkeys(
         "training:session_list",
         "training:session_plan",
         "training:session_detail",
+        "training:session_edit",
         "training:session_step",
         "training:register_import",
         "training:feedback_qr",

@@ -151,3 +151,19 @@ def test_a_plan_that_ends_before_it_starts_is_refused_next_to_the_field(client, 
     assert response.status_code == 200 and "The plan must end after it starts" in response.content.decode()
     client.force_login(personas["kcc.caseworker"])
     assert client.get(reverse("training:plan_new")).status_code == 403
+
+
+def test_a_trainer_changes_a_planned_session_and_a_stale_edit_is_refused(client, personas):
+    session = SessionFactory(starts_at=timezone.now() + datetime.timedelta(days=3), venue="Old Hall")
+    client.force_login(personas["kent-police.trainer"])
+    form = client.get(reverse("training:session_edit", args=[session.pk])).context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data.update(venue="New Hall", starts_at=local(session.starts_at), ends_at=local(session.ends_at))
+    data = {name: ("" if value is None else getattr(value, "pk", value)) for name, value in data.items()}
+    assert client.post(reverse("training:session_edit", args=[session.pk]), data).status_code == 302
+    session.refresh_from_db()
+    assert (session.venue, session.version) == ("New Hall", 2)
+    stale = client.post(reverse("training:session_edit", args=[session.pk]), {**data, "venue": "Other Hall"})
+    assert stale.status_code == 409 and "Someone else changed this session" in stale.content.decode()
+    session.refresh_from_db()
+    assert session.venue == "New Hall"

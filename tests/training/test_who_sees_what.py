@@ -58,6 +58,7 @@ def urls_for(session, priority, event, feed):
         reverse("training:session_list") + "?page=1",
         reverse("training:session_plan"),
         reverse("training:session_detail", args=[session.pk]),
+        reverse("training:session_edit", args=[session.pk]),
         reverse("training:session_step", args=[session.pk, "evaluate"]),
         reverse("training:register_import", args=[session.pk]),
         reverse("training:feedback_qr", args=[session.pk]),
