@@ -172,3 +172,20 @@ def test_plans_record_priorities_in_order(personas):
 
 def test_attendee_factory_makes_named_attendees():
     assert AttendeeFactory().name.startswith("Attendee")
+
+
+def test_only_a_planned_session_changes_and_bad_changes_save_nothing(personas):
+    trainer = personas["kent-police.trainer"]
+    with pytest.raises(StepNotAllowed) as refused:
+        services.session_update(session=DeliveredSessionFactory(), updated_by=trainer, venue="Elsewhere")
+    assert refused.value.reason == "status"
+    session = SessionFactory(venue="Hall")
+    with pytest.raises(ValidationError):
+        services.session_update(session=session, updated_by=trainer, venue=" ", trainer=personas["kcc.caseworker"])
+    session.refresh_from_db()
+    assert (session.venue, session.version) == ("Hall", 1)
+    moved = services.session_update(
+        session=session, updated_by=trainer, starts_at=session.starts_at + datetime.timedelta(days=40),
+        ends_at=session.ends_at + datetime.timedelta(days=40),
+    )  # fmt: skip
+    assert moved.starts_on == timezone.localtime(moved.starts_at).date() and moved.version == 2
