@@ -31,6 +31,7 @@ ROUTE_CLAIMS = dict.fromkeys(
         "training:calendar_feed",
         "api:training-session-list",
         "api:training-session-detail",
+        "api:training-session-workflow",
         "api:training-course-list",
         "api:training-course-detail",
         "api:training-event-list",

@@ -62,3 +62,32 @@ def test_the_schema_documents_the_training_routes(client, personas):
     client.force_login(personas["kcc.caseworker"])
     schema = client.get(reverse("api_schema")).content.decode()
     assert "/api/training/sessions/" in schema and "/api/training/priorities/{id}/" in schema
+
+
+def test_a_trainer_plans_and_delivers_through_the_api(client, personas):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.training.factories import CourseVersionFactory
+    from training.models import Session
+
+    trainer = personas["kent-police.trainer"]
+    starts = timezone.now() - datetime.timedelta(hours=3)
+    body = {
+        "course_version": CourseVersionFactory().pk, "starts_at": starts.isoformat(),
+        "ends_at": (starts + datetime.timedelta(hours=2)).isoformat(), "district": "dover", "venue": "Fictional Hall",
+        "trainer": trainer.pk, "audience": "licensees",
+    }  # fmt: skip
+    client.force_login(personas["kcc.caseworker"])
+    assert client.post(reverse("api:training-session-list"), body, content_type="application/json").status_code == 403
+    client.force_login(trainer)
+    created = client.post(reverse("api:training-session-list"), body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["status"] == "planned"
+    pk = created.json()["id"]
+    step = reverse("api:training-session-workflow", args=[pk, "deliver"])
+    assert client.post(step, {"attendee_count": 0}, content_type="application/json").status_code == 400
+    delivered = client.post(step, {"attendee_count": 21}, content_type="application/json")
+    assert delivered.status_code == 200 and delivered.json()["attendee_count"] == 21
+    assert client.post(step, {"attendee_count": 21}, content_type="application/json").status_code == 409
+    assert Session.objects.get(pk=pk).status == "delivered"

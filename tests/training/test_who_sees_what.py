@@ -81,6 +81,7 @@ def urls_for(session, priority, event, feed):
         reverse("api:training-session-list"),
         reverse("api:training-session-list") + f"?audience={session.audience}&page_size=1",
         reverse("api:training-session-detail", args=[session.pk]),
+        reverse("api:training-session-workflow", args=[session.pk, "evaluate"]),
         reverse("api:training-course-list"),
         reverse("api:training-course-detail", args=[course.pk]),
         reverse("api:training-event-list"),

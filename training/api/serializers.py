@@ -4,8 +4,9 @@ session's representation only for roles holding those permissions
 
 from rest_framework import serializers
 
+from accounts.models import District, User
 from training import permissions
-from training.models import CommunitySafetyPlan, Course, CourseVersion, Event, PlanPriority, Session
+from training.models import Audience, Campaign, CommunitySafetyPlan, Course, CourseVersion, Event, PlanPriority, Session
 
 
 class CourseVersionSerializer(serializers.ModelSerializer):
@@ -92,3 +93,28 @@ class CommunitySafetyPlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = CommunitySafetyPlan
         fields = ["id", "title", "districts", "period_start", "period_end", "priority_audiences", "priorities"]
+
+
+class SessionPlanSerializer(serializers.Serializer):
+    """What `POST /api/training/sessions/` takes (the service checks role and input)."""
+
+    course_version = serializers.PrimaryKeyRelatedField(queryset=CourseVersion.objects.all())
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    district = serializers.SlugRelatedField(slug_field="code", queryset=District.objects.all())
+    venue = serializers.CharField(max_length=200)
+    trainer = serializers.PrimaryKeyRelatedField(queryset=User.objects.filter(is_active=True))
+    audience = serializers.ChoiceField(choices=Audience.choices)
+    campaign = serializers.SlugRelatedField(slug_field="code", queryset=Campaign.objects.all(), required=False)
+
+
+class SessionDeliverSerializer(serializers.Serializer):
+    attendee_count = serializers.IntegerField(min_value=1)
+
+
+class SessionCancelSerializer(serializers.Serializer):
+    reason = serializers.CharField()
+
+
+class NoArgumentsSerializer(serializers.Serializer):
+    pass

@@ -1,17 +1,26 @@
-"""Read-only API over the training records, for every signed-in user or token."""
+"""The training records through the project's API: reads for every signed-in
+user or token; planning and the session workflow for trainers and managers."""
 
 from django.db.models import Prefetch
-from rest_framework import viewsets
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 
 from audit.models import AccessEvent
 from audit.services import record_access
-from training import permissions
+from sharing.api_writes import ERROR_RESPONSES, ServiceRefusalsMixin, WriteSerializersMixin
+from training import permissions, services
 from training.api.serializers import (
     CommunitySafetyPlanSerializer,
     CourseSerializer,
     EventSerializer,
+    NoArgumentsSerializer,
     PlanPrioritySerializer,
+    SessionCancelSerializer,
+    SessionDeliverSerializer,
+    SessionPlanSerializer,
     SessionSerializer,
 )
 from training.models import Attendee, CommunitySafetyPlan, Course, Event, Feedback, PlanPriority, Session
@@ -24,9 +33,33 @@ class NewestFirst(CursorPagination):
     max_page_size = 200
 
 
-class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+class SessionViewSet(ServiceRefusalsMixin, WriteSerializersMixin, viewsets.ReadOnlyModelViewSet):
+    """Sessions for every signed-in user; planning and the workflow steps for
+    trainers and managers (the services refuse anyone else with 403)."""
+
     serializer_class = SessionSerializer
     pagination_class = NewestFirst
+    write_serializers = {"create": SessionPlanSerializer}
+    step_serializers = {"deliver": SessionDeliverSerializer, "cancel": SessionCancelSerializer}
+
+    @extend_schema(request=SessionPlanSerializer, responses={201: SessionSerializer, **ERROR_RESPONSES})
+    def create(self, request):
+        session = services.session_plan(planned_by=request.user, request=request, **self.validated())
+        return self.rendered(session, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SessionDeliverSerializer,
+        responses={200: SessionSerializer, **ERROR_RESPONSES},
+        description="deliver {attendee_count}, evaluate {}, cancel {reason}",
+    )
+    @action(detail=True, methods=["post"], url_path=r"workflow/(?P<step>[a-z]+)")
+    def workflow(self, request, pk=None, step=None):
+        if step not in services.SESSION_STEPS:
+            raise Http404("No such step")
+        session = self.get_object()
+        arguments = self.validated(self.step_serializers.get(step, NoArgumentsSerializer))
+        taken = services.SESSION_STEPS[step].take(record=session, user=request.user, **arguments)
+        return self.rendered(taken)
 
     def get_queryset(self):
         user = self.request.user
