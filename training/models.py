@@ -9,6 +9,7 @@ through role permissions (training.permissions; docs/isp.md, "Training")."""
 
 import secrets
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -150,6 +151,12 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(status=Session.Status.PLANNED, starts_at__gte=timezone.now())
 
 
+def _track_history(model):
+    """Change history by database triggers, as every sharable record has (docs/architecture.md)."""
+    return pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())(model)
+
+
+@_track_history
 class Session(models.Model):
     """One delivery of a course version to an audience in a district.
     Planned -> delivered -> evaluated, or cancelled with a reason."""
@@ -268,6 +275,7 @@ class Feedback(models.Model):
         return f"Feedback on {self.session_id} at {self.submitted_at:%Y-%m-%d %H:%M}"
 
 
+@_track_history
 class Event(models.Model):
     """A road-show or campaign launch (no course, no register)."""
 
@@ -308,6 +316,7 @@ class CommunitySafetyPlanQuerySet(models.QuerySet):
         return self.filter(period_start__lte=end, period_end__gte=start)
 
 
+@_track_history
 class CommunitySafetyPlan(models.Model):
     """A district's Community Safety Plan for a period: its CSE priorities and
     the audiences training must reach. One plan may cover several districts

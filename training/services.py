@@ -12,7 +12,7 @@ from django.utils import timezone
 from audit.models import AccessEvent
 from audit.services import record_access
 from outbox.services import enqueue
-from sharing.refusals import StaleEdit, StepNotAllowed
+from sharing.refusals import StepNotAllowed, check_version
 from sharing.workflow import Step, Workflow
 from training import permissions
 from training.models import (
@@ -114,8 +114,8 @@ def session_update(*, session: Session, updated_by, expected_version: int | None
     saved it since `expected_version` was loaded) is refused with nothing saved."""
     _require_planner(updated_by, "change training sessions")
     current = _locked(session, Session.Status.PLANNED, step="change it")
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(current, [])
+    if expected_version is not None:
+        check_version(current, expected_version, PLAN_FIELDS)  # StaleEdit with what changed since
     unknown = set(changes) - set(PLAN_FIELDS)
     if unknown:
         raise TypeError(f"session_update() got unexpected fields {sorted(unknown)}")

@@ -165,5 +165,6 @@ def test_a_trainer_changes_a_planned_session_and_a_stale_edit_is_refused(client,
     assert (session.venue, session.version) == ("New Hall", 2)
     stale = client.post(reverse("training:session_edit", args=[session.pk]), {**data, "venue": "Other Hall"})
     assert stale.status_code == 409 and "Someone else changed this session" in stale.content.decode()
+    assert "Venue" in stale.content.decode()  # what changed since, from the change history
     session.refresh_from_db()
     assert session.venue == "New Hall"
