@@ -115,3 +115,32 @@ def test_a_backwards_period_is_refused_next_to_the_field(client, personas):
     client.force_login(personas["kcc.supervisor"])
     response = client.get(reverse("training:coverage"), {"start": "2026-05-01", "end": "2026-01-01"})
     assert response.status_code == 200 and "The period must end after it starts" in response.content.decode()
+
+
+def test_refreshing_each_cell_agrees_with_a_rebuild():
+    from training.coverage import refresh_for_session
+    from training.models import CoverageMonth
+
+    sessions = [
+        DeliveredSessionFactory(
+            audience=audience, attendee_count=count, starts_at=timezone.now() - datetime.timedelta(days=days)
+        )
+        for audience, count, days in (("schools", 10, 3), ("schools", 5, 4), ("health", 7, 40), ("schools", 9, 70))
+    ]
+    sessions[0].organisations.add(OrganisationFactory(), OrganisationFactory())
+    sessions[1].organisations.add(*sessions[0].organisations.all())
+    SessionFactory(audience="schools")  # planned: never counted
+    for session in sessions:
+        refresh_for_session(session_id=session.pk)
+
+    def cells():
+        return sorted(
+            CoverageMonth.objects.values_list(
+                "month", "district_id", "audience", "sessions", "attendees", "organisation_ids"
+            )
+        )
+
+    refreshed = cells()
+    rebuild_coverage()
+    assert cells() == refreshed
+    assert sum(row[3] for row in refreshed) == 4
