@@ -277,9 +277,12 @@ class FeedbackQRCodeView(PlannerRequiredMixin, View):
 def _client_address(request) -> str:
     # The address the access log records: behind the load balancer, the client's
     # (TRUSTED_PROXIES), not the balancer's, which every attendee would share.
-    from audit.services import _client_address as client_address
+    # audit.services names it `client_address` on main and `_client_address` on
+    # this branch's base; either is the same function.
+    from audit import services as audit_services
 
-    return client_address(request) or ""
+    read = getattr(audit_services, "client_address", None) or audit_services._client_address
+    return read(request) or ""
 
 
 @method_decorator(login_not_required, name="dispatch")
