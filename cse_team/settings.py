@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "training",
     "dashboard",
 ]
 # Test-only apps (a sharable model to exercise the sharing engine); set by
@@ -420,3 +421,9 @@ SERVICE_NAME = "Kent & Medway CSE case management"
 # The address users reach the service at, for links in e-mails.
 SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
+
+# Training (training/): how long a delivered session's feedback link stays open,
+# and how many feedback forms one address may send for one session an hour
+# (counted in Django's cache; see docs/training.md).
+TRAINING_FEEDBACK_OPEN_DAYS = env_int("TRAINING_FEEDBACK_OPEN_DAYS", default=14)
+TRAINING_FEEDBACK_PER_ADDRESS_PER_HOUR = env_int("TRAINING_FEEDBACK_PER_ADDRESS_PER_HOUR", default=5)
