@@ -24,7 +24,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from audit.models import AccessEvent
-from audit.services import record_access
+from audit.services import client_address, record_access
 from sharing.refusals import REFUSALS, refusal_for
 from training import calendar as training_calendar
 from training import permissions, services
@@ -277,12 +277,7 @@ class FeedbackQRCodeView(PlannerRequiredMixin, View):
 def _client_address(request) -> str:
     # The address the access log records: behind the load balancer, the client's
     # (TRUSTED_PROXIES), not the balancer's, which every attendee would share.
-    # audit.services names it `client_address` on main and `_client_address` on
-    # this branch's base; either is the same function.
-    from audit import services as audit_services
-
-    read = getattr(audit_services, "client_address", None) or audit_services._client_address
-    return read(request) or ""
+    return client_address(request) or ""
 
 
 @method_decorator(login_not_required, name="dispatch")
