@@ -404,6 +404,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
         "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",
+        "AudienceEnum": "training.models.Audience",
+        "TrainingEventKindEnum": "training.models.Event.Kind",
+        "OrganisationKindEnum": "training.models.Organisation.Kind",
     },
 }
 

@@ -33,6 +33,8 @@ const copies = {
   "@ministryofjustice/frontend/moj/moj-frontend.min.js": "moj-frontend.min.js",
   "htmx.org/dist/htmx.min.js": "htmx.min.js",
   "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
+  // The script names its source map; collectstatic's manifest needs the file.
+  "chart.js/dist/chart.umd.min.js.map": "chart.umd.min.js.map",
 };
 for (const [from, to] of Object.entries(copies)) {
   mkdirSync(dirname(join(out, to)), { recursive: true });
