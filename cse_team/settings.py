@@ -407,6 +407,7 @@ SPECTACULAR_SETTINGS = {
         "AudienceEnum": "training.models.Audience",
         "TrainingEventKindEnum": "training.models.Event.Kind",
         "OrganisationKindEnum": "training.models.Organisation.Kind",
+        "ChronologyEntryKindEnum": "referrals.models.case_records.ChronologyEntry.Kind",
     },
 }
 
