@@ -78,6 +78,10 @@ def share_record(
     if protocol is None:
         errors["__all__"] = "No Information Sharing Protocol is in force, so nothing can be shared"
     recipient = recipient_agency or (recipient_user.agency if recipient_user else None)
+    if recipient and not errors and not _may_reach(kind, record, recipient):
+        errors["__all__"] = kind.partners_only_if_reason or (
+            f"This {kind.verbose_name} may not be shared outside the agency that owns it"
+        )
     if protocol and recipient and not errors:
         if recipient_user is not None and not recipient_user.is_active:
             errors["recipient_user"] = "That person's account is not active"
@@ -124,6 +128,13 @@ def share_record(
         details={"share": share.pk, "recipient": share.recipient_name, "level": level, "basis": lawful_basis.code},
     )
     return share
+
+
+def _may_reach(kind, record, recipient: Agency) -> bool:
+    """Whether the kind's restriction (registry `partners_only_if`) lets the
+    record reach users of `recipient`; no protocol rule can widen it."""
+    restriction = kind.restriction_for(recipient.pk)
+    return restriction is None or kind.model._default_manager.filter(restriction, pk=record.pk).exists()
 
 
 @transaction.atomic
