@@ -66,6 +66,9 @@ class SharableKind:
     # intelligence). A function () -> Q over the model; None: no restriction.
     partners_only_if: Callable[[], Q] | None = None
     partners_only_if_reason: str = ""
+    # Further checks on a share of one record: (record=, level=, recipient=,
+    # conditions=) -> {field: message}; an empty dict allows it.
+    check_share: Callable[..., dict] | None = None
     _permission_ids: dict[str, int] | None = None
 
     @property
@@ -182,6 +185,7 @@ def sharable(
     joins_protocol: str | None = None,
     partners_only_if: Callable[[], Q] | None = None,
     partners_only_if_reason: str = "",
+    check_share: Callable[..., dict] | None = None,
 ):
     """Class decorator declaring a sharable model: who owns it, what a summary
     shows, the conditions scope rules may name, and its rules in the default
@@ -191,7 +195,9 @@ def sharable(
     `partners_only_if` (a function returning a Q) is a restriction the
     protocol cannot lift: a record outside it is seen by no one outside the
     owning agency and cannot be shared outside it (`partners_only_if_reason`
-    is the refusal's message).
+    is the refusal's message). `check_share(record=, level=, recipient=,
+    conditions=)` returns {field: message} for a share of one record the kind
+    refuses (a report with handling code C shared without conditions).
     It also records the model's change history (pghistory triggers)."""
 
     def register(model):
@@ -212,6 +218,7 @@ def sharable(
             joins_protocol=joins_protocol,
             partners_only_if=partners_only_if,
             partners_only_if_reason=partners_only_if_reason,
+            check_share=check_share,
         )
         return model
 

@@ -82,6 +82,8 @@ def share_record(
         errors["__all__"] = kind.partners_only_if_reason or (
             f"This {kind.verbose_name} may not be shared outside the agency that owns it"
         )
+    if recipient and not errors and kind.check_share is not None:
+        errors.update(kind.check_share(record=record, level=level, recipient=recipient, conditions=conditions.strip()))
     if protocol and recipient and not errors:
         if recipient_user is not None and not recipient_user.is_active:
             errors["recipient_user"] = "That person's account is not active"

@@ -88,3 +88,22 @@ def test_without_a_restriction_nothing_changes(personas, case_file, protocol, ba
     high = case_file("kcc", "canterbury", risk_level=CaseFile.Risk.HIGH)
     share(personas, high, basis, agency)
     assert access.access_level(personas["health.practitioner"], high) == "full"
+
+
+def test_a_kind_may_refuse_a_share_by_its_own_check(personas, case_file, protocol, basis, agency, monkeypatch):
+    """`check_share`: a high-risk case file goes only with conditions recorded on the share."""
+    kind = registry.get("isp_testapp.casefile")
+
+    def check(*, record, level, recipient, conditions):
+        if record.risk_level == CaseFile.Risk.HIGH and not conditions:
+            return {"conditions": "Record the conditions the recipient must follow"}
+        return {}
+
+    monkeypatch.setattr(kind, "check_share", check)
+    high = case_file("kcc", "canterbury", risk_level=CaseFile.Risk.HIGH)
+    with pytest.raises(ValidationError) as refused:
+        share(personas, high, basis, agency)
+    assert refused.value.message_dict == {"conditions": ["Record the conditions the recipient must follow"]}
+    assert Share.objects.count() == 0
+    made = share(personas, high, basis, agency, conditions="Not to be disclosed to the family")
+    assert made.conditions == "Not to be disclosed to the family"
