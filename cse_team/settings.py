@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "intelligence",
 ]
 # Test-only apps (a sharable model to exercise the sharing engine); set by
 # pytest-env and the benchmarks, never in production.
