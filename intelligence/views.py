@@ -227,6 +227,7 @@ class SubmissionGradeView(ServiceFormView):
 class ReportDetailView(SharableDetailView):
     model = IntelligenceReport
     template_name = "intelligence/report_detail.html"
+    context_object_name = "report"
 
     def get_queryset(self):
         return super().get_queryset().select_related("district", "sanitised_by", "owning_agency")
