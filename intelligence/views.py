@@ -79,12 +79,14 @@ class SubmissionCreateView(RefusalsShownMixin, FormView):
 
 
 class SubmissionListView(ShownListMixin, SharableListView):
+    """Your submissions (sharing shows a submission to its submitter and the
+    unit only); the unit sees every one."""
+
     model = Submission
     template_name = "intelligence/submission_list.html"
 
-    def get_queryset(self):
-        # Your own submissions (the unit sees its triage queue separately).
-        return super().get_queryset().filter(submitted_by=self.request.user)
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "in_unit": in_intelligence_unit(self.request.user)}
 
 
 class TriageView(ShownListMixin, SharableListView):

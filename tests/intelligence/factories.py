@@ -36,6 +36,7 @@ class SubmissionFactory(factory.django.DjangoModelFactory):
 class IntelligenceReportFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = IntelligenceReport
+        skip_postgeneration_save = True
 
     reference = factory.Sequence(lambda n: f"INT-T-{n:06d}")
     owning_agency = factory.LazyFunction(police)
