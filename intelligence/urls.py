@@ -19,4 +19,6 @@ urlpatterns = [
     path("triage/", views.TriageView.as_view(), name="triage"),
     path("entities/<str:kind>/", views.EntityListView.as_view(), name="entity_list"),
     path("entities/<str:kind>/<int:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
+    path("entities/<str:kind>/<int:pk>/network/", views.network_page, name="network"),
+    path("entities/<str:kind>/<int:pk>/network.json", views.network_json, name="network_json"),
 ]

@@ -6,14 +6,16 @@ their refusals are shown next to the field."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import redirect
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
+from audit.models import AccessEvent
+from audit.services import record_access
 from cse_team.pagination import CappedCountPaginator
 from intelligence import services
 from intelligence.forms import (
@@ -470,3 +472,50 @@ def entity_search(user, kind: str, query: str):
     if kind == "vehicle":
         return services.vehicle_matches(user, registration=query)
     return services.location_matches(user, name=query, postcode=query)
+
+
+# --- link chart ----------------------------------------------------------------------
+
+
+def _network_for(request, kind, pk):
+    from intelligence.network import network
+
+    if kind not in END_MODELS:
+        raise Http404("No such kind of entity")
+    hops = 2 if request.GET.get("hops") == "2" else 1
+    try:
+        found = network(request.user, kind, pk, hops=hops)
+    except LookupError:
+        raise Http404("No such entity") from None
+    record_access(
+        user=request.user,
+        action=AccessEvent.Action.VIEW,
+        record_kind=END_MODELS[kind]._meta.label_lower,
+        record_ids=[pk],
+        request=request,
+        details={"network_hops": hops, "associations": [edge["data"]["id"] for edge in found["edges"]]},
+    )
+    return found, hops
+
+
+def network_json(request, kind, pk):
+    """The link chart's data (Cytoscape.js elements): only associations the viewer may see."""
+    found, _ = _network_for(request, kind, pk)
+    return JsonResponse(found)
+
+
+def network_page(request, kind, pk):
+    """The network as a table (for keyboard and screen-reader users, and
+    until the Cytoscape.js chart is added)."""
+    found, hops = _network_for(request, kind, pk)
+    labels = {node["data"]["id"]: node["data"] for node in found["nodes"]}
+    start = next(node["data"] for node in found["nodes"] if node["data"]["start"])
+    rows = [
+        {**edge["data"], "source": labels[edge["data"]["source"]], "target": labels[edge["data"]["target"]]}
+        for edge in found["edges"]
+    ]
+    return render(
+        request,
+        "intelligence/network.html",
+        {"start": start, "rows": rows, "hops": hops, "kind": kind, "pk": pk, "nodes": found["nodes"]},
+    )

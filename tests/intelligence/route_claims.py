@@ -29,6 +29,8 @@ ROUTE_CLAIMS = {
     "api:association-detail": ORIGINALS,
     "intelligence:entity_list": ORIGINALS,
     "intelligence:entity_detail": ORIGINALS,
+    "intelligence:network": "the link chart's property test (tests/intelligence/test_network.py)",
+    "intelligence:network_json": "the link chart's property test (tests/intelligence/test_network.py)",
     "intelligence:submission_new": "the submission form: offers only children the user sees in full (test_views)",
     "intelligence:report_new": "the unit's new-report form, 403 for anyone else; no record data (test_views)",
     "intelligence:triage": "the unit's queue, 403 for anyone else (test_views; listed submissions are the unit's)",

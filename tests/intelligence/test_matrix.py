@@ -208,6 +208,7 @@ def report_canary_spec():
     )
 
 
+@pytest.mark.timeout(900)
 def test_no_summary_reader_finds_a_report_canary_anywhere(client, personas, reports):
     spec, records = reports
     records, planted = plant_canaries(records)
@@ -369,6 +370,7 @@ def test_no_one_outside_the_unit_ever_receives_an_original_or_a_grading(client, 
     assert failures == [], "\n".join(failures)
 
 
+@pytest.mark.timeout(900)
 def test_entities_are_seen_through_the_reports_the_reader_sees(client, personas, linked):
     """An entity is seen at the highest level of the reports that reference it;
     an association only with its report in full and both ends."""
