@@ -107,3 +107,16 @@ def test_a_kind_may_refuse_a_share_by_its_own_check(personas, case_file, protoco
     assert Share.objects.count() == 0
     made = share(personas, high, basis, agency, conditions="Not to be disclosed to the family")
     assert made.conditions == "Not to be disclosed to the family"
+
+
+def test_who_can_see_a_restricted_record_names_only_its_owner(personas, case_file, restricted, basis, agency):
+    from sharing.audience import record_audience
+
+    record = case_file("kcc", "canterbury", risk_level=CaseFile.Risk.MEDIUM)
+    share(personas, record, basis, agency)
+    CaseFile.objects.filter(pk=record.pk).update(risk_level=CaseFile.Risk.HIGH)
+    audience = {row.agency.code: row for row in record_audience(CaseFile.objects.get(pk=record.pk))}
+    assert audience["kcc"].level == "change"
+    for code in ("health", "kent-police", "medway"):
+        assert (audience[code].level, audience[code].team_level) == (None, None), code
+    assert audience["health"].reasons == [REASON]
