@@ -56,9 +56,9 @@ class SubmissionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["children"].queryset = Child.objects.visible_to(user, AccessLevel.FULL).order_by(
-            "last_name", "first_name", "pk"
-        )[:200]
+        seen = Child.objects.visible_to(user, AccessLevel.FULL).order_by("last_name", "first_name", "pk")
+        # The first 200 by name (a sliced queryset cannot be validated against).
+        self.fields["children"].queryset = Child.objects.filter(pk__in=list(seen.values_list("pk", flat=True)[:200]))
         self.fields["children"].label_from_instance = lambda child: f"{child.first_name} {child.last_name}"
 
 

@@ -59,7 +59,10 @@ def in_intelligence_unit(user) -> bool:
 def intelligence_unit(user, recipient) -> Q:
     """Condition: the reader is an intelligence officer, an analyst or a CSE
     team member (the rule names the recipient agency, Kent Police)."""
-    return Q() if user.is_cse_team_member or not UNIT_ROLES.isdisjoint(user.role_codes) else NOTHING
+    # A stand-in for an agency (sharing.audience: who can see a record, a
+    # protocol's preview) has team membership but no roles.
+    roles = getattr(user, "role_codes", frozenset())
+    return Q() if user.is_cse_team_member or not UNIT_ROLES.isdisjoint(roles) else NOTHING
 
 
 def submitted_by_reader(user, recipient) -> Q:

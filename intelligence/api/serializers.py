@@ -49,8 +49,8 @@ class IntelligenceReportSerializer(LevelAwareSerializer):
     class Meta:
         model = IntelligenceReport
         fields = ["id", "access_level", "reference", "title", "handling_code", "handling_conditions", "district",
-                  "sanitised_text", "sanitised_by", "sanitised_at", "created_at", "submission", "persons",
-                  "locations", "vehicles"]  # fmt: skip
+                  "sanitised_text", "sanitised_by", "sanitised_at", "created_at", "persons", "locations",
+                  "vehicles"]  # fmt: skip
 
 
 class IntelligenceReportCreateSerializer(serializers.Serializer):
@@ -73,10 +73,12 @@ class IntelligenceReportCreateSerializer(serializers.Serializer):
 class ReportOriginalSerializer(LevelAwareSerializer):
     graded_by = serializers.CharField(source="graded_by.display_name", read_only=True)
     grading = serializers.CharField(read_only=True)
+    # Where a report came from is the unit's: not on the shared report.
+    submission = serializers.IntegerField(source="report.submission_id", read_only=True, allow_null=True)
 
     class Meta:
         model = ReportOriginal
-        fields = ["id", "access_level", "report", "original_text", "scheme", "source_evaluation",
+        fields = ["id", "access_level", "report", "submission", "original_text", "scheme", "source_evaluation",
                   "intelligence_assessment", "grading", "source_type", "source_reference", "graded_by",
                   "graded_at"]  # fmt: skip
 

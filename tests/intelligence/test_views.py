@@ -44,7 +44,18 @@ def test_a_partner_submits_sees_the_outcome_and_never_the_grading(client, person
         reverse("intelligence:submission_new"),
         {"what_happened": "Girl got into a silver taxi", "how_known": "saw", "where": "Station"},
     )
-    submission = Submission.objects.get()
+    submission = Submission.objects.get(submitted_by=nurse)
+    # A KCC caseworker links a child from a referral they can see.
+    jade = child("maidstone")
+    client.force_login(personas["kcc.caseworker"])
+    assert f'value="{jade.pk}"' in client.get(reverse("intelligence:submission_new")).content.decode()
+    linked = client.post(
+        reverse("intelligence:submission_new"),
+        {"what_happened": "Seen at the park", "how_known": "child", "children": [jade.pk]},
+    )
+    assert linked.status_code == 302
+    assert list(Submission.objects.get(what_happened="Seen at the park").children.all()) == [jade]
+    client.force_login(nurse)
     assert response.status_code == 302 and response["Location"] == submission.get_absolute_url()
     listed = client.get(reverse("intelligence:submission_list")).content.decode()
     assert submission.reference in listed
@@ -139,3 +150,25 @@ def test_the_report_list_searches_and_every_list_page_answers(client, personas, 
     for kind in ("person", "location", "vehicle"):
         assert client.get(reverse("intelligence:entity_list", args=[kind])).status_code == 200
     assert client.get(reverse("intelligence:entity_list", args=["spaceship"])).status_code == 404
+
+
+def test_oversight_pages_and_a_protocol_preview_work_for_intelligence_kinds(client, personas, protocol, unit):
+    """The audience page and a draft's preview evaluate the rules for a stand-in
+    of each agency (no roles): the unit's condition must cope, and a legacy
+    code 4 report is never shown as reaching a partner."""
+    from sharing.audience import preview_protocol
+    from sharing.models import Protocol
+
+    report = IntelligenceReportFactory(sanitised_by=unit, handling_code="4")
+    submission = SubmissionFactory(submitted_by=personas["health.practitioner"])
+    client.force_login(personas["dpo"])
+    for label, pk in (("intelligence.intelligencereport", report.pk), ("intelligence.submission", submission.pk),
+                      ("intelligence.reportoriginal", report.original.pk)):  # fmt: skip
+        page = client.get(reverse("sharing:record_audience", args=[label, pk]))
+        assert page.status_code == 200, label
+    page = client.get(reverse("sharing:record_audience", args=["intelligence.intelligencereport", report.pk]))
+    assert "legacy handling code" in page.content.decode()
+    draft = Protocol.objects.create(version=99, title="Draft", purpose="Test")
+    draft.participants.set(protocol.participants.all())
+    rows, _ = preview_protocol(draft)
+    assert any(row.record_kind == "intelligence report" for row in rows)
