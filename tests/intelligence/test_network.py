@@ -75,7 +75,8 @@ def reachable(start, edges, hops=2) -> set:
     return found
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.timeout(1200)
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=scenario)
 def test_the_link_chart_and_search_show_only_what_the_viewer_may_see(case, personas, jade):
     unit = personas["kent-police.intelligence-officer"]
