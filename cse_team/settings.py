@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "intelligence",
     "training",
     "dashboard",
 ]

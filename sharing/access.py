@@ -213,11 +213,20 @@ def _visibility_filter(kind, user, level, rules, include_shares, index_hint) -> 
     else:
         scope = NOTHING  # oversight and training roles: named shares only
     if not scope or not include_shares:
-        return scope
+        return _restricted(kind, user, scope)
     grants = grant_predicate(kind, user, level, index_hint=index_hint)
     if grants is NOTHING:
-        return scope
-    return grants if scope is NOTHING else scope | grants
+        return _restricted(kind, user, scope)
+    return _restricted(kind, user, grants if scope is NOTHING else scope | grants)
+
+
+def _restricted(kind: SharableKind, user, predicate: Q) -> Q:
+    """AND the kind's restriction (registry `partners_only_if`) into every rule
+    and grant for a user outside the owning agency: no protocol lifts it."""
+    restriction = kind.restriction_for(user.agency_id)
+    if restriction is None or predicate is NOTHING:
+        return predicate
+    return restriction if not predicate else predicate & restriction
 
 
 def access_level_expression(model, user, *, include_shares=True):

@@ -76,6 +76,11 @@ def record_audience(record) -> list[AgencyAccess]:
                 )
         extra = [reason for reason in team_reasons if reason not in reasons]
         reasons += [f"CSE team members only: {reason}" for reason in extra]
+        restriction = kind.restriction_for(agency.pk)
+        if restriction is not None and not kind.model._default_manager.filter(restriction, pk=record.pk).exists():
+            # registry `partners_only_if`: no rule or share reaches this agency.
+            level = team_level = None
+            reasons = [kind.partners_only_if_reason or f"Never outside the agency that owns this {kind.verbose_name}"]
         audience.append(AgencyAccess(agency=agency, level=level, team_level=team_level, reasons=reasons))
     return audience
 

@@ -60,6 +60,15 @@ class SharableKind:
     # None: in the founding protocol (version 1). Otherwise the title of the
     # protocol change that brings this kind in (docs/isp.md, "Record kinds added later").
     joins_protocol: str | None = None
+    # A restriction no protocol can lift: records outside it are seen by no one
+    # outside the owning agency, whatever the scope rules and shares say, and
+    # cannot be shared outside it (legacy handling codes 4 and 5 on
+    # intelligence). A function () -> Q over the model; None: no restriction.
+    partners_only_if: Callable[[], Q] | None = None
+    partners_only_if_reason: str = ""
+    # Further checks on a share of one record: (record=, level=, recipient=,
+    # conditions=) -> {field: message}; an empty dict allows it.
+    check_share: Callable[..., dict] | None = None
     _permission_ids: dict[str, int] | None = None
 
     @property
@@ -116,6 +125,14 @@ class SharableKind:
     def owner_q(self, agency_id) -> Q:
         return Q(**{f"{self.owning_agency_field}_id": agency_id})
 
+    def restriction_for(self, agency_id) -> Q | None:
+        """What a user of `agency_id` may see of the kind at most, whatever
+        the rules and shares: their own agency's records, and others' only when
+        `partners_only_if` holds. None when the kind declares no restriction."""
+        if self.partners_only_if is None:
+            return None
+        return self.owner_q(agency_id) | self.partners_only_if()
+
 
 @dataclass(frozen=True)
 class DependentKind:
@@ -166,12 +183,21 @@ def sharable(
     default_scope_rules=(),
     default_share_level: str | None = None,
     joins_protocol: str | None = None,
+    partners_only_if: Callable[[], Q] | None = None,
+    partners_only_if_reason: str = "",
+    check_share: Callable[..., dict] | None = None,
 ):
     """Class decorator declaring a sharable model: who owns it, what a summary
     shows, the conditions scope rules may name, and its rules in the default
     protocol. A kind added after the founding protocol names the protocol
     change that brings it in (`joins_protocol="Intelligence records"`): the
     demo agrees that change as a new version, signed by every participant.
+    `partners_only_if` (a function returning a Q) is a restriction the
+    protocol cannot lift: a record outside it is seen by no one outside the
+    owning agency and cannot be shared outside it (`partners_only_if_reason`
+    is the refusal's message). `check_share(record=, level=, recipient=,
+    conditions=)` returns {field: message} for a share of one record the kind
+    refuses (a report with handling code C shared without conditions).
     It also records the model's change history (pghistory triggers)."""
 
     def register(model):
@@ -190,6 +216,9 @@ def sharable(
             default_scope_rules=tuple(DefaultScopeRule(*rule) for rule in default_scope_rules),
             default_share_level=default_share_level,
             joins_protocol=joins_protocol,
+            partners_only_if=partners_only_if,
+            partners_only_if_reason=partners_only_if_reason,
+            check_share=check_share,
         )
         return model
 

@@ -94,6 +94,12 @@ def share_record(
     if protocol is None:
         errors["__all__"] = "No Information Sharing Protocol is in force, so nothing can be shared"
     recipient = recipient_agency or (recipient_user.agency if recipient_user else None)
+    if recipient and not errors and not _may_reach(kind, record, recipient):
+        errors["__all__"] = kind.partners_only_if_reason or (
+            f"This {kind.verbose_name} may not be shared outside the agency that owns it"
+        )
+    if recipient and not errors and kind.check_share is not None:
+        errors.update(kind.check_share(record=record, level=level, recipient=recipient, conditions=conditions.strip()))
     if protocol and recipient and not errors:
         if recipient_user is not None and not recipient_user.is_active:
             errors["recipient_user"] = "That person's account is not active"
@@ -140,6 +146,13 @@ def share_record(
         details={"share": share.pk, "recipient": share.recipient_name, "level": level, "basis": lawful_basis.code},
     )
     return share
+
+
+def _may_reach(kind, record, recipient: Agency) -> bool:
+    """Whether the kind's restriction (registry `partners_only_if`) lets the
+    record reach users of `recipient`; no protocol rule can widen it."""
+    restriction = kind.restriction_for(recipient.pk)
+    return restriction is None or kind.model._default_manager.filter(restriction, pk=record.pk).exists()
 
 
 @transaction.atomic

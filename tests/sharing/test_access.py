@@ -165,13 +165,13 @@ def test_explain_names_the_rules_and_the_shares(personas, files, agency, basis):
     assert [(s.purpose, s.shared_by.username) for s in explanation.shares] == [
         ("Early Help worker supports the family", "kent-police.caseworker")
     ]
-    assert explanation.shares[0].protocol.version == 1
+    assert explanation.shares[0].protocol.status == "agreed"
 
 
 def test_kcc_reason_for_a_police_record_is_the_authority_rule(personas, files):
     explanation = access.explain(personas["kcc.caseworker"], files["police-maidstone"])
     assert [rule.condition for rule in explanation.scope_rules] == ["in_recipient_authority"]
-    assert explanation.scope_rules[0].protocol.version == 1
+    assert explanation.scope_rules[0].protocol.status == "agreed"
 
 
 def test_visible_to_is_one_query_and_uses_constants_not_joins(personas, files):

@@ -1,0 +1,112 @@
+"""The intelligence API's serializers: records rendered at the reader's level
+(LevelAwareSerializer keeps a summary row's summary fields only); what is sent
+is checked for shape here and for everything else by intelligence.services."""
+
+from rest_framework import serializers
+
+from accounts.models import District
+from intelligence.models import (
+    HANDLING_CODES,
+    Association,
+    HowKnown,
+    IntelligenceReport,
+    Location,
+    PersonOfConcern,
+    ReportOriginal,
+    Scheme,
+    Submission,
+    Vehicle,
+)
+from sharing.api import LevelAwareSerializer
+
+
+class SubmissionSerializer(LevelAwareSerializer):
+    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Submission
+        fields = ["id", "access_level", "reference", "status", "outcome", "submitted_at", "what_happened",
+                  "occurred_on", "occurred_when", "where", "who", "how_known", "further_information", "children",
+                  "outcome_at"]  # fmt: skip
+
+
+class SubmissionCreateSerializer(serializers.Serializer):
+    what_happened = serializers.CharField()
+    how_known = serializers.ChoiceField(choices=HowKnown.choices)
+    occurred_on = serializers.DateField(required=False, allow_null=True)
+    occurred_when = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    where = serializers.CharField(required=False, allow_blank=True)
+    who = serializers.CharField(required=False, allow_blank=True)
+    further_information = serializers.CharField(required=False, allow_blank=True)
+    children = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class IntelligenceReportSerializer(LevelAwareSerializer):
+    handling_code = serializers.CharField(read_only=True)
+    sanitised_by = serializers.CharField(source="sanitised_by.display_name", read_only=True)
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = IntelligenceReport
+        fields = ["id", "access_level", "reference", "title", "handling_code", "handling_conditions", "district",
+                  "sanitised_text", "sanitised_by", "sanitised_at", "created_at", "persons", "locations",
+                  "vehicles"]  # fmt: skip
+
+
+class IntelligenceReportCreateSerializer(serializers.Serializer):
+    submission = serializers.IntegerField(required=False, allow_null=True)
+    title = serializers.CharField(max_length=200)
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
+    )
+    original_text = serializers.CharField()
+    sanitised_text = serializers.CharField()
+    scheme = serializers.ChoiceField(choices=Scheme.choices)
+    source_evaluation = serializers.CharField(max_length=1)
+    intelligence_assessment = serializers.CharField(max_length=1)
+    handling_code = serializers.ChoiceField(choices=HANDLING_CODES)
+    handling_conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    source_type = serializers.ChoiceField(choices=ReportOriginal.SourceType.choices)
+    source_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
+
+
+class ReportOriginalSerializer(LevelAwareSerializer):
+    graded_by = serializers.CharField(source="graded_by.display_name", read_only=True)
+    grading = serializers.CharField(read_only=True)
+    # Where a report came from is the unit's: not on the shared report.
+    submission = serializers.IntegerField(source="report.submission_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ReportOriginal
+        fields = ["id", "access_level", "report", "submission", "original_text", "scheme", "source_evaluation",
+                  "intelligence_assessment", "grading", "source_type", "source_reference", "graded_by",
+                  "graded_at"]  # fmt: skip
+
+
+class PersonOfConcernSerializer(LevelAwareSerializer):
+    class Meta:
+        model = PersonOfConcern
+        fields = ["id", "access_level", "first_name", "last_name", "aliases", "date_of_birth", "estimated_age",
+                  "status", "description", "phone_numbers", "online_handles", "taxi_licence",
+                  "created_at"]  # fmt: skip
+
+
+class LocationSerializer(LevelAwareSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Location
+        fields = ["id", "access_level", "name", "kind", "district", "address", "postcode", "created_at"]
+
+
+class VehicleSerializer(LevelAwareSerializer):
+    class Meta:
+        model = Vehicle
+        fields = ["id", "access_level", "registration", "make", "model", "colour", "private_hire", "created_at"]
+
+
+class AssociationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Association
+        fields = ["id", "report", "type", "first_seen", "last_seen", "a_person", "a_location", "a_vehicle",
+                  "a_child", "b_person", "b_location", "b_vehicle", "b_child", "created_at"]  # fmt: skip

@@ -1,0 +1,120 @@
+"""The intelligence API: every kind through the platform's viewsets, with the
+same visibility and field levels as the pages."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.exceptions import ValidationError
+
+from intelligence import services
+from intelligence.api import serializers as api
+from intelligence.models import (
+    Association,
+    IntelligenceReport,
+    Location,
+    PersonOfConcern,
+    ReportOriginal,
+    Submission,
+    Vehicle,
+)
+from referrals.models import Child
+from sharing.api import SharableViewSet
+from sharing.api_writes import ERROR_RESPONSES, DependentRecordViewSet, SharableWriteViewSet
+from sharing.levels import AccessLevel
+
+NOT_VISIBLE = "Choose children from referrals you can see"
+
+
+class SubmissionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
+    """Your submissions (the intelligence unit: every submission); POST submits one."""
+
+    model = Submission
+    serializer_class = api.SubmissionSerializer
+    write_serializers = {"create": api.SubmissionCreateSerializer}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related("children")
+
+    @extend_schema(request=api.SubmissionCreateSerializer, responses={201: api.SubmissionSerializer, **ERROR_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        fields = self.validated()
+        ids = fields.pop("children", [])
+        # Children the user cannot see and ids that do not exist get one answer.
+        children = list(Child.objects.visible_to(request.user, AccessLevel.FULL).filter(pk__in=ids))
+        if len(children) != len(set(ids)):
+            raise ValidationError({"children": [NOT_VISIBLE]})
+        submission = services.submission_create(submitted_by=request.user, children=children, request=request, **fields)
+        return self.rendered(submission, code=status.HTTP_201_CREATED)
+
+
+class IntelligenceReportViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
+    """Sanitised reports the user sees; the intelligence unit creates them (POST)."""
+
+    model = IntelligenceReport
+    serializer_class = api.IntelligenceReportSerializer
+    write_serializers = {"create": api.IntelligenceReportCreateSerializer}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("district", "sanitised_by")
+            .prefetch_related("persons", "locations", "vehicles")
+        )
+
+    @extend_schema(
+        request=api.IntelligenceReportCreateSerializer,
+        responses={201: api.IntelligenceReportSerializer, **ERROR_RESPONSES},
+    )
+    def create(self, request, *args, **kwargs):
+        fields = self.validated()
+        submission_id = fields.pop("submission", None)
+        submission = None
+        if submission_id is not None:
+            submission = (
+                Submission.objects.visible_to(request.user, AccessLevel.CHANGE).filter(pk=submission_id).first()
+            )
+            if submission is None:
+                raise ValidationError({"submission": ["No such submission"]})
+        report = services.report_create(created_by=request.user, submission=submission, request=request, **fields)
+        return self.rendered(report, code=status.HTTP_201_CREATED)
+
+
+class ReportOriginalViewSet(SharableViewSet):
+    """Originals and gradings: the intelligence unit only."""
+
+    model = ReportOriginal
+    serializer_class = api.ReportOriginalSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("graded_by", "report")
+
+
+class PersonOfConcernViewSet(SharableViewSet):
+    """Persons of concern, seen through the reports that reference them."""
+
+    model = PersonOfConcern
+    serializer_class = api.PersonOfConcernSerializer
+
+
+class LocationViewSet(SharableViewSet):
+    model = Location
+    serializer_class = api.LocationSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district")
+
+
+class VehicleViewSet(SharableViewSet):
+    model = Vehicle
+    serializer_class = api.VehicleSerializer
+
+
+class AssociationViewSet(DependentRecordViewSet):
+    """Associations whose evidencing report the user sees in full and both of
+    whose ends the user sees; `?report=<id>`."""
+
+    model = Association
+    serializer_class = api.AssociationSerializer
+    http_method_names = ["get", "head", "options"]

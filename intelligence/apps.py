@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+from cse_team.navigation import Section
+
+
+class IntelligenceConfig(AppConfig):
+    name = "intelligence"
+    verbose_name = "Intelligence"
+    default_auto_field = "django.db.models.BigAutoField"
+    navigation = (Section("Intelligence", "intelligence:report_list", order=25),)

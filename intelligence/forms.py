@@ -1,0 +1,195 @@
+"""Forms for the intelligence pages. They only carry what is typed: the
+services check everything (and the pages show their refusals next to the field)."""
+
+from django import forms
+
+from accounts.models import District
+from intelligence.models import (
+    GRADES,
+    HANDLING_CODES,
+    Association,
+    HowKnown,
+    Location,
+    PersonOfConcern,
+    ReportOriginal,
+    Scheme,
+    Submission,
+)
+from referrals.models import Child
+from sharing.levels import AccessLevel
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self):
+        super().__init__(format="%Y-%m-%d")
+
+
+def _lines(text: str) -> list[str]:
+    """One value a line or comma-separated."""
+    return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
+
+
+class SubmissionForm(forms.Form):
+    what_happened = forms.CharField(
+        label="What happened", widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        help_text="Say what you know in your own words. Do not wait to be sure.",
+    )  # fmt: skip
+    occurred_on = forms.DateField(label="When it happened (if you know the date)", required=False, widget=DateInput())
+    occurred_when = forms.CharField(label="When, in words", required=False, help_text="For example: most Friday nights")
+    where = forms.CharField(label="Where", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    who = forms.CharField(
+        label="Who was involved", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Names, nicknames, descriptions, phone numbers, vehicles",
+    )  # fmt: skip
+    how_known = forms.ChoiceField(
+        label="How you know", choices=HowKnown.choices, widget=forms.RadioSelect, required=False
+    )
+    children = forms.ModelMultipleChoiceField(
+        label="Children it is about", queryset=Child.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple, help_text="Children from referrals you can see",
+    )  # fmt: skip
+    further_information = forms.CharField(
+        label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        seen = Child.objects.visible_to(user, AccessLevel.FULL).order_by("last_name", "first_name", "pk")
+        # The first 200 by name (a sliced queryset cannot be validated against).
+        self.fields["children"].queryset = Child.objects.filter(pk__in=list(seen.values_list("pk", flat=True)[:200]))
+        self.fields["children"].label_from_instance = lambda child: f"{child.first_name} {child.last_name}"
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome",
+        choices=[c for c in Submission.Outcome.choices if c[0]],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+
+def _grade_choices(part: str) -> list:
+    choices = [("", "Choose")]
+    for scheme, grades in GRADES.items():
+        choices += [(code, f"{Scheme(scheme).label}: {code}, {label}") for code, label in grades[part].items()]
+    # A code used by both schemes (A-E) appears once per scheme; keep the first.
+    seen, unique = set(), []
+    for code, label in choices:
+        if code not in seen:
+            unique.append((code, label))
+            seen.add(code)
+    return unique
+
+
+class ReportForm(forms.Form):
+    title = forms.CharField(label="Subject (sanitised)", required=False, max_length=200)
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
+    original_text = forms.CharField(
+        label="Original text", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        help_text="The intelligence unit only. Never the identity of a covert source.",
+    )  # fmt: skip
+    sanitised_text = forms.CharField(
+        label="Sanitised text", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        help_text="What partners may ever see",
+    )  # fmt: skip
+    scheme = forms.ChoiceField(label="Grading scheme", choices=Scheme.choices, initial=Scheme.CURRENT)
+    source_evaluation = forms.ChoiceField(label="Source evaluation", choices=(), required=False)
+    intelligence_assessment = forms.ChoiceField(label="Intelligence assessment", choices=(), required=False)
+    handling_code = forms.ChoiceField(label="Handling code", choices=[("", "Choose"), *HANDLING_CODES], required=False)
+    handling_conditions = forms.CharField(
+        label="Handling conditions", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed for code C: they travel with the report wherever it is shown",
+    )  # fmt: skip
+    source_type = forms.ChoiceField(
+        label="Source type", choices=[("", "Choose"), *ReportOriginal.SourceType.choices], required=False
+    )
+    source_reference = forms.CharField(label="The unit's source reference", required=False, max_length=50)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source_evaluation"].choices = _grade_choices("source_evaluation")
+        self.fields["intelligence_assessment"].choices = _grade_choices("intelligence_assessment")
+
+
+class SanitiseForm(forms.Form):
+    title = forms.CharField(label="Subject (sanitised)", required=False, max_length=200)
+    sanitised_text = forms.CharField(label="Sanitised text", widget=forms.Textarea(attrs={"rows": 8}), required=False)
+
+
+class PersonForm(forms.Form):
+    first_name = forms.CharField(label="First name", required=False)
+    last_name = forms.CharField(label="Last name", required=False)
+    aliases = forms.CharField(label="Aliases and nicknames", required=False, help_text="Separate with commas")
+    date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
+    estimated_age = forms.IntegerField(label="Estimated age", required=False, min_value=0, max_value=120)
+    phone_numbers = forms.CharField(label="Phone numbers", required=False, help_text="Separate with commas")
+    online_handles = forms.CharField(label="Online handles", required=False, help_text="Separate with commas")
+    taxi_licence = forms.CharField(label="Taxi licence", required=False)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    status = forms.ChoiceField(label="Status", choices=PersonOfConcern.Status.choices)
+
+    def service_arguments(self) -> dict:
+        data = dict(self.cleaned_data)
+        for name in ("aliases", "phone_numbers", "online_handles"):
+            data[name] = _lines(data[name])
+        return data
+
+    def match_arguments(self) -> dict:
+        data = self.service_arguments()
+        return {
+            "first_name": data["first_name"], "last_name": data["last_name"], "date_of_birth": data["date_of_birth"],
+            "phone_numbers": data["phone_numbers"], "online_handles": data["online_handles"],
+        }  # fmt: skip
+
+
+class LocationForm(forms.Form):
+    name = forms.CharField(label="Name", required=False)
+    kind = forms.ChoiceField(label="Kind", choices=[("", "Choose"), *Location.Kind.choices], required=False)
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    postcode = forms.CharField(label="Postcode", required=False, max_length=10)
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def match_arguments(self) -> dict:
+        return {"name": self.cleaned_data["name"], "postcode": self.cleaned_data["postcode"]}
+
+
+class VehicleForm(forms.Form):
+    registration = forms.CharField(label="Registration", required=False, max_length=12)
+    make = forms.CharField(label="Make", required=False)
+    model = forms.CharField(label="Model", required=False)
+    colour = forms.CharField(label="Colour", required=False)
+    private_hire = forms.BooleanField(label="Private hire", required=False)
+
+    def service_arguments(self) -> dict:
+        return dict(self.cleaned_data)
+
+    def match_arguments(self) -> dict:
+        return {"registration": self.cleaned_data["registration"]}
+
+
+ENTITY_FORMS = {"person": PersonForm, "location": LocationForm, "vehicle": VehicleForm}
+
+
+class AssociationForm(forms.Form):
+    a = forms.ChoiceField(label="From", choices=())
+    type = forms.ChoiceField(label="Type", choices=[("", "Choose"), *Association.Type.choices], required=False)
+    b = forms.ChoiceField(label="To", choices=())
+    first_seen = forms.DateField(label="First seen", required=False, widget=DateInput())
+    last_seen = forms.DateField(label="Last seen", required=False, widget=DateInput())
+
+    def __init__(self, *args, ends, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "Choose"), *ends]
+        self.fields["a"].choices = choices
+        self.fields["b"].choices = choices
+
+    @staticmethod
+    def end(value: str):
+        kind, _, pk = value.partition(":")
+        return kind, int(pk) if pk.isdigit() else None

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from intelligence import views
+
+app_name = "intelligence"
+
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="report_list"),
+    path("reports/new/", views.ReportCreateView.as_view(), name="report_new"),
+    path("reports/<int:pk>/", views.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/sanitise/", views.ReportSanitiseView.as_view(), name="report_sanitise"),
+    path("reports/<int:pk>/link/<str:kind>/", views.EntityLinkView.as_view(), name="entity_link"),
+    path("reports/<int:pk>/associations/new/", views.AssociationCreateView.as_view(), name="association_new"),
+    path("submissions/", views.SubmissionListView.as_view(), name="submission_list"),
+    path("submissions/new/", views.SubmissionCreateView.as_view(), name="submission_new"),
+    path("submissions/<int:pk>/", views.SubmissionDetailView.as_view(), name="submission_detail"),
+    path("submissions/<int:pk>/grade/", views.SubmissionGradeView.as_view(), name="submission_grade"),
+    path("submissions/<int:pk>/outcome/", views.SubmissionOutcomeView.as_view(), name="submission_outcome"),
+    path("triage/", views.TriageView.as_view(), name="triage"),
+    path("entities/<str:kind>/", views.EntityListView.as_view(), name="entity_list"),
+    path("entities/<str:kind>/<int:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
+    path("entities/<str:kind>/<int:pk>/network/", views.network_page, name="network"),
+    path("entities/<str:kind>/<int:pk>/network.json", views.network_json, name="network_json"),
+]
