@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "mase",
 ]
 # Test-only apps (a sharable model to exercise the sharing engine); set by
 # pytest-env and the benchmarks, never in production.
@@ -294,6 +295,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": crontab(minute="*/5")},
     # How many children have each name word, for name search's plan.
     "refresh-child-name-words": {"task": "referrals.tasks.refresh_child_name_words", "schedule": crontab(minute=7)},
+    # MASE action reminders (before the deadline and when overdue), through the outbox.
+    "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- REST framework ---------------------------------------------------------
@@ -349,3 +352,9 @@ SERVICE_NAME = "Kent & Medway CSE case management"
 # The address users reach the service at, for links in e-mails.
 SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
+
+# --- MASE (mase/) -------------------------------------------------------------
+# A case with no chronology entry or action for this many days is "stuck" (agenda builder).
+MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
+# Reminders go this many days before an action's deadline (and once it is overdue).
+MASE_REMINDER_DAYS_BEFORE = 3
