@@ -93,9 +93,11 @@ def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> l
     )
     groups.append(_associations(meeting, chair, base))
     stuck_since = now - datetime.timedelta(days=settings.MASE_STUCK_DAYS)
-    stuck = base.filter(created_at__lt=stuck_since).exclude(
-        Exists(ChronologyEntry.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since))
-    ).exclude(Exists(Action.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
+    stuck = (
+        base.filter(created_at__lt=stuck_since)
+        .exclude(Exists(ChronologyEntry.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
+        .exclude(Exists(Action.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
+    )
     groups.append(
         _group(
             Criterion.STUCK,

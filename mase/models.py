@@ -74,8 +74,12 @@ class PanelMember(models.Model):
 
     panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="members")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    deputy = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["agency__name"]
@@ -358,7 +362,9 @@ class AgendaItem(models.Model):
         permissions = [("view_summary_agendaitem", "Can view the summary of a MASE agenda item")]
         constraints = [
             models.UniqueConstraint(
-                fields=["meeting", "referral"], condition=Q(referral__isnull=False), name="agenda_child_once_per_meeting"
+                fields=["meeting", "referral"],
+                condition=Q(referral__isnull=False),
+                name="agenda_child_once_per_meeting",
             ),
             models.CheckConstraint(
                 name="agenda_item_about_child_or_titled", condition=Q(referral__isnull=False) | ~Q(title="")
@@ -431,7 +437,9 @@ class MaseAction(models.Model):
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
-    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions")
+    agenda_item = models.ForeignKey(
+        AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="actions"
+    )
     description = models.TextField()
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")

@@ -4,6 +4,7 @@ status), refusals from sharing.refusals. Workflows are sharing.workflow tables
 (MEETING_STEPS, LISTING_STEPS, ACTION_STEPS) read by pages and API alike."""
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -48,9 +49,7 @@ def require_chair(user: User, panel: Panel, step: str) -> None:
 
 def _require_status(record, statuses, step: str) -> None:
     if record.status not in statuses:
-        raise StepNotAllowed(
-            f"You cannot {step} while it is {record.get_status_display().lower()}", reason="status"
-        )
+        raise StepNotAllowed(f"You cannot {step} while it is {record.get_status_display().lower()}", reason="status")
 
 
 def _locked(model, record):
@@ -104,7 +103,7 @@ def meeting_schedule(*, panel: Panel, scheduled_by: User, starts_at: datetime.da
     if errors:
         raise ValidationError(errors)
     meeting = Meeting.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}",
+        reference=f"new-{uuid.uuid4().hex[:12]}",
         panel=panel,
         starts_at=starts_at,
         listing_deadline=listing_deadline,
@@ -117,10 +116,12 @@ def meeting_schedule(*, panel: Panel, scheduled_by: User, starts_at: datetime.da
     return meeting
 
 
-def _move_meeting(step: str, *, meeting: Meeting, user: User, **fields) -> Meeting:
+def _move_meeting(step: str, *, meeting: Meeting, user: User, check=None, **fields) -> Meeting:
     current = _locked(Meeting, meeting)
     require_chair(user, current.panel, "run its meetings")
     _require_status(current, MEETING_STEPS[step].from_statuses, MEETING_STEPS[step].label.lower())
+    if check is not None:
+        check(current)
     for name, value in fields.items():
         setattr(current, name, value)
     current.status = MEETING_NEXT[step]
@@ -131,14 +132,22 @@ def _move_meeting(step: str, *, meeting: Meeting, user: User, **fields) -> Meeti
 
 @transaction.atomic
 def meeting_close_agenda(*, meeting: Meeting, closed_by: User) -> Meeting:
-    if not meeting.items.exists():
-        raise StepNotAllowed("Add at least one item before closing the agenda", reason="status")
-    return _move_meeting("close_agenda", meeting=meeting, user=closed_by, agenda_closed_at=timezone.now())
+    def has_items(current):
+        if not current.items.exists():
+            raise StepNotAllowed("Add at least one item before closing the agenda", reason="status")
+
+    return _move_meeting(
+        "close_agenda", meeting=meeting, user=closed_by, check=has_items, agenda_closed_at=timezone.now()
+    )
 
 
 @transaction.atomic
 def meeting_hold(*, meeting: Meeting, held_by: User) -> Meeting:
-    return _move_meeting("hold", meeting=meeting, user=held_by, held_at=timezone.now())
+    def on_its_day(current):
+        if timezone.localtime(current.starts_at).date() > timezone.localdate():
+            raise StepNotAllowed("The meeting cannot be held before its day", reason="status")
+
+    return _move_meeting("hold", meeting=meeting, user=held_by, check=on_its_day, held_at=timezone.now())
 
 
 @transaction.atomic
@@ -180,6 +189,7 @@ MEETING_STEPS = Workflow(
 def attendance_record(*, meeting: Meeting, recorded_by: User, agency: Agency, status: str,
                       attendee_name: str = "") -> Attendance:  # fmt: skip
     """An agency's attendance or apologies (recorded again, it replaces the last)."""
+    meeting = _locked(Meeting, meeting)
     require_chair(recorded_by, meeting.panel, "record attendance")
     if meeting.status == MeetingStatus.SCHEDULED:
         raise StepNotAllowed("Record attendance once the agenda is closed", reason="status")
@@ -455,6 +465,7 @@ def agenda_item_record(*, item: AgendaItem, recorded_by: User, discussion_summar
 @transaction.atomic
 def action_create(*, meeting: Meeting, created_by: User, description: str, owner: User, due_date: datetime.date,
                   agenda_item: AgendaItem | None = None) -> MaseAction:  # fmt: skip
+    meeting = _locked(Meeting, meeting)
     require_chair(created_by, meeting.panel, "set actions")
     if meeting.status in (MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_CLOSED):
         raise StepNotAllowed("Actions are agreed at the meeting: record it as held first", reason="status")
@@ -472,7 +483,7 @@ def action_create(*, meeting: Meeting, created_by: User, description: str, owner
     if errors:
         raise ValidationError(errors)
     action = MaseAction.objects.create(
-        reference=f"pending-{timezone.now().timestamp()}",
+        reference=f"new-{uuid.uuid4().hex[:12]}",
         meeting=meeting,
         agenda_item=agenda_item,
         description=description.strip(),
@@ -553,8 +564,8 @@ def actions_queue_reminders(*, today: datetime.date | None = None) -> int:
         enqueue("mase.action_reminder", action_id=pk, kind="due")
         queued += 1
     MaseAction.objects.filter(pk__in=due_ids).update(reminded_before_on=today)
-    overdue = MaseAction.objects.overdue(today).filter(reminded_overdue_on__isnull=True).select_for_update(
-        skip_locked=True
+    overdue = (
+        MaseAction.objects.overdue(today).filter(reminded_overdue_on__isnull=True).select_for_update(skip_locked=True)
     )
     overdue_ids = [action.pk for action in overdue]
     for pk in overdue_ids:
