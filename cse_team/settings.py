@@ -335,6 +335,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
         "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",
+        "ListingReasonEnum": "mase.models.ListingReason",
     },
 }
 
