@@ -9,418 +9,1047 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0003_user_is_cse_team_member'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('pghistory', '0007_auto_20250421_0444'),
-        ('referrals', '0006_grant_expires_at'),
+        ("accounts", "0003_user_is_cse_team_member"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("pghistory", "0007_auto_20250421_0444"),
+        ("referrals", "0006_grant_expires_at"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ListingRequest',
+            name="ListingRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('high_risk', 'High risk'), ('stuck', 'Stuck case'), ('new_links', 'New links to perpetrators or locations'), ('review', 'Review')], max_length=20)),
-                ('detail', models.TextField(help_text='Why the panel should discuss the case now')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('accepted', 'Accepted'), ('declined', 'Declined'), ('listed', 'Listed'), ('discussed', 'Discussed'), ('monitoring', 'Monitoring'), ('removed', 'Removed')], default='proposed', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_note', models.TextField(blank=True)),
-                ('next_listing_date', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='referrals.referral')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('risk_assessment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.riskassessment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("high_risk", "High risk"),
+                            ("stuck", "Stuck case"),
+                            ("new_links", "New links to perpetrators or locations"),
+                            ("review", "Review"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("detail", models.TextField(help_text="Why the panel should discuss the case now")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("accepted", "Accepted"),
+                            ("declined", "Declined"),
+                            ("listed", "Listed"),
+                            ("discussed", "Discussed"),
+                            ("monitoring", "Monitoring"),
+                            ("removed", "Removed"),
+                        ],
+                        default="proposed",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_note", models.TextField(blank=True)),
+                ("next_listing_date", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="referrals.referral"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "risk_assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="referrals.riskassessment"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=30)),
-                ('criterion', models.CharField(choices=[('high_risk', 'High risk'), ('review_overdue', 'Risk review overdue'), ('missing', 'Three or more missing episodes in 90 days'), ('new_associations', 'New associations to persons of concern'), ('monitoring_due', 'Monitoring item due'), ('stuck', 'Stuck case'), ('listing_request', 'Accepted listing request'), ('topic', 'Person, place or theme')], max_length=20)),
-                ('why', models.TextField(blank=True, verbose_name='why it is on the agenda')),
-                ('title', models.CharField(blank=True, help_text='For an item about no child', max_length=200)),
-                ('child_initials', models.CharField(blank=True, max_length=5)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('minutes_allotted', models.PositiveSmallIntegerField(default=10)),
-                ('discussion_summary', models.TextField(blank=True)),
-                ('agreed_risk_level', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('decisions', models.TextField(blank=True)),
-                ('discussed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owning_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('referral', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='referrals.referral')),
-                ('listing', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='agenda_items', to='mase.listingrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(editable=False, max_length=30)),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            ("high_risk", "High risk"),
+                            ("review_overdue", "Risk review overdue"),
+                            ("missing", "Three or more missing episodes in 90 days"),
+                            ("new_associations", "New associations to persons of concern"),
+                            ("monitoring_due", "Monitoring item due"),
+                            ("stuck", "Stuck case"),
+                            ("listing_request", "Accepted listing request"),
+                            ("topic", "Person, place or theme"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("why", models.TextField(blank=True, verbose_name="why it is on the agenda")),
+                ("title", models.CharField(blank=True, help_text="For an item about no child", max_length=200)),
+                ("child_initials", models.CharField(blank=True, max_length=5)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("minutes_allotted", models.PositiveSmallIntegerField(default=10)),
+                ("discussion_summary", models.TextField(blank=True)),
+                (
+                    "agreed_risk_level",
+                    models.CharField(
+                        blank=True, choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")], max_length=10
+                    ),
+                ),
+                ("decisions", models.TextField(blank=True)),
+                ("discussed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="agenda_items",
+                        to="mase.listingrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['meeting', 'position', 'id'],
-                'permissions': [('view_summary_agendaitem', 'Can view the summary of a MASE agenda item')],
+                "ordering": ["meeting", "position", "id"],
+                "permissions": [("view_summary_agendaitem", "Can view the summary of a MASE agenda item")],
             },
         ),
         migrations.CreateModel(
-            name='MaseAction',
+            name="MaseAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('description', models.TextField()),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='open', max_length=20)),
-                ('outcome_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_before_on', models.DateField(blank=True, editable=False, null=True)),
-                ('reminded_overdue_on', models.DateField(blank=True, editable=False, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('agenda_item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='mase.agendaitem')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("description", models.TextField()),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_before_on", models.DateField(blank=True, editable=False, null=True)),
+                ("reminded_overdue_on", models.DateField(blank=True, editable=False, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="mase.agendaitem",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'MASE action',
-                'ordering': ['due_date', 'id'],
-                'permissions': [('view_summary_maseaction', 'Can view the summary of a MASE action')],
+                "verbose_name": "MASE action",
+                "ordering": ["due_date", "id"],
+                "permissions": [("view_summary_maseaction", "Can view the summary of a MASE action")],
             },
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('starts_at', models.DateTimeField()),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('listing_deadline', models.DateField(help_text='The last day a listing may be requested')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('agenda_closed', 'Agenda closed'), ('held', 'Held'), ('minutes_draft', 'Minutes in draft'), ('minutes_approved', 'Minutes approved'), ('circulated', 'Minutes circulated')], default='scheduled', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('agenda_closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('held_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owning_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("starts_at", models.DateTimeField()),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                ("listing_deadline", models.DateField(help_text="The last day a listing may be requested")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("agenda_closed", "Agenda closed"),
+                            ("held", "Held"),
+                            ("minutes_draft", "Minutes in draft"),
+                            ("minutes_approved", "Minutes approved"),
+                            ("circulated", "Minutes circulated"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("agenda_closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("held_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-starts_at', '-id'],
-                'permissions': [('view_summary_meeting', 'Can view the summary of a MASE meeting')],
+                "ordering": ["-starts_at", "-id"],
+                "permissions": [("view_summary_meeting", "Can view the summary of a MASE meeting")],
             },
         ),
         migrations.CreateModel(
-            name='MaseActionEvent',
+            name="MaseActionEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('reference', models.CharField(editable=False, max_length=20)),
-                ('description', models.TextField()),
-                ('due_date', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='open', max_length=20)),
-                ('outcome_note', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('reminded_before_on', models.DateField(blank=True, editable=False, null=True)),
-                ('reminded_overdue_on', models.DateField(blank=True, editable=False, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('agenda_item', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='mase.agendaitem')),
-                ('created_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner_agency', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='mase.maseaction')),
-                ('meeting', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='mase.meeting')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("reference", models.CharField(editable=False, max_length=20)),
+                ("description", models.TextField()),
+                ("due_date", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("outcome_note", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("reminded_before_on", models.DateField(blank=True, editable=False, null=True)),
+                ("reminded_overdue_on", models.DateField(blank=True, editable=False, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "agenda_item",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="mase.agendaitem",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="mase.maseaction",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="mase.meeting",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='maseaction',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='mase.meeting'),
+            model_name="maseaction",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="mase.meeting"
+            ),
         ),
         migrations.AddField(
-            model_name='listingrequest',
-            name='meeting',
-            field=models.ForeignKey(blank=True, help_text='The meeting it is listed for', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='listing_requests', to='mase.meeting'),
+            model_name="listingrequest",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The meeting it is listed for",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="listing_requests",
+                to="mase.meeting",
+            ),
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('attended', 'Attended'), ('apologies', 'Sent apologies')], max_length=20)),
-                ('attendee_name', models.CharField(blank=True, max_length=200)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='mase.meeting')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("attended", "Attended"), ("apologies", "Sent apologies")], max_length=20
+                    ),
+                ),
+                ("attendee_name", models.CharField(blank=True, max_length=200)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="mase.meeting"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name'],
+                "ordering": ["agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItemEvent',
+            name="AgendaItemEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('reference', models.CharField(editable=False, max_length=30)),
-                ('criterion', models.CharField(choices=[('high_risk', 'High risk'), ('review_overdue', 'Risk review overdue'), ('missing', 'Three or more missing episodes in 90 days'), ('new_associations', 'New associations to persons of concern'), ('monitoring_due', 'Monitoring item due'), ('stuck', 'Stuck case'), ('listing_request', 'Accepted listing request'), ('topic', 'Person, place or theme')], max_length=20)),
-                ('why', models.TextField(blank=True, verbose_name='why it is on the agenda')),
-                ('title', models.CharField(blank=True, help_text='For an item about no child', max_length=200)),
-                ('child_initials', models.CharField(blank=True, max_length=5)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('minutes_allotted', models.PositiveSmallIntegerField(default=10)),
-                ('discussion_summary', models.TextField(blank=True)),
-                ('agreed_risk_level', models.CharField(blank=True, choices=[('low', 'Low'), ('medium', 'Medium'), ('high', 'High')], max_length=10)),
-                ('decisions', models.TextField(blank=True)),
-                ('discussed_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('owning_agency', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='mase.agendaitem')),
-                ('referral', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='referrals.referral')),
-                ('listing', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='mase.listingrequest')),
-                ('meeting', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='mase.meeting')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("reference", models.CharField(editable=False, max_length=30)),
+                (
+                    "criterion",
+                    models.CharField(
+                        choices=[
+                            ("high_risk", "High risk"),
+                            ("review_overdue", "Risk review overdue"),
+                            ("missing", "Three or more missing episodes in 90 days"),
+                            ("new_associations", "New associations to persons of concern"),
+                            ("monitoring_due", "Monitoring item due"),
+                            ("stuck", "Stuck case"),
+                            ("listing_request", "Accepted listing request"),
+                            ("topic", "Person, place or theme"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("why", models.TextField(blank=True, verbose_name="why it is on the agenda")),
+                ("title", models.CharField(blank=True, help_text="For an item about no child", max_length=200)),
+                ("child_initials", models.CharField(blank=True, max_length=5)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("minutes_allotted", models.PositiveSmallIntegerField(default=10)),
+                ("discussion_summary", models.TextField(blank=True)),
+                (
+                    "agreed_risk_level",
+                    models.CharField(
+                        blank=True, choices=[("low", "Low"), ("medium", "Medium"), ("high", "High")], max_length=10
+                    ),
+                ),
+                ("decisions", models.TextField(blank=True)),
+                ("discussed_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="mase.agendaitem",
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="referrals.referral",
+                    ),
+                ),
+                (
+                    "listing",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="mase.listingrequest",
+                    ),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="mase.meeting",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='mase.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="mase.meeting"
+            ),
         ),
         migrations.CreateModel(
-            name='MeetingGroupObjectPermission',
+            name="MeetingGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.meeting')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.meeting")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='MeetingUserObjectPermission',
+            name="MeetingUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.meeting')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.meeting")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Panel',
+            name="Panel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('kind', models.CharField(choices=[('strategic', 'MASE strategic'), ('operational', 'MASE operational'), ('screening', 'Pre-MASE screening'), ('strategy_meeting', 'CSE strategy meeting')], max_length=30)),
-                ('active', models.BooleanField(default=True)),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('deputy_chair', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('districts', models.ManyToManyField(blank=True, help_text='Leave empty for a county-wide panel', related_name='+', to='accounts.district')),
-                ('owning_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("strategic", "MASE strategic"),
+                            ("operational", "MASE operational"),
+                            ("screening", "Pre-MASE screening"),
+                            ("strategy_meeting", "CSE strategy meeting"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "deputy_chair",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "districts",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Leave empty for a county-wide panel",
+                        related_name="+",
+                        to="accounts.district",
+                    ),
+                ),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingEvent',
+            name="MeetingEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('reference', models.CharField(editable=False, max_length=20)),
-                ('starts_at', models.DateTimeField()),
-                ('venue', models.CharField(blank=True, max_length=200)),
-                ('listing_deadline', models.DateField(help_text='The last day a listing may be requested')),
-                ('status', models.CharField(choices=[('scheduled', 'Scheduled'), ('agenda_closed', 'Agenda closed'), ('held', 'Held'), ('minutes_draft', 'Minutes in draft'), ('minutes_approved', 'Minutes approved'), ('circulated', 'Minutes circulated')], default='scheduled', max_length=20)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('agenda_closed_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('held_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owning_agency', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='accounts.agency')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='mase.meeting')),
-                ('panel', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='mase.panel')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                ("id", models.BigIntegerField()),
+                ("reference", models.CharField(editable=False, max_length=20)),
+                ("starts_at", models.DateTimeField()),
+                ("venue", models.CharField(blank=True, max_length=200)),
+                ("listing_deadline", models.DateField(help_text="The last day a listing may be requested")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("agenda_closed", "Agenda closed"),
+                            ("held", "Held"),
+                            ("minutes_draft", "Minutes in draft"),
+                            ("minutes_approved", "Minutes approved"),
+                            ("circulated", "Minutes circulated"),
+                        ],
+                        default="scheduled",
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("agenda_closed_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("held_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owning_agency",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="accounts.agency",
+                    ),
+                ),
+                (
+                    "pgh_context",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="pghistory.context",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="events",
+                        to="mase.meeting",
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="mase.panel",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='panel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='meetings', to='mase.panel'),
+            model_name="meeting",
+            name="panel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="meetings", to="mase.panel"
+            ),
         ),
         migrations.AddField(
-            model_name='listingrequest',
-            name='panel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='listing_requests', to='mase.panel'),
+            model_name="listingrequest",
+            name="panel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="listing_requests", to="mase.panel"
+            ),
         ),
         migrations.CreateModel(
-            name='PanelMember',
+            name="PanelMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('deputy', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('panel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='mase.panel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.agency"
+                    ),
+                ),
+                (
+                    "deputy",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "panel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="mase.panel"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['agency__name'],
+                "ordering": ["agency__name"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItemGroupObjectPermission',
+            name="AgendaItemGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.agendaitem')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.agendaitem"),
+                ),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('group', 'permission', 'content_object'), include=('expires_at',), name='mase_agendaitemgroupobjectpermission_group_grant_key')],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("group", "permission", "content_object"),
+                        include=("expires_at",),
+                        name="mase_agendaitemgroupobjectpermission_group_grant_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItemUserObjectPermission',
+            name="AgendaItemUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.agendaitem')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.agendaitem"),
+                ),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('user', 'permission', 'content_object'), include=('expires_at',), name='mase_agendaitemuserobjectpermission_user_grant_key')],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "permission", "content_object"),
+                        include=("expires_at",),
+                        name="mase_agendaitemuserobjectpermission_user_grant_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MaseActionGroupObjectPermission',
+            name="MaseActionGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.maseaction')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.maseaction"),
+                ),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('group', 'permission', 'content_object'), include=('expires_at',), name='mase_maseactiongroupobjectpermission_group_grant_key')],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("group", "permission", "content_object"),
+                        include=("expires_at",),
+                        name="mase_maseactiongroupobjectpermission_group_grant_key",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MaseActionUserObjectPermission',
+            name="MaseActionUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('expires_at', models.DateTimeField(blank=True, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='mase.maseaction')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("expires_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_object",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="mase.maseaction"),
+                ),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                'abstract': False,
-                'constraints': [models.UniqueConstraint(fields=('user', 'permission', 'content_object'), include=('expires_at',), name='mase_maseactionuserobjectpermission_user_grant_key')],
+                "abstract": False,
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "permission", "content_object"),
+                        include=("expires_at",),
+                        name="mase_maseactionuserobjectpermission_user_grant_key",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='maseaction',
-            index=models.Index(fields=['owner', 'status', 'due_date'], name='maseaction_owner_due_idx'),
+            model_name="maseaction",
+            index=models.Index(fields=["owner", "status", "due_date"], name="maseaction_owner_due_idx"),
         ),
         migrations.AddConstraint(
-            model_name='maseaction',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['open', 'in_progress']), models.Q(models.Q(('outcome_note', ''), _negated=True), ('closed_at__isnull', False)), _connector='OR'), name='maseaction_closed_has_outcome'),
+            model_name="maseaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status__in", ["open", "in_progress"]),
+                    models.Q(models.Q(("outcome_note", ""), _negated=True), ("closed_at__isnull", False)),
+                    _connector="OR",
+                ),
+                name="maseaction_closed_has_outcome",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='maseaction',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (NEW."agenda_item_id", NEW."closed_at", NEW."created_at", NEW."created_by_id", NEW."description", NEW."due_date", NEW."id", NEW."meeting_id", NEW."outcome_note", NEW."owner_agency_id", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."reminded_before_on", NEW."reminded_overdue_on", NEW."status", NEW."version"); RETURN NULL;', hash='7b42215aa9968a517838fe831e71051d5fe87210', operation='INSERT', pgid='pgtrigger_insert_insert_432df', table='mase_maseaction', when='AFTER')),
+            model_name="maseaction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (NEW."agenda_item_id", NEW."closed_at", NEW."created_at", NEW."created_by_id", NEW."description", NEW."due_date", NEW."id", NEW."meeting_id", NEW."outcome_note", NEW."owner_agency_id", NEW."owner_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."reminded_before_on", NEW."reminded_overdue_on", NEW."status", NEW."version"); RETURN NULL;',
+                    hash="7b42215aa9968a517838fe831e71051d5fe87210",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_432df",
+                    table="mase_maseaction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='maseaction',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (NEW."agenda_item_id", NEW."closed_at", NEW."created_at", NEW."created_by_id", NEW."description", NEW."due_date", NEW."id", NEW."meeting_id", NEW."outcome_note", NEW."owner_agency_id", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."reminded_before_on", NEW."reminded_overdue_on", NEW."status", NEW."version"); RETURN NULL;', hash='db261f2dcac339e9e0ccb7609a97972c0a918701', operation='UPDATE', pgid='pgtrigger_update_update_750f2', table='mase_maseaction', when='AFTER')),
+            model_name="maseaction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (NEW."agenda_item_id", NEW."closed_at", NEW."created_at", NEW."created_by_id", NEW."description", NEW."due_date", NEW."id", NEW."meeting_id", NEW."outcome_note", NEW."owner_agency_id", NEW."owner_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."reminded_before_on", NEW."reminded_overdue_on", NEW."status", NEW."version"); RETURN NULL;',
+                    hash="db261f2dcac339e9e0ccb7609a97972c0a918701",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_750f2",
+                    table="mase_maseaction",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='maseaction',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (OLD."agenda_item_id", OLD."closed_at", OLD."created_at", OLD."created_by_id", OLD."description", OLD."due_date", OLD."id", OLD."meeting_id", OLD."outcome_note", OLD."owner_agency_id", OLD."owner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reference", OLD."reminded_before_on", OLD."reminded_overdue_on", OLD."status", OLD."version"); RETURN NULL;', hash='baaaeaa6dd126942111fed842c409c2cf4ef242f', operation='DELETE', pgid='pgtrigger_delete_delete_503ec', table='mase_maseaction', when='AFTER')),
+            model_name="maseaction",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_maseactionevent" ("agenda_item_id", "closed_at", "created_at", "created_by_id", "description", "due_date", "id", "meeting_id", "outcome_note", "owner_agency_id", "owner_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "reminded_before_on", "reminded_overdue_on", "status", "version") VALUES (OLD."agenda_item_id", OLD."closed_at", OLD."created_at", OLD."created_by_id", OLD."description", OLD."due_date", OLD."id", OLD."meeting_id", OLD."outcome_note", OLD."owner_agency_id", OLD."owner_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reference", OLD."reminded_before_on", OLD."reminded_overdue_on", OLD."status", OLD."version"); RETURN NULL;',
+                    hash="baaaeaa6dd126942111fed842c409c2cf4ef242f",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_503ec",
+                    table="mase_maseaction",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('meeting', 'agency'), name='attendance_once_per_agency'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("meeting", "agency"), name="attendance_once_per_agency"),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(condition=models.Q(('referral__isnull', False)), fields=('meeting', 'referral'), name='agenda_child_once_per_meeting'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("referral__isnull", False)),
+                fields=("meeting", "referral"),
+                name="agenda_child_once_per_meeting",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.CheckConstraint(condition=models.Q(('referral__isnull', False), models.Q(('title', ''), _negated=True), _connector='OR'), name='agenda_item_about_child_or_titled'),
+            model_name="agendaitem",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("referral__isnull", False), models.Q(("title", ""), _negated=True), _connector="OR"
+                ),
+                name="agenda_item_about_child_or_titled",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='agendaitem',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (NEW."agreed_risk_level", NEW."child_initials", NEW."created_at", NEW."criterion", NEW."decisions", NEW."discussed_at", NEW."discussion_summary", NEW."id", NEW."listing_id", NEW."meeting_id", NEW."minutes_allotted", NEW."owning_agency_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."reference", NEW."referral_id", NEW."title", NEW."why"); RETURN NULL;', hash='1426d034a9c12e6ce34328ff12e5ecc49f5a9b56', operation='INSERT', pgid='pgtrigger_insert_insert_32f62', table='mase_agendaitem', when='AFTER')),
+            model_name="agendaitem",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (NEW."agreed_risk_level", NEW."child_initials", NEW."created_at", NEW."criterion", NEW."decisions", NEW."discussed_at", NEW."discussion_summary", NEW."id", NEW."listing_id", NEW."meeting_id", NEW."minutes_allotted", NEW."owning_agency_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."reference", NEW."referral_id", NEW."title", NEW."why"); RETURN NULL;',
+                    hash="1426d034a9c12e6ce34328ff12e5ecc49f5a9b56",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_32f62",
+                    table="mase_agendaitem",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='agendaitem',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (NEW."agreed_risk_level", NEW."child_initials", NEW."created_at", NEW."criterion", NEW."decisions", NEW."discussed_at", NEW."discussion_summary", NEW."id", NEW."listing_id", NEW."meeting_id", NEW."minutes_allotted", NEW."owning_agency_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."reference", NEW."referral_id", NEW."title", NEW."why"); RETURN NULL;', hash='6d2b3d53ccacef25bfdbf872c37833b8ce35e858', operation='UPDATE', pgid='pgtrigger_update_update_3214b', table='mase_agendaitem', when='AFTER')),
+            model_name="agendaitem",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (NEW."agreed_risk_level", NEW."child_initials", NEW."created_at", NEW."criterion", NEW."decisions", NEW."discussed_at", NEW."discussion_summary", NEW."id", NEW."listing_id", NEW."meeting_id", NEW."minutes_allotted", NEW."owning_agency_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."reference", NEW."referral_id", NEW."title", NEW."why"); RETURN NULL;',
+                    hash="6d2b3d53ccacef25bfdbf872c37833b8ce35e858",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_3214b",
+                    table="mase_agendaitem",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='agendaitem',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (OLD."agreed_risk_level", OLD."child_initials", OLD."created_at", OLD."criterion", OLD."decisions", OLD."discussed_at", OLD."discussion_summary", OLD."id", OLD."listing_id", OLD."meeting_id", OLD."minutes_allotted", OLD."owning_agency_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."reference", OLD."referral_id", OLD."title", OLD."why"); RETURN NULL;', hash='0cda26de38261f96a05e2f217a7f73b43e02145e', operation='DELETE', pgid='pgtrigger_delete_delete_e5b1b', table='mase_agendaitem', when='AFTER')),
+            model_name="agendaitem",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_agendaitemevent" ("agreed_risk_level", "child_initials", "created_at", "criterion", "decisions", "discussed_at", "discussion_summary", "id", "listing_id", "meeting_id", "minutes_allotted", "owning_agency_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "reference", "referral_id", "title", "why") VALUES (OLD."agreed_risk_level", OLD."child_initials", OLD."created_at", OLD."criterion", OLD."decisions", OLD."discussed_at", OLD."discussion_summary", OLD."id", OLD."listing_id", OLD."meeting_id", OLD."minutes_allotted", OLD."owning_agency_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."reference", OLD."referral_id", OLD."title", OLD."why"); RETURN NULL;',
+                    hash="0cda26de38261f96a05e2f217a7f73b43e02145e",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_e5b1b",
+                    table="mase_agendaitem",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetinggroupobjectpermission',
-            constraint=models.UniqueConstraint(fields=('group', 'permission', 'content_object'), include=('expires_at',), name='mase_meetinggroupobjectpermission_group_grant_key'),
+            model_name="meetinggroupobjectpermission",
+            constraint=models.UniqueConstraint(
+                fields=("group", "permission", "content_object"),
+                include=("expires_at",),
+                name="mase_meetinggroupobjectpermission_group_grant_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meetinguserobjectpermission',
-            constraint=models.UniqueConstraint(fields=('user', 'permission', 'content_object'), include=('expires_at',), name='mase_meetinguserobjectpermission_user_grant_key'),
+            model_name="meetinguserobjectpermission",
+            constraint=models.UniqueConstraint(
+                fields=("user", "permission", "content_object"),
+                include=("expires_at",),
+                name="mase_meetinguserobjectpermission_user_grant_key",
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='meeting',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (NEW."agenda_closed_at", NEW."created_at", NEW."created_by_id", NEW."held_at", NEW."id", NEW."listing_deadline", NEW."owning_agency_id", NEW."panel_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."starts_at", NEW."status", NEW."venue", NEW."version"); RETURN NULL;', hash='7392e9a52c827076b8b1e15329e5dd6b5fd84d7d', operation='INSERT', pgid='pgtrigger_insert_insert_ccaae', table='mase_meeting', when='AFTER')),
+            model_name="meeting",
+            trigger=pgtrigger.compiler.Trigger(
+                name="insert_insert",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (NEW."agenda_closed_at", NEW."created_at", NEW."created_by_id", NEW."held_at", NEW."id", NEW."listing_deadline", NEW."owning_agency_id", NEW."panel_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."reference", NEW."starts_at", NEW."status", NEW."venue", NEW."version"); RETURN NULL;',
+                    hash="7392e9a52c827076b8b1e15329e5dd6b5fd84d7d",
+                    operation="INSERT",
+                    pgid="pgtrigger_insert_insert_ccaae",
+                    table="mase_meeting",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='meeting',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (NEW."agenda_closed_at", NEW."created_at", NEW."created_by_id", NEW."held_at", NEW."id", NEW."listing_deadline", NEW."owning_agency_id", NEW."panel_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."starts_at", NEW."status", NEW."venue", NEW."version"); RETURN NULL;', hash='da11bc7fa97745f56e45c30f47db0577621c579f', operation='UPDATE', pgid='pgtrigger_update_update_330c5', table='mase_meeting', when='AFTER')),
+            model_name="meeting",
+            trigger=pgtrigger.compiler.Trigger(
+                name="update_update",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    condition="WHEN (OLD.* IS DISTINCT FROM NEW.*)",
+                    func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (NEW."agenda_closed_at", NEW."created_at", NEW."created_by_id", NEW."held_at", NEW."id", NEW."listing_deadline", NEW."owning_agency_id", NEW."panel_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."reference", NEW."starts_at", NEW."status", NEW."venue", NEW."version"); RETURN NULL;',
+                    hash="da11bc7fa97745f56e45c30f47db0577621c579f",
+                    operation="UPDATE",
+                    pgid="pgtrigger_update_update_330c5",
+                    table="mase_meeting",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='meeting',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (OLD."agenda_closed_at", OLD."created_at", OLD."created_by_id", OLD."held_at", OLD."id", OLD."listing_deadline", OLD."owning_agency_id", OLD."panel_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reference", OLD."starts_at", OLD."status", OLD."venue", OLD."version"); RETURN NULL;', hash='1edd105ab35f6c6bba803d5da76518cc60a2700c', operation='DELETE', pgid='pgtrigger_delete_delete_a5057', table='mase_meeting', when='AFTER')),
+            model_name="meeting",
+            trigger=pgtrigger.compiler.Trigger(
+                name="delete_delete",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "mase_meetingevent" ("agenda_closed_at", "created_at", "created_by_id", "held_at", "id", "listing_deadline", "owning_agency_id", "panel_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "reference", "starts_at", "status", "venue", "version") VALUES (OLD."agenda_closed_at", OLD."created_at", OLD."created_by_id", OLD."held_at", OLD."id", OLD."listing_deadline", OLD."owning_agency_id", OLD."panel_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."reference", OLD."starts_at", OLD."status", OLD."venue", OLD."version"); RETURN NULL;',
+                    hash="1edd105ab35f6c6bba803d5da76518cc60a2700c",
+                    operation="DELETE",
+                    pgid="pgtrigger_delete_delete_a5057",
+                    table="mase_meeting",
+                    when="AFTER",
+                ),
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'monitoring'), _negated=True), ('next_listing_date__isnull', False), _connector='OR'), name='listing_monitoring_has_next_date'),
+            model_name="listingrequest",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "monitoring"), _negated=True),
+                    ("next_listing_date__isnull", False),
+                    _connector="OR",
+                ),
+                name="listing_monitoring_has_next_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='listingrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['proposed', 'accepted', 'listed'])), fields=('referral', 'panel'), name='listing_one_pending_per_panel', violation_error_message='This case already has a listing request pending at this panel.'),
+            model_name="listingrequest",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status__in", ["proposed", "accepted", "listed"])),
+                fields=("referral", "panel"),
+                name="listing_one_pending_per_panel",
+                violation_error_message="This case already has a listing request pending at this panel.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='panelmember',
-            constraint=models.UniqueConstraint(fields=('panel', 'agency'), name='panel_member_once_per_agency'),
+            model_name="panelmember",
+            constraint=models.UniqueConstraint(fields=("panel", "agency"), name="panel_member_once_per_agency"),
         ),
     ]
