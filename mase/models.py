@@ -426,14 +426,15 @@ class MaseActionQuerySet(SharableQuerySet):
     conditions={"chairs_the_panel": chairs_the_action_meeting},
     default_scope_rules=[
         (None, "owned_by_recipient", "change"),
-        *((agency, "chairs_the_panel", "full") for agency in AGENCIES),
+        *((agency, "chairs_the_panel", "change") for agency in AGENCIES),
     ],
     joins_protocol=PROTOCOL_CHANGE,
 )
 class MaseAction(models.Model):
     """An action agreed at a meeting, with an owner (person and agency) and a
     deadline: open -> in progress -> completed / cancelled (with an outcome
-    note); overdue is derived. Seen by the owner's agency and the panel's chair."""
+    note); overdue is derived. Seen and worked by the owner's agency and the
+    panel's chair (who may cancel it)."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="actions")
