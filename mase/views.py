@@ -362,9 +362,23 @@ class ListingRequestListView(CaseworkOnlyMixin, AccessLoggedListMixin, ListView)
         mine = Q(requested_by=user) | Q(panel__in=Panel.objects.chaired_by(user))
         return visible_listings(user).filter(mine).order_by("-created_at", "-id")
 
+    def get(self, request, *args, **kwargs):
+        # "Request a listing" by a case's reference: to the form, for a case
+        # the user sees in full; otherwise the list with the message.
+        self.reference_error = ""
+        reference = request.GET.get("reference", "").strip().upper()
+        if reference:
+            case = Referral.objects.visible_to(request.user, AccessLevel.FULL).filter(reference=reference).first()
+            if case is not None:
+                return redirect("mase:listingrequest_new", pk=case.pk)
+            self.reference_error = f"No case {reference} that you can see in full"
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["awaiting"] = listing_requests_awaiting_me(self.request.user)
+        context["reference_error"] = self.reference_error
+        context["reference"] = self.request.GET.get("reference", "")
         return context
 
 

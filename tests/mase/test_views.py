@@ -156,3 +156,14 @@ def test_open_actions_from_the_last_meeting_are_listed_for_review(client, chair,
     client.force_login(chair)
     page = client.get(reverse("mase:meeting_detail", args=[upcoming.pk]))
     assert [row.pk for row in page.context["actions_for_review"]] == [action.pk]
+
+
+def test_a_caseworker_starts_a_listing_request_from_the_cases_reference(client, personas, assessed_case):
+    case = assessed_case()
+    client.force_login(personas["kcc.caseworker"])
+    url = reverse("mase:listingrequest_list")
+    found = client.get(url, {"reference": case.reference.lower()})
+    assert found.status_code == 302 and found["Location"] == reverse("mase:listingrequest_new", args=[case.pk])
+    client.force_login(personas["medway.caseworker"])
+    unseen = client.get(url, {"reference": case.reference})
+    assert unseen.status_code == 200 and "that you can see in full" in unseen.content.decode()
