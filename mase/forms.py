@@ -144,3 +144,16 @@ class OutcomeForm(forms.Form):
     outcome_note = forms.CharField(
         label="Outcome", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Record the outcome"}
     )
+
+
+class PackIssueForm(forms.Form):
+    lawful_basis = forms.ModelChoiceField(
+        queryset=None,
+        label="Lawful basis",
+        error_messages={"required": "Choose the lawful basis for sending the packs"},
+    )
+    purpose = forms.CharField(max_length=300, required=False, help_text="Leave empty for preparation for the meeting")
+
+    def __init__(self, *args, bases, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lawful_basis"].queryset = bases

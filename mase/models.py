@@ -154,6 +154,8 @@ class Meeting(models.Model):
     agenda_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     held_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1)
+    # Raised by every change to the agenda: packs issued at a lower one are superseded.
+    agenda_version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -487,3 +489,49 @@ class MaseActionUserObjectPermission(UserShareGrant):
 
 class MaseActionGroupObjectPermission(GroupShareGrant):
     content_object = models.ForeignKey(MaseAction, on_delete=models.CASCADE)
+
+
+class PackQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Packs the user may open: those issued to them, and their panels' (as chair)."""
+        chaired = Q(meeting__panel__chair=user) | Q(meeting__panel__deputy_chair=user)
+        return self.filter(Q(recipient=user) | (chaired if user.has_role("mase-chair") else NOTHING))
+
+
+class MeetingPack(models.Model):
+    """One agency's meeting pack: the agenda as its member sees it under the
+    protocol in force (pseudonymous, at their level), as HTML and PDF, made in
+    the background. Issuing it is a disclosure outside the system, recorded
+    here (which protocol version, to whom, purpose, lawful basis) and in the
+    access log. A later change to the agenda supersedes it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Being prepared"
+        READY = "ready", "Ready"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agenda_version = models.PositiveIntegerField()
+    protocol = models.ForeignKey("sharing.Protocol", on_delete=models.PROTECT, related_name="+")
+    purpose = models.CharField(max_length=300)
+    lawful_basis = models.ForeignKey("sharing.LawfulBasis", on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent done")
+    item_ids = models.JSONField(default=list, blank=True)
+    html = models.TextField(blank=True)
+    pdf = models.BinaryField(null=True, blank=True)
+
+    objects = PackQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "agency__name"]
+
+    def __str__(self):
+        return f"Pack for {self.agency} at {self.meeting_id}"
+
+    @property
+    def superseded(self) -> bool:
+        return self.agenda_version < self.meeting.agenda_version

@@ -9,7 +9,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from accounts.models import Agency, User
@@ -343,6 +343,11 @@ def listing_steps_for(user: User, listing: ListingRequest) -> list[Step]:
 # --- the agenda -----------------------------------------------------------------------
 
 
+def _agenda_changed(meeting: Meeting) -> None:
+    """Packs issued before now show as superseded."""
+    Meeting.objects.filter(pk=meeting.pk).update(agenda_version=F("agenda_version") + 1)
+
+
 def _require_open_agenda(meeting: Meeting, user: User) -> Meeting:
     current = _locked(Meeting, meeting)
     require_chair(user, current.panel, "build its agenda")
@@ -391,6 +396,7 @@ def agenda_item_add(*, meeting: Meeting, added_by: User, criterion: str, referra
     if listing is not None:
         listing.status, listing.meeting = ListingStatus.LISTED, current
         listing.save()
+    _agenda_changed(current)
     return item
 
 
@@ -413,6 +419,7 @@ def agenda_arrange(*, meeting: Meeting, arranged_by: User, order: list[int], min
         item.position, item.minutes_allotted = position, minutes.get(pk, item.minutes_allotted)
         item.reference = f"{current.reference}/{position}"
     AgendaItem.objects.bulk_update(items.values(), ["position", "minutes_allotted", "reference"])
+    _agenda_changed(current)
     return [items[pk] for pk in order]
 
 
@@ -573,3 +580,43 @@ def actions_queue_reminders(*, today: datetime.date | None = None) -> int:
         queued += 1
     MaseAction.objects.filter(pk__in=overdue_ids).update(reminded_overdue_on=today)
     return queued
+
+
+# --- packs ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def packs_issue(*, meeting: Meeting, issued_by: User, lawful_basis, purpose: str = "") -> list:
+    """A pack for each agency on the panel that names a member, prepared in
+    the background (mase.build_pack). Each is a recorded disclosure."""
+    from mase.models import MeetingPack
+    from sharing.services import protocol_in_force
+
+    meeting = _locked(Meeting, meeting)
+    require_chair(issued_by, meeting.panel, "issue its packs")
+    if meeting.status not in (MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_CLOSED):
+        raise StepNotAllowed("Packs go out before the meeting", reason="status")
+    if not meeting.items.exists():
+        raise StepNotAllowed("Add items to the agenda before issuing packs", reason="status")
+    errors = {}
+    if lawful_basis is None or not lawful_basis.active or lawful_basis.regime != issued_by.agency.regime:
+        errors["lawful_basis"] = f"Choose a lawful basis {issued_by.agency} may rely on"
+    if errors:
+        raise ValidationError(errors)
+    packs = []
+    for seat in meeting.panel.members.select_related("agency", "member").filter(member__isnull=False):
+        pack = MeetingPack.objects.create(
+            meeting=meeting,
+            agency=seat.agency,
+            recipient=seat.member,
+            agenda_version=meeting.agenda_version,
+            protocol=protocol_in_force(),
+            purpose=purpose.strip() or f"Preparation for {meeting.panel} ({meeting.reference})",
+            lawful_basis=lawful_basis,
+            issued_by=issued_by,
+        )
+        enqueue("mase.build_pack", pack_id=pack.pk)
+        packs.append(pack)
+    if not packs:
+        raise StepNotAllowed("No agency on the panel names a member to send a pack to", reason="status")
+    return packs

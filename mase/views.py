@@ -513,3 +513,56 @@ class ActionStepView(CaseworkOnlyMixin, ServiceFormView):
     def save(self, form):
         self.success_message = f"{self.step.label}: done"
         return self.step.take(record=self.record, user=self.request.user, **form.cleaned_data)
+
+
+# --- packs ---------------------------------------------------------------------------------
+
+
+class PackListView(CaseworkOnlyMixin, ServiceFormView):
+    """The chair's packs for a meeting: issue them, see their progress and
+    whether a changed agenda has superseded them."""
+
+    record_model = Meeting
+    required_level = AccessLevel.CHANGE
+    form_class = forms.PackIssueForm
+    template_name = "mase/pack_list.html"
+    success_message = "Packs are being prepared"
+
+    def get_form_kwargs(self):
+        from sharing.models import LawfulBasis
+
+        bases = LawfulBasis.objects.filter(active=True, regime=self.request.user.agency.regime)
+        return super().get_form_kwargs() | {"bases": bases}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["packs"] = self.record.packs.select_related("agency", "recipient", "protocol")
+        return context
+
+    def save(self, form):
+        return services.packs_issue(meeting=self.record, issued_by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("mase:pack_list", args=[self.record.pk])
+
+
+class PackDownloadView(CaseworkOnlyMixin, View):
+    """A pack, as PDF (or ?format=html), for its recipient and the panel's chair."""
+
+    def get(self, request, pk):
+        from django.http import HttpResponse
+
+        from audit.models import AccessEvent
+        from audit.services import record_access
+        from mase.models import MeetingPack
+
+        pack = get_object_or_404(MeetingPack.objects.for_user(request.user).filter(status="ready"), pk=pk)
+        record_access(
+            user=request.user, action=AccessEvent.Action.EXPORT, record_kind="mase.agendaitem",
+            record_ids=pack.item_ids, request=request, details={"pack": pack.pk},
+        )  # fmt: skip
+        if request.GET.get("format") == "html":
+            return HttpResponse(pack.html, content_type="text/html; charset=utf-8")
+        response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="mase-pack-{pack.meeting_id}-{pack.agency.code}.pdf"'
+        return response

@@ -31,5 +31,7 @@ ROUTE_CLAIMS = {
     "mase:meeting_step": "POST only, change on the meeting (its chair): tests/mase/test_views.py",
     "mase:agenda_add_case": "POST only, change on the meeting and full on the case: tests/mase/test_views.py",
     "mase:agenda_arrange": "POST only, change on the meeting: tests/mase/test_views.py",
+    "mase:pack_list": "change on the meeting (its chair): tests/mase/test_packs.py",
+    "mase:pack_download": "its recipient and the panel's chair only: tests/mase/test_packs.py",
     "api:maseaction-step": "POST only, change on the action: tests/mase/test_api.py",
 }
