@@ -89,6 +89,46 @@ class PanelMember(models.Model):
         return f"{self.agency} on {self.panel}"
 
 
+class TermsOfReference(models.Model):
+    """A version of a panel's terms of reference: draft -> final -> signed off
+    (once every member agency has signed the final text)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        FINAL = "final", "Final, awaiting sign-off"
+        SIGNED_OFF = "signed_off", "Signed off"
+
+    panel = models.ForeignKey(Panel, on_delete=models.CASCADE, related_name="terms_of_reference")
+    version = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["panel", "-version"]
+        constraints = [models.UniqueConstraint(fields=["panel", "version"], name="tor_version_once_per_panel")]
+
+    def __str__(self):
+        return f"{self.panel} terms of reference, version {self.version}"
+
+
+class TermsSignature(models.Model):
+    """A member agency's sign-off of a final version."""
+
+    terms = models.ForeignKey(TermsOfReference, on_delete=models.CASCADE, related_name="signatures")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["terms", "agency"], name="tor_signed_once_per_agency")]
+
+    def __str__(self):
+        return f"{self.agency} signed {self.terms}"
+
+
 def _panel_seat(recipient, panel_path: str) -> Exists:
     return Exists(PanelMember.objects.filter(panel=OuterRef(panel_path), agency=recipient))
 

@@ -86,6 +86,52 @@ def panel_create(*, created_by: User, name: str, kind: str, chair: User, deputy_
     return panel
 
 
+@transaction.atomic
+def terms_draft(*, panel: Panel, drafted_by: User, text: str):
+    """A new draft version of the panel's terms of reference."""
+    from mase.models import TermsOfReference
+
+    require_chair(drafted_by, panel, "draft its terms of reference")
+    if not text.strip():
+        raise ValidationError({"text": "Write the terms of reference"})
+    Panel.objects.select_for_update().get(pk=panel.pk)
+    last = panel.terms_of_reference.aggregate(last=Max("version"))["last"] or 0
+    return TermsOfReference.objects.create(panel=panel, version=last + 1, text=text.strip(), drafted_by=drafted_by)
+
+
+@transaction.atomic
+def terms_finalise(*, terms, finalised_by: User):
+    from mase.models import TermsOfReference
+
+    current = _locked(TermsOfReference, terms)
+    require_chair(finalised_by, current.panel, "finalise its terms of reference")
+    _require_status(current, (TermsOfReference.Status.DRAFT,), "finalise the terms of reference")
+    current.status = TermsOfReference.Status.FINAL
+    current.save()
+    return current
+
+
+@transaction.atomic
+def terms_sign(*, terms, signed_by: User):
+    """The signer's agency signs a final version; when every member agency
+    has, it is signed off."""
+    from mase.models import TermsOfReference, TermsSignature
+
+    current = _locked(TermsOfReference, terms)
+    _require_status(current, (TermsOfReference.Status.FINAL,), "sign the terms of reference")
+    seat = current.panel.members.filter(agency_id=signed_by.agency_id).first()
+    if seat is None or signed_by.pk not in (seat.member_id, seat.deputy_id):
+        raise StepNotAllowed("Only your agency's member or deputy on the panel can sign for it", reason="role")
+    if current.signatures.filter(agency_id=signed_by.agency_id).exists():
+        raise StepNotAllowed("Your agency has already signed this version", reason="status")
+    TermsSignature.objects.create(terms=current, agency_id=signed_by.agency_id, signed_by=signed_by)
+    members = set(current.panel.members.values_list("agency_id", flat=True))
+    if members <= set(current.signatures.values_list("agency_id", flat=True)):
+        current.status, current.signed_off_at = TermsOfReference.Status.SIGNED_OFF, timezone.now()
+        current.save()
+    return current
+
+
 # --- meetings -----------------------------------------------------------------------
 
 

@@ -33,11 +33,11 @@ def test_another_agency_cannot_work_or_see_an_action(client, personas, protocol)
     assert client.post(url, {}, content_type="application/json").status_code == 404
 
 
-def test_the_chair_reads_but_overdue_is_derived(client, personas, protocol):
+def test_the_chair_may_work_the_action_and_overdue_is_derived(client, personas, protocol):
     action = MaseActionFactory(due_date=timezone.localdate() - datetime.timedelta(days=1))
     client.force_login(personas["mase.chair"])
     row = client.get(f"/api/mase-actions/{action.pk}/").json()
-    assert row["overdue"] is True and row["access_level"] == "full"
+    assert row["overdue"] is True and row["access_level"] == "change"
 
 
 def test_a_listing_request_through_the_api_is_refused_with_why(client, personas, panel, referral_at, assessed_case):

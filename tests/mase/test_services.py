@@ -334,3 +334,35 @@ def test_reminders_go_before_the_deadline_and_when_overdue_once_each(
         later.reference,
     ]
     assert services.actions_queue_reminders(today=today() + datetime.timedelta(days=22)) == 0
+
+
+# --- terms of reference ---------------------------------------------------------------------
+
+
+def test_terms_of_reference_are_versioned_and_signed_off_by_every_member_agency(make_panel, chair, personas):
+    panel = services.panel_create(
+        created_by=personas["admin"],
+        name="Strategic",
+        kind="strategic",
+        chair=chair,
+        members={
+            Agency.objects.get(code="kcc"): (personas["kcc.supervisor"], None),
+            Agency.objects.get(code="health"): (personas["health.practitioner"], None),
+        },
+    )
+    with pytest.raises(ValidationError):
+        services.terms_draft(panel=panel, drafted_by=chair, text=" ")
+    first = services.terms_draft(panel=panel, drafted_by=chair, text="Purpose: oversight of high-risk cases")
+    second = services.terms_draft(panel=panel, drafted_by=chair, text="Purpose, membership, quorum")
+    assert (first.version, second.version) == (1, 2)
+    with pytest.raises(StepNotAllowed):
+        services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    second = services.terms_finalise(terms=second, finalised_by=chair)
+    with pytest.raises(StepNotAllowed, match="member or deputy"):
+        services.terms_sign(terms=second, signed_by=personas["kcc.caseworker"])
+    second = services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    assert second.status == "final"
+    with pytest.raises(StepNotAllowed, match="already signed"):
+        services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    second = services.terms_sign(terms=second, signed_by=personas["health.practitioner"])
+    assert second.status == "signed_off" and second.signed_off_at
