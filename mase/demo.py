@@ -188,7 +188,47 @@ def _load() -> int:
     services.agenda_item_add(
         meeting=upcoming, added_by=chair, criterion="topic", title=f"{PREFIX}hotels on the A20: awareness training"
     )
+    _action_plan(chair, panels["Kent and Medway strategic MASE"])
     return Panel.objects.count()
+
+
+WORK_STREAMS = (
+    ("The information sharing protocol", "kent-police.manager", "green"),
+    ("The intelligence picture", "kent-police.analyst", "amber"),
+    ("Training", "kent-police.trainer", "amber"),
+    ("District Community Safety Plans", "kcc.supervisor", "red"),
+    ("MASE terms of reference", "mase.chair", "green"),
+    ("Health and Early Help joining", "health.practitioner", "amber"),
+    ('The "Say Something" campaign', "kent-police.manager", "amber"),
+)
+
+
+def _action_plan(chair, strategic):
+    from mase.models import WorkStream
+
+    for position, (name, owner, rag) in enumerate(WORK_STREAMS, start=1):
+        stream = WorkStream.objects.create(name=name, position=position)
+        action = services.plan_action_add(
+            work_stream=stream,
+            added_by=chair,
+            description=f"{PREFIX}agree this quarter's milestones for {name.lower()}",
+            owner=_user(owner),
+            due_date=timezone.localdate() + datetime.timedelta(days=30 * position),
+        )
+        services.plan_update_record(
+            action=action, recorded_by=chair, note=f"{PREFIX}reviewed at the strategic MASE", rag=rag
+        )
+    meeting = services.meeting_schedule(
+        panel=strategic,
+        scheduled_by=chair,
+        starts_at=_at(20, hour=14),
+        listing_deadline=timezone.localdate() + datetime.timedelta(days=14),
+        venue="County Hall, Maidstone",
+    )
+    services.agenda_item_add(
+        meeting=meeting, added_by=chair, criterion="action_plan", title="Strategic CSE action plan review",
+        minutes_allotted=45,
+    )  # fmt: skip
 
 
 def load_demo_mase() -> int:

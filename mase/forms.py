@@ -157,3 +157,16 @@ class PackIssueForm(forms.Form):
     def __init__(self, *args, bases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lawful_basis"].queryset = bases
+
+
+class PlanUpdateForm(forms.Form):
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what has happened"}
+    )
+    rag = forms.ChoiceField(
+        label="RAG status",
+        choices=[("red", "Red"), ("amber", "Amber"), ("green", "Green")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose red, amber or green"},
+    )
+    completed = forms.BooleanField(label="The action is complete", required=False)

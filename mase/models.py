@@ -342,6 +342,7 @@ class Criterion(models.TextChoices):
     STUCK = "stuck", "Stuck case"
     LISTING_REQUEST = "listing_request", "Accepted listing request"
     TOPIC = "topic", "Person, place or theme"
+    ACTION_PLAN = "action_plan", "Strategic CSE action plan review"
 
 
 class AgendaItemQuerySet(SharableQuerySet):
@@ -575,3 +576,59 @@ class MeetingPack(models.Model):
     @property
     def superseded(self) -> bool:
         return self.agenda_version < self.meeting.agenda_version
+
+
+class Rag(models.TextChoices):
+    RED = "red", "Red"
+    AMBER = "amber", "Amber"
+    GREEN = "green", "Green"
+
+
+class WorkStream(models.Model):
+    """A work stream of the strategic CSE action plan (the information sharing
+    protocol, training, the "Say Something" campaign...). Strategic, not
+    about any child: read by every casework role."""
+
+    name = models.CharField(max_length=200, unique=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class PlanAction(models.Model):
+    """An action of the strategic plan, with an owner, a deadline and its RAG
+    status (the latest update's)."""
+
+    work_stream = models.ForeignKey(WorkStream, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    owner_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField()
+    rag = models.CharField("RAG status", max_length=10, choices=Rag.choices, default=Rag.AMBER)
+    completed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["work_stream", "due_date", "id"]
+
+    def __str__(self):
+        return self.description[:60]
+
+
+class PlanUpdate(models.Model):
+    """A dated update on a plan action, setting its RAG status."""
+
+    action = models.ForeignKey(PlanAction, on_delete=models.CASCADE, related_name="updates")
+    note = models.TextField()
+    rag = models.CharField("RAG status", max_length=10, choices=Rag.choices)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_rag_display()} on {self.recorded_at:%d %b %Y}"

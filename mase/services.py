@@ -666,3 +666,57 @@ def packs_issue(*, meeting: Meeting, issued_by: User, lawful_basis, purpose: str
     if not packs:
         raise StepNotAllowed("No agency on the panel names a member to send a pack to", reason="status")
     return packs
+
+
+# --- the strategic CSE action plan -------------------------------------------------------
+
+PLAN_KEEPERS = ("mase-chair", "manager", "supervisor")
+
+
+def _require_plan_keeper(user: User, step: str) -> None:
+    """The plan is the CSE team's, reviewed by the strategic MASE: its chairs,
+    the team's managers and supervisors keep it."""
+    require_role(user, PLAN_KEEPERS, step)
+    if not (user.is_cse_team_member or user.has_role("mase-chair")):
+        raise StepNotAllowed(f"Only the CSE team or a MASE chair can {step}", reason="role")
+
+
+@transaction.atomic
+def plan_action_add(*, work_stream, added_by: User, description: str, owner: User, due_date: datetime.date):
+    from mase.models import PlanAction
+
+    _require_plan_keeper(added_by, "add to the action plan")
+    errors = {}
+    if not description.strip():
+        errors["description"] = "Say what is to be done"
+    if owner is None or not owner.is_active:
+        errors["owner"] = "Choose who owns it"
+    if due_date is None:
+        errors["due_date"] = "Give the deadline"
+    if errors:
+        raise ValidationError(errors)
+    return PlanAction.objects.create(
+        work_stream=work_stream, description=description.strip(), owner=owner, owner_agency=owner.agency,
+        due_date=due_date,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def plan_update_record(*, action, recorded_by: User, note: str, rag: str, completed: bool = False):
+    """A dated update; its RAG status becomes the action's."""
+    from mase.models import PlanAction, PlanUpdate, Rag
+
+    current = _locked(PlanAction, action)
+    if recorded_by.pk != current.owner_id:
+        _require_plan_keeper(recorded_by, "update the action plan")
+    errors = {}
+    if not note.strip():
+        errors["note"] = "Say what has happened"
+    if rag not in Rag.values:
+        errors["rag"] = "Choose red, amber or green"
+    if errors:
+        raise ValidationError(errors)
+    update = PlanUpdate.objects.create(action=current, note=note.strip(), rag=rag, recorded_by=recorded_by)
+    current.rag, current.completed = rag, completed
+    current.save()
+    return update

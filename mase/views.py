@@ -566,3 +566,45 @@ class PackDownloadView(CaseworkOnlyMixin, View):
         response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="mase-pack-{pack.meeting_id}-{pack.agency.code}.pdf"'
         return response
+
+
+# --- the strategic CSE action plan ------------------------------------------------------------
+
+
+class ActionPlanView(CaseworkOnlyMixin, ListView):
+    """The strategic CSE action plan: work streams, actions, owners, RAG status
+    and the latest update. Strategic, about no child."""
+
+    template_name = "mase/action_plan.html"
+
+    def get_queryset(self):
+        from django.db.models import Prefetch
+
+        from mase.models import PlanAction, WorkStream
+
+        actions = PlanAction.objects.select_related("owner", "owner_agency").prefetch_related("updates")
+        return WorkStream.objects.prefetch_related(Prefetch("actions", queryset=actions))
+
+
+class PlanUpdateView(CaseworkOnlyMixin, FormView):
+    form_class = forms.PlanUpdateForm
+    template_name = "mase/plan_update.html"
+
+    @cached_property
+    def plan_action(self):
+        from mase.models import PlanAction
+
+        return get_object_or_404(PlanAction.objects.select_related("work_stream"), pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan_action=self.plan_action, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            services.plan_update_record(action=self.plan_action, recorded_by=self.request.user, **form.cleaned_data)
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
+        messages.success(self.request, "Update recorded")
+        return redirect("mase:action_plan")

@@ -33,5 +33,8 @@ ROUTE_CLAIMS = {
     "mase:agenda_arrange": "POST only, change on the meeting: tests/mase/test_views.py",
     "mase:pack_list": "change on the meeting (its chair): tests/mase/test_packs.py",
     "mase:pack_download": "its recipient and the panel's chair only: tests/mase/test_packs.py",
+    "mase:action_plan": "no personal data: the strategic plan's work streams, actions and owners "
+    "(tests/mase/test_views.py)",
+    "mase:plan_update": "no personal data: an update on a strategic plan action (tests/mase/test_views.py)",
     "api:maseaction-step": "POST only, change on the action: tests/mase/test_api.py",
 }

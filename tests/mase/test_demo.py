@@ -17,13 +17,18 @@ from mase.models import (
     Meeting,
     MeetingStatus,
     Panel,
+    PlanAction,
+    WorkStream,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def counts():
-    return {model.__name__: model.objects.count() for model in (Panel, Meeting, AgendaItem, MaseAction, ListingRequest)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (Panel, Meeting, AgendaItem, MaseAction, ListingRequest, WorkStream, PlanAction)
+    }
 
 
 def test_the_mase_demo_loads_once_and_shows_each_user_their_work():
@@ -46,6 +51,9 @@ def test_the_mase_demo_loads_once_and_shows_each_user_their_work():
         ListingStatus.PROPOSED, ListingStatus.ACCEPTED
     }  # fmt: skip
     assert all("FICTIONAL DEMO" in action.description for action in MaseAction.objects.all())
+    assert WorkStream.objects.count() == 7 and set(PlanAction.objects.values_list("rag", flat=True)) == {
+        "red", "amber", "green"
+    }  # fmt: skip
 
     chair = User.objects.get(username="mase.chair")
     medway = User.objects.get(username="medway.caseworker")
