@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "mase",
     "intelligence",
     "training",
     "dashboard",
@@ -331,6 +332,8 @@ CELERY_BEAT_SCHEDULE = {
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": crontab(minute="*/5")},
     # How many children have each name word, for name search's plan.
     "refresh-child-name-words": {"task": "referrals.tasks.refresh_child_name_words", "schedule": crontab(minute=7)},
+    # MASE action reminders (before the deadline and when overdue), through the outbox.
+    "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
 }
 
 # --- REST framework ---------------------------------------------------------
@@ -405,6 +408,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
         "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",
+        "ListingReasonEnum": "mase.models.ListingReason",
         "AudienceEnum": "training.models.Audience",
         "TrainingEventKindEnum": "training.models.Event.Kind",
         "OrganisationKindEnum": "training.models.Organisation.Kind",
@@ -427,6 +431,11 @@ SERVICE_NAME = "Kent & Medway CSE case management"
 SERVICE_URL = env_str("SERVICE_URL", "http://127.0.0.1:8000")
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 
+# --- MASE (mase/) -------------------------------------------------------------
+# A case with no chronology entry or action for this many days is "stuck" (agenda builder).
+MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
+# Reminders go this many days before an action's deadline (and once it is overdue).
+MASE_REMINDER_DAYS_BEFORE = 3
 # Training (training/): how long a delivered session's feedback link stays open,
 # and how many feedback forms one address may send for one session an hour
 # (counted in Django's cache; see docs/training.md).

@@ -1,0 +1,169 @@
+"""The agenda builder: for a meeting, the cases that qualify under each
+criterion, with the count and why each qualifies. Read only from referrals
+the chair sees in full, in the panel's area, not already on the agenda.
+
+"New associations to persons of concern" comes from the intelligence app,
+which mase does not import: settings.MASE_ASSOCIATIONS_SOURCE names a function
+`(chair, referrals, since) -> [(referral, why)]` once that app provides one
+(the seam); until then the criterion is listed as not yet available."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from mase.models import Criterion, ListingRequest, ListingStatus, Meeting, MeetingStatus
+from referrals.models import Action, ChronologyEntry, Referral
+from sharing.levels import AccessLevel
+
+MISSING_WINDOW = datetime.timedelta(days=90)
+MISSING_EPISODES = 3
+SHOWN_PER_CRITERION = 50
+
+
+@dataclass
+class Candidate:
+    referral: Referral
+    why: str
+    listing: ListingRequest | None = None
+
+
+@dataclass
+class CandidateGroup:
+    criterion: str
+    count: int = 0
+    candidates: list[Candidate] = field(default_factory=list)
+    unavailable: str = ""  # why the criterion cannot be read yet
+
+    @property
+    def label(self) -> str:
+        return Criterion(self.criterion).label
+
+
+def _fmt(day) -> str:
+    return f"{day:%-d %B %Y}"
+
+
+def previous_meeting(meeting: Meeting) -> Meeting | None:
+    return (
+        Meeting.objects.filter(panel=meeting.panel, starts_at__lt=meeting.starts_at)
+        .exclude(status=MeetingStatus.SCHEDULED)
+        .order_by("-starts_at")
+        .first()
+    )
+
+
+def eligible_referrals(meeting: Meeting, chair):
+    """Active cases the chair sees in full, in the panel's area, not on the agenda yet."""
+    referrals = Referral.objects.visible_to(chair, AccessLevel.FULL).active()
+    districts = list(meeting.panel.districts.values_list("pk", flat=True))
+    if districts:
+        referrals = referrals.filter(child__district__in=districts)
+    on_agenda = meeting.items.filter(referral__isnull=False).values("referral_id")
+    return referrals.exclude(pk__in=on_agenda).select_related("child")
+
+
+def _group(criterion, records, why) -> CandidateGroup:
+    rows = list(records.order_by("-created_at", "-id")[:SHOWN_PER_CRITERION])
+    count = len(rows) if len(rows) < SHOWN_PER_CRITERION else records.count()
+    return CandidateGroup(criterion, count, [Candidate(record, why(record)) for record in rows])
+
+
+def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    base = eligible_referrals(meeting, chair)
+    groups = [
+        _group(Criterion.HIGH_RISK, base.filter(risk_level="high"), lambda r: "Risk level is high"),
+        _group(
+            Criterion.REVIEW_OVERDUE,
+            base.review_overdue(today),
+            lambda r: f"Risk review was due on {_fmt(r.review_due)}",
+        ),
+    ]
+    since = now - MISSING_WINDOW
+    missing = base.annotate(
+        recent_missing=Count("missing_episodes", filter=Q(missing_episodes__reported_missing_at__gte=since))
+    ).filter(recent_missing__gte=MISSING_EPISODES)
+    groups.append(
+        _group(Criterion.MISSING, missing, lambda r: f"{r.recent_missing} missing episodes since {_fmt(since)}")
+    )
+    groups.append(_associations(meeting, chair, base))
+    stuck_since = now - datetime.timedelta(days=settings.MASE_STUCK_DAYS)
+    stuck = (
+        base.filter(created_at__lt=stuck_since)
+        .exclude(Exists(ChronologyEntry.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
+        .exclude(Exists(Action.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
+    )
+    groups.append(
+        _group(
+            Criterion.STUCK,
+            stuck,
+            lambda r: f"No chronology entry or action for {settings.MASE_STUCK_DAYS} days",
+        )
+    )
+    listings = (
+        ListingRequest.objects.visible_to(chair, AccessLevel.FULL)
+        .filter(panel=meeting.panel, referral__in=base.values("pk"))
+        .select_related("referral__child", "requested_by")
+    )
+    monitoring = listings.monitoring_due(timezone.localtime(meeting.starts_at).date())
+    groups.append(
+        CandidateGroup(
+            Criterion.MONITORING_DUE,
+            monitoring.count(),
+            [
+                Candidate(listing.referral, f"Due back on {_fmt(listing.next_listing_date)}", listing)
+                for listing in monitoring[:SHOWN_PER_CRITERION]
+            ],
+        )
+    )
+    accepted = listings.filter(status=ListingStatus.ACCEPTED).filter(Q(meeting=meeting) | Q(meeting__isnull=True))
+    groups.append(
+        CandidateGroup(
+            Criterion.LISTING_REQUEST,
+            accepted.count(),
+            [
+                Candidate(
+                    listing.referral,
+                    f"Requested by {listing.requested_by.display_name}: {listing.get_reason_display()}",
+                    listing,
+                )
+                for listing in accepted[:SHOWN_PER_CRITERION]
+            ],
+        )
+    )
+    return groups
+
+
+def _associations(meeting: Meeting, chair, base) -> CandidateGroup:
+    source = getattr(settings, "MASE_ASSOCIATIONS_SOURCE", None)
+    if not source:
+        return CandidateGroup(
+            Criterion.NEW_ASSOCIATIONS, unavailable="Available once the intelligence app records associations"
+        )
+    previous = previous_meeting(meeting)
+    since = previous.starts_at if previous else timezone.now() - MISSING_WINDOW
+    found = list(import_string(source)(chair=chair, referrals=base, since=since))
+    return CandidateGroup(
+        Criterion.NEW_ASSOCIATIONS,
+        len(found),
+        [Candidate(referral, why) for referral, why in found[:SHOWN_PER_CRITERION]],
+    )
+
+
+def open_actions_for_review(meeting: Meeting, user):
+    """Outstanding actions from the panel's earlier meetings, as the user sees them."""
+    from mase.models import MaseAction
+
+    return (
+        MaseAction.objects.visible_to(user)
+        .with_access_level(user)
+        .outstanding()
+        .filter(meeting__panel=meeting.panel, meeting__starts_at__lt=meeting.starts_at)
+        .select_related("owner", "owner_agency", "meeting")
+        .order_by("due_date", "id")
+    )

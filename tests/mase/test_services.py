@@ -1,0 +1,368 @@
+"""The MASE services: panels and meetings, listing requests, the agenda, the
+meeting's record and actions, each with the refusals a user would meet."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Agency
+from mase import services
+from mase.models import ActionStatus, ListingStatus, MeetingStatus
+from referrals.models import ChronologyEntry, RiskAssessment
+from sharing.refusals import StepNotAllowed
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+# --- panels and meetings ---------------------------------------------------------------
+
+
+def test_a_panel_has_scope_chair_and_members_by_agency(panel):
+    assert panel.scope_label == "Maidstone"
+    assert panel.chair.username == "mase.chair"
+    assert panel.owning_agency.code == "kcc"
+    assert {member.agency.code for member in panel.members.all()} == {
+        "kent-police",
+        "kcc",
+        "medway",
+        "health",
+        "early-help",
+    }
+
+
+def test_only_a_mase_chair_may_chair_a_panel(make_panel, personas):
+    with pytest.raises(ValidationError) as refused:
+        make_panel(name="Bad", chair=personas["kcc.caseworker"])
+    assert "does not hold the MASE chair role" in str(refused.value)
+
+
+def test_only_the_panels_chair_schedules_its_meetings(panel, personas):
+    with pytest.raises(StepNotAllowed):
+        services.meeting_schedule(
+            panel=panel,
+            scheduled_by=personas["kcc.supervisor"],
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            listing_deadline=today(),
+        )
+
+
+def test_the_listing_deadline_is_not_after_the_meeting(panel, chair):
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_schedule(
+            panel=panel,
+            scheduled_by=chair,
+            starts_at=timezone.now() + datetime.timedelta(days=3),
+            listing_deadline=today() + datetime.timedelta(days=10),
+        )
+    assert "listing_deadline" in refused.value.message_dict
+
+
+def test_a_meeting_walks_its_lifecycle_and_cannot_skip_a_step(make_meeting, chair, panel):
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    assert meeting.reference.startswith("MASE-")
+    with pytest.raises(StepNotAllowed, match="at least one item"):
+        services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Hotels on the A20")
+    with pytest.raises(StepNotAllowed) as refused:
+        services.meeting_hold(meeting=meeting, held_by=chair)
+    assert refused.value.reason == "status"
+    for step in ("close_agenda", "hold", "draft_minutes", "approve_minutes", "circulate_minutes"):
+        meeting = services.MEETING_STEPS[step].take(record=meeting, user=chair)
+    assert meeting.status == MeetingStatus.CIRCULATED
+    assert meeting.agenda_closed_at and meeting.held_at
+
+
+# --- listing requests ----------------------------------------------------------------------
+
+
+def test_a_caseworker_requests_a_listing_with_the_current_approved_assessment(assessed_case, panel, meeting, personas):
+    case = assessed_case()
+    listing = services.listing_request_create(
+        referral=case,
+        requested_by=personas["kcc.caseworker"],
+        panel=panel,
+        meeting=meeting,
+        reason="high_risk",
+        detail="Seen with older men at the station twice this week",
+    )
+    assert listing.status == ListingStatus.PROPOSED
+    assert listing.risk_assessment.status == RiskAssessment.Status.APPROVED
+    assert listing.agency.code == "kcc"
+
+
+def test_a_listing_is_refused_without_an_approved_assessment(referral_at, panel, personas):
+    case = referral_at("accepted")
+    with pytest.raises(StepNotAllowed, match="no approved risk assessment"):
+        services.listing_request_create(
+            referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="high_risk", detail="x"
+        )
+
+
+def test_a_listing_is_refused_when_the_assessment_is_out_of_date(assessed_case, panel, personas):
+    case = assessed_case()
+    RiskAssessment.objects.filter(referral=case).update(review_due=today() - datetime.timedelta(days=1))
+    with pytest.raises(StepNotAllowed, match="was due for review on"):
+        services.listing_request_create(
+            referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="review", detail="x"
+        )
+
+
+def test_a_listing_needs_a_reason_a_case_in_the_panels_area_and_an_open_meeting(
+    assessed_case, panel, make_meeting, personas
+):
+    case = assessed_case(district="dover")
+    closed = make_meeting(panel, days=3, deadline_days=-1)
+    with pytest.raises(ValidationError) as refused:
+        services.listing_request_create(
+            referral=case, requested_by=personas["kcc.caseworker"], panel=panel, meeting=closed, reason="", detail=""
+        )
+    assert set(refused.value.message_dict) == {"reason", "detail", "panel", "meeting"}
+
+
+def test_a_case_the_requester_cannot_see_is_not_found(assessed_case, panel, personas):
+    case = assessed_case()
+    with pytest.raises(Http404):
+        services.listing_request_create(
+            referral=case, requested_by=personas["medway.caseworker"], panel=panel, reason="review", detail="x"
+        )
+
+
+def test_a_second_pending_request_for_the_same_case_is_refused(assessed_case, panel, personas):
+    case = assessed_case()
+    arguments = {"referral": case, "requested_by": personas["kcc.caseworker"], "panel": panel, "reason": "review"}
+    services.listing_request_create(detail="first", **arguments)
+    with pytest.raises(StepNotAllowed, match="already has a listing request"):
+        services.listing_request_create(detail="second", **arguments)
+
+
+def test_the_listing_lifecycle(assessed_case, panel, make_meeting, personas, chair):
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    case = assessed_case()
+    listing = services.listing_request_create(
+        referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="stuck", detail="No progress"
+    )
+    with pytest.raises(StepNotAllowed):
+        services.listing_request_accept(listing=listing, accepted_by=personas["kcc.supervisor"])
+    listing = services.listing_request_accept(listing=listing, accepted_by=chair)
+    assert listing.status == ListingStatus.ACCEPTED
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="listing_request", listing=listing)
+    listing.refresh_from_db()
+    assert (listing.status, listing.meeting) == (ListingStatus.LISTED, meeting)
+    assert item.referral == case and item.child_initials == initials_of(case)
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    services.meeting_hold(meeting=meeting, held_by=chair)
+    services.agenda_item_record(
+        item=item, recorded_by=chair, discussion_summary="Plan agreed", agreed_risk_level="high"
+    )
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.DISCUSSED
+    with pytest.raises(ValidationError):
+        services.listing_request_monitor(listing=listing, monitored_by=chair, next_listing_date=today())
+    listing = services.listing_request_monitor(
+        listing=listing, monitored_by=chair, next_listing_date=today() + datetime.timedelta(days=30)
+    )
+    assert listing.status == ListingStatus.MONITORING
+    listing = services.listing_request_remove(listing=listing, removed_by=chair, note="Risk reduced")
+    assert listing.status == ListingStatus.REMOVED
+
+
+def test_declining_a_listing_needs_a_reason_the_caseworker_can_read(assessed_case, panel, personas, chair):
+    case = assessed_case()
+    listing = services.listing_request_create(
+        referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="review", detail="x"
+    )
+    with pytest.raises(ValidationError):
+        services.listing_request_decline(listing=listing, declined_by=chair, note=" ")
+    listing = services.listing_request_decline(listing=listing, declined_by=chair, note="Discuss at supervision")
+    assert listing.status == ListingStatus.DECLINED
+
+
+def initials_of(case):
+    return case.child.first_name[0] + case.child.last_name[0]
+
+
+# --- the agenda and the meeting's record ------------------------------------------------
+
+
+def test_items_are_ordered_and_given_time_while_the_agenda_is_open(meeting, chair):
+    first = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Takeaways in town")
+    second = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Say Something")
+    services.agenda_arrange(meeting=meeting, arranged_by=chair, order=[second.pk, first.pk], minutes={second.pk: 25})
+    second.refresh_from_db()
+    first.refresh_from_db()
+    assert (second.position, second.minutes_allotted, first.position) == (1, 25, 2)
+    with pytest.raises(ValidationError):
+        services.agenda_arrange(meeting=meeting, arranged_by=chair, order=[first.pk], minutes={})
+    with pytest.raises(ValidationError):
+        services.agenda_arrange(meeting=meeting, arranged_by=chair, order=[first.pk, second.pk], minutes={first.pk: 0})
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    with pytest.raises(StepNotAllowed, match="agenda is closed"):
+        services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Late")
+
+
+def test_the_agreed_risk_level_is_written_to_the_childs_timeline(assessed_case, panel, make_meeting, chair):
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    case = assessed_case()
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="high_risk", referral=case)
+    with pytest.raises(StepNotAllowed, match="once the meeting is held"):
+        services.agenda_item_record(item=item, recorded_by=chair, discussion_summary="x", agreed_risk_level="high")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    services.meeting_hold(meeting=meeting, held_by=chair)
+    with pytest.raises(ValidationError) as refused:
+        services.agenda_item_record(item=item, recorded_by=chair, discussion_summary="", agreed_risk_level="")
+    assert set(refused.value.message_dict) == {"discussion_summary", "agreed_risk_level"}
+    services.agenda_item_record(item=item, recorded_by=chair, discussion_summary="Agreed", agreed_risk_level="high")
+    entry = ChronologyEntry.objects.filter(referral=case, kind="meeting").get()
+    assert meeting.reference in entry.summary and "agreed risk level high" in entry.summary
+
+
+def test_attendance_and_apologies_by_agency(meeting, chair):
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    health = Agency.objects.get(code="health")
+    with pytest.raises(StepNotAllowed):
+        services.attendance_record(meeting=meeting, recorded_by=chair, agency=health, status="apologies")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    with pytest.raises(ValidationError):
+        services.attendance_record(meeting=meeting, recorded_by=chair, agency=health, status="attended")
+    services.attendance_record(meeting=meeting, recorded_by=chair, agency=health, status="apologies")
+    services.attendance_record(
+        meeting=meeting, recorded_by=chair, agency=health, status="attended", attendee_name="N K"
+    )
+    assert [(a.agency.code, a.status) for a in meeting.attendance.all()] == [("health", "attended")]
+
+
+# --- actions ---------------------------------------------------------------------------------
+
+
+def test_a_meeting_is_not_held_before_its_day(meeting, chair):
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Hotels")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    with pytest.raises(StepNotAllowed, match="before its day"):
+        services.meeting_hold(meeting=meeting, held_by=chair)
+
+
+@pytest.fixture
+def held_meeting(panel, make_meeting, chair):
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Hotels")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    return services.meeting_hold(meeting=meeting, held_by=chair)
+
+
+def test_an_action_has_an_owner_agency_and_deadline_and_its_owner_is_told(
+    held_meeting, chair, personas, django_capture_on_commit_callbacks
+):
+    owner = personas["medway.caseworker"]
+    with django_capture_on_commit_callbacks(execute=True):
+        action = services.action_create(
+            meeting=held_meeting, created_by=chair, description="Visit the family", owner=owner, due_date=today()
+        )
+    assert action.owner_agency.code == "medway" and action.reference.startswith("MA-")
+    (email,) = mail.outbox
+    assert email.to == [owner.email] and action.reference in email.subject
+    assert f"/mase/actions/{action.pk}/" in email.body and "Visit the family" not in email.body
+
+
+def test_actions_are_agreed_at_a_held_meeting_with_what_who_and_when(held_meeting, chair, personas):
+    with pytest.raises(ValidationError) as refused:
+        services.action_create(
+            meeting=held_meeting,
+            created_by=chair,
+            description=" ",
+            owner=personas["dpo"],
+            due_date=today() - datetime.timedelta(days=30),
+        )
+    assert set(refused.value.message_dict) == {"description", "owner", "due_date"}
+
+
+def test_an_action_is_worked_by_its_owners_agency_and_closed_with_an_outcome(held_meeting, chair, personas):
+    action = services.action_create(
+        meeting=held_meeting,
+        created_by=chair,
+        description="x",
+        owner=personas["medway.caseworker"],
+        due_date=today() + datetime.timedelta(days=5),
+    )
+    with pytest.raises(Http404):
+        services.action_start(action=action, started_by=personas["kcc.caseworker"])
+    action = services.action_start(action=action, started_by=personas["medway.supervisor"])
+    with pytest.raises(ValidationError):
+        services.action_complete(action=action, completed_by=personas["medway.caseworker"], outcome_note="")
+    action = services.action_complete(action=action, completed_by=personas["medway.caseworker"], outcome_note="Done")
+    assert action.status == ActionStatus.COMPLETED and action.closed_at
+    with pytest.raises(StepNotAllowed):
+        services.action_cancel(action=action, cancelled_by=chair, outcome_note="No")
+
+
+def test_reminders_go_before_the_deadline_and_when_overdue_once_each(
+    held_meeting, chair, personas, django_capture_on_commit_callbacks
+):
+    owner = personas["medway.caseworker"]
+    soon = services.action_create(
+        meeting=held_meeting,
+        created_by=chair,
+        description="x",
+        owner=owner,
+        due_date=today() + datetime.timedelta(days=2),
+    )
+    later = services.action_create(
+        meeting=held_meeting,
+        created_by=chair,
+        description="y",
+        owner=owner,
+        due_date=today() + datetime.timedelta(days=20),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.actions_queue_reminders() == 1
+    assert [m.subject for m in mail.outbox] == [f"MASE action {soon.reference} is due on {soon.due_date:%-d %B %Y}"]
+    assert services.actions_queue_reminders() == 0
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.actions_queue_reminders(today=today() + datetime.timedelta(days=21)) == 2
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert all("is overdue" in subject for subject in subjects)
+    assert [ref for ref in (soon.reference, later.reference) if any(ref in s for s in subjects)] == [
+        soon.reference,
+        later.reference,
+    ]
+    assert services.actions_queue_reminders(today=today() + datetime.timedelta(days=22)) == 0
+
+
+# --- terms of reference ---------------------------------------------------------------------
+
+
+def test_terms_of_reference_are_versioned_and_signed_off_by_every_member_agency(make_panel, chair, personas):
+    panel = services.panel_create(
+        created_by=personas["admin"],
+        name="Strategic",
+        kind="strategic",
+        chair=chair,
+        members={
+            Agency.objects.get(code="kcc"): (personas["kcc.supervisor"], None),
+            Agency.objects.get(code="health"): (personas["health.practitioner"], None),
+        },
+    )
+    with pytest.raises(ValidationError):
+        services.terms_draft(panel=panel, drafted_by=chair, text=" ")
+    first = services.terms_draft(panel=panel, drafted_by=chair, text="Purpose: oversight of high-risk cases")
+    second = services.terms_draft(panel=panel, drafted_by=chair, text="Purpose, membership, quorum")
+    assert (first.version, second.version) == (1, 2)
+    with pytest.raises(StepNotAllowed):
+        services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    second = services.terms_finalise(terms=second, finalised_by=chair)
+    with pytest.raises(StepNotAllowed, match="member or deputy"):
+        services.terms_sign(terms=second, signed_by=personas["kcc.caseworker"])
+    second = services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    assert second.status == "final"
+    with pytest.raises(StepNotAllowed, match="already signed"):
+        services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
+    second = services.terms_sign(terms=second, signed_by=personas["health.practitioner"])
+    assert second.status == "signed_off" and second.signed_off_at
