@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("sharing/", include("sharing.urls")),
     path("referrals/", include("referrals.urls")),
+    path("notifications/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/schema/", api.schema_view, name="api_schema"),
     path("api/docs/", api.docs_view, name="api_docs"),

@@ -41,5 +41,9 @@ class ReferralsConfig(AppConfig):
         Breakdown("Team caseload", "referrals.queues.team_caseload", ("supervisor",),
                   description="Open cases led by each person in your agency"),
     )  # fmt: skip
+    # Where a notification about a referral links to (notifications.services.record_link).
+    record_pages = {"referrals.referral": "referrals:referral_detail"}
+    # Each morning (notifications.tasks.notice_overdue_actions): owners of overdue actions are told.
+    overdue_notices = ("referrals.notices.notice_overdue_actions",)
     # Loaded by a migration; put back by tests that empty the tables (tests/conftest.py).
     reference_data = ("referrals.instrument_data.load_instruments",)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AccessEvent
 from audit.services import record_access
-from referrals import scoring
+from referrals import notices, scoring
 from referrals.models import (
     Child,
     IndicatorAnswer,
@@ -118,6 +118,7 @@ def assessment_submit(
         record_ids=[assessment.pk],
         request=request,
     )
+    notices.assessment_submitted(assessment)
     return assessment
 
 
@@ -177,4 +178,5 @@ def assessment_return(*, assessment: RiskAssessment, returned_by: User, reason: 
     current.decided_at = timezone.now()
     current.return_reason = reason.strip()
     current.save()
+    notices.assessment_returned(current)
     return current

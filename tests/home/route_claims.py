@@ -1,0 +1,10 @@
+ROUTE_CLAIMS = {
+    "notifications:notification_list": (
+        "the reader's own notifications, each re-checked through visible_to (tests/home/test_notifications.py)"
+    ),
+    "notifications:notification_open": (
+        "404 unless the reader's own and the record is still visible (tests/home/test_notifications.py)"
+    ),
+    "notifications:notification_mark_all_read": "no personal data: marks the reader's own notifications read",
+    "notifications:preference_edit": "no personal data: the reader's own e-mail choice",
+}
