@@ -9,6 +9,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,6 +76,15 @@ def notify(*, recipients, event: str, record, level: str = AccessLevel.FULL, key
     if immediate:
         enqueue("notifications.email_immediately", notification_ids=immediate)
     return made
+
+
+def resolve(*, key: str) -> int:
+    """The news is no longer news for anyone (an assessment awaiting approval
+    was decided): its notifications are marked read and not e-mailed."""
+    now = timezone.now()
+    return Notification.objects.filter(key=key, read_at__isnull=True).update(
+        read_at=now, emailed_at=Coalesce("emailed_at", Value(now))
+    )
 
 
 def mark_read(*, user, notification: Notification) -> Notification:

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.models import Event
-from notifications.services import notify
+from notifications.services import notify, resolve
 from referrals.models import Action
 from sharing.levels import AccessLevel
 
@@ -25,6 +25,11 @@ def assessment_submitted(assessment) -> None:
         level=AccessLevel.CHANGE,
         key=f"assessment_submitted:{assessment.pk}",
     )
+
+
+def assessment_decided(assessment) -> None:
+    """Approved or returned: the other supervisors need not look at it any more."""
+    resolve(key=f"assessment_submitted:{assessment.pk}")
 
 
 def assessment_returned(assessment) -> None:

@@ -152,6 +152,7 @@ def assessment_approve(*, assessment: RiskAssessment, approved_by: User, request
     current.decided_at = now
     current.review_due = timezone.localdate(now) + relativedelta(months=current.instrument.review_months)
     current.save()
+    notices.assessment_decided(current)
     superseded = (
         RiskAssessment.objects.filter(referral=referral, status=RiskAssessment.Status.APPROVED)
         .filter(submitted_at__gt=current.submitted_at)
@@ -178,5 +179,6 @@ def assessment_return(*, assessment: RiskAssessment, returned_by: User, reason: 
     current.decided_at = timezone.now()
     current.return_reason = reason.strip()
     current.save()
+    notices.assessment_decided(current)
     notices.assessment_returned(current)
     return current

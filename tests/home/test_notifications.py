@@ -209,3 +209,12 @@ def test_the_list_and_the_header_cost_the_same_whatever_the_number(client, perso
         response = client.get(url)
     assert response.content.decode().count('data-testid="notification"') == 11
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_decided_assessment_is_no_longer_news_for_the_other_supervisors(client, personas, referral_at, responses):
+    accepted = referral_at("accepted", by="kcc.caseworker")
+    assessment = submit_assessment(personas, accepted, responses)
+    assert unread_badge(client, personas["kent-police.supervisor"]) == "1"
+    services.assessment_approve(assessment=assessment, approved_by=personas["kcc.supervisor"])
+    assert unread_badge(client, personas["kent-police.supervisor"]) is None
+    assert unread_badge(client, personas["kcc.supervisor"]) is None
