@@ -15,7 +15,12 @@ from referrals.models import Instrument
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_sign_in import sign_in
 from tests.home.helpers import share_with_health
-from tests.referrals.conftest import district, instrument, protocol, referral, referral_at, responses  # noqa: F401, F811
+from tests.referrals import conftest as referral_fixtures
+
+# The referrals fixtures, for this module's tests.
+protocol, district = referral_fixtures.protocol, referral_fixtures.district
+instrument, responses = referral_fixtures.instrument, referral_fixtures.responses
+referral, referral_at = referral_fixtures.referral, referral_fixtures.referral_at
 
 pytestmark = pytest.mark.e2e
 
