@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from audit.mixins import AccessLoggedListMixin
+from audit.models import AccessEvent
 from referrals import services
 from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
@@ -294,6 +296,16 @@ class ReferralDetailView(SharableDetailView):
             Referral.objects.visible_to(user).filter(child=referral.child).exclude(pk=referral.pk).only("reference")
         )
         return context
+
+
+class ReferralPrintView(ReferralDetailView):
+    """The case summary to print, at the reader's level (the same fields as the
+    page), recorded in the access log as a print rather than a view."""
+
+    access_action = AccessEvent.Action.PRINT
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(printing=True, printed_at=timezone.now(), **kwargs)
 
 
 class ReferralUpdateView(ReferralFormView):
