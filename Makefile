@@ -18,6 +18,7 @@ run: install assets
 	DEBUG=1 $(PY) manage.py load_demo_users
 	DEBUG=1 $(PY) manage.py load_demo_protocol
 	DEBUG=1 $(PY) manage.py load_demo_referrals
+	DEBUG=1 $(PY) manage.py load_demo_notifications
 	DEBUG=1 $(PY) manage.py load_demo_mase
 	DEBUG=1 $(PY) manage.py load_demo_intelligence
 	DEBUG=1 $(PY) manage.py load_demo_training

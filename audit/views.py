@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import ListView
 
-from audit.filters import AccessEventFilterSet
+from audit.filters import AccessEventFilterSet, record_kind_names
 from audit.mixins import AccessLoggedListMixin
 from audit.models import AccessEvent
 from audit.permissions import can_read_access_log
@@ -63,6 +63,9 @@ class AccessEventListView(AccessLogReaderRequiredMixin, AccessLoggedListMixin, L
         query.pop(self.page_kwarg, None)
         context["filterset"] = self.filterset
         context["filter_query"] = query.urlencode()
+        names = record_kind_names()
+        for event in context["access_events"]:
+            event.record_kind_name = names.get(event.record_kind, event.record_kind)
         if context["is_paginated"]:
             page = context["page_obj"]
             context["page_range"] = page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)

@@ -995,7 +995,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="keep the referrals if that many are loaded")
     parser.add_argument("--load-only", action="store_true")
-    parser.add_argument("--skip", default="", help="comma-separated: orm,pages,detail,api")
+    parser.add_argument("--skip", default="", help="comma-separated: orm,pages,home,detail,api")
     parser.add_argument("--personas", default=",".join(PERSONAS), help="comma-separated subset of the four")
     parser.add_argument("--api-seconds", type=float, default=10)
     parser.add_argument("--api-concurrency", type=int, default=8)
@@ -1102,6 +1102,12 @@ def main() -> None:
                 ("search_kowalsky", "q=kowalsky"),
             ):
                 measure_page(f"list_page_{label}", key, browser, "/referrals/", [query], runs=runs, warmup=warmup)
+    if "home" not in skip:
+        # The home page (cse_team/home.py): every queue of the persona counted in
+        # one query of capped counts; the budget is 50 ms server time.
+        for key, user in personas.items():
+            log(f"home page: {key}")
+            measure_page("home_page", key, Browser(user), "/", [""], runs=runs, warmup=warmup)
     if "detail" not in skip:
         for key, user in personas.items():
             log(f"referral page: {key}")

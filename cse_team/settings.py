@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "outbox",
     "sharing",
     "referrals",
+    "notifications",
     "mase",
     "intelligence",
     "training",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cse_team.context_processors.service",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -332,6 +334,13 @@ CELERY_BEAT_SCHEDULE = {
     "expire-shares": {"task": "sharing.tasks.expire_shares", "schedule": crontab(minute="*/5")},
     # How many children have each name word, for name search's plan.
     "refresh-child-name-words": {"task": "referrals.tasks.refresh_child_name_words", "schedule": crontab(minute=7)},
+    # Notifications: shares made since the last sweep; overdue actions and the daily digest each morning.
+    "notifications-notice-new-shares": {"task": "notifications.tasks.notice_new_shares", "schedule": 60.0},
+    "notifications-notice-overdue-actions": {
+        "task": "notifications.tasks.notice_overdue_actions",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "notifications-daily-digest": {"task": "notifications.tasks.queue_daily_digests", "schedule": crontab(hour=7)},
     # MASE action reminders (before the deadline and when overdue), through the outbox.
     "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
 }

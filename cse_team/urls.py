@@ -13,6 +13,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("sharing/", include("sharing.urls")),
     path("referrals/", include("referrals.urls")),
+    path("notifications/", include("notifications.urls")),
     path("mase/", include("mase.urls")),
     path("intelligence/", include("intelligence.urls")),
     path("training/", include("training.urls")),

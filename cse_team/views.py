@@ -14,7 +14,15 @@ logger = logging.getLogger(__name__)
 
 
 class HomeView(TemplateView):
+    """Each person's work: the queues the installed apps register for their
+    roles (cse_team/home.py), counted in one query."""
+
     template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        from cse_team.home import home_for
+
+        return super().get_context_data(home=home_for(self.request.user), **kwargs)
 
 
 def _database_state() -> dict:

@@ -8,6 +8,7 @@ from django import forms
 from django.core.cache import cache
 
 from accounts.models import Agency, District
+from referrals import queues
 from referrals.models import Referral, RiskLevel, Status
 from sharing.field_levels import LevelAwareFilterSet
 
@@ -29,6 +30,13 @@ class ReferralFilterSet(LevelAwareFilterSet):
         "lead": ("lead_professional",),
         "needs_linking": ("needs_linking",),
         "overdue": ("review_due", "status"),
+        "review_soon": ("review_due", "status"),
+        "recorded_by": ("created_by",),
+        "my_actions": ("<its actions: seen at full only>",),
+        "assessment": ("<its risk assessments: seen at full only>",),
+        "immediate_risk": ("immediate_risk",),
+        # Which shares reach the reader is their own business, not a field of the record.
+        "shared": (),
     }
     # distinct=False: a referral has one status and one level, and DISTINCT
     # would make PostgreSQL sort the whole visible set.
@@ -50,6 +58,28 @@ class ReferralFilterSet(LevelAwareFilterSet):
         help_text="A likely match exists that the referrer could not see",
     )
     overdue = django_filters.BooleanFilter(label="Review overdue", method="filter_overdue", widget=forms.CheckboxInput)
+    # The home page's queues link to the list filtered by these (referrals/queues.py).
+    review_soon = django_filters.BooleanFilter(
+        label="Review due within 2 weeks or overdue", method="filter_review_soon", widget=forms.CheckboxInput
+    )
+    recorded_by = django_filters.ChoiceFilter(
+        label="Recorded by", choices=[("me", "Me")], method="filter_recorded_by", empty_label="Anyone"
+    )
+    my_actions = django_filters.BooleanFilter(
+        label="My actions due within a week or overdue", method="filter_my_actions", widget=forms.CheckboxInput
+    )
+    assessment = django_filters.ChoiceFilter(
+        label="Risk assessment",
+        choices=queues.ASSESSMENT_STATES,
+        method="filter_assessment",
+        empty_label="Any",
+    )
+    immediate_risk = django_filters.BooleanFilter(
+        label="Immediate risk, not yet accepted", method="filter_immediate_risk", widget=forms.CheckboxInput
+    )
+    shared = django_filters.ChoiceFilter(
+        label="Shared", choices=queues.SHARED_STATES, method="filter_shared", empty_label="Any"
+    )
 
     class Meta:
         model = Referral
@@ -72,6 +102,24 @@ class ReferralFilterSet(LevelAwareFilterSet):
 
     def filter_overdue(self, queryset, name, value):
         return queryset.review_overdue() if value else queryset
+
+    def filter_review_soon(self, queryset, name, value):
+        return queues.review_due_soon(queryset) if value else queryset
+
+    def filter_recorded_by(self, queryset, name, value):
+        return queryset.filter(created_by=self.request.user) if value == "me" else queryset
+
+    def filter_my_actions(self, queryset, name, value):
+        return queues.with_my_actions_due(queryset, self.request.user) if value else queryset
+
+    def filter_assessment(self, queryset, name, value):
+        return queues.with_assessment(queryset, self.request.user, value) if value else queryset
+
+    def filter_immediate_risk(self, queryset, name, value):
+        return queues.immediate_risk_unaccepted(queryset) if value else queryset
+
+    def filter_shared(self, queryset, name, value):
+        return queues.shared_with(queryset, self.request.user, unopened=value == "unopened") if value else queryset
 
     def chosen(self) -> list[tuple[str, str]]:
         """(filter label, chosen value label) pairs for the MOJ 'selected filters' panel."""

@@ -2,15 +2,23 @@
 sharing (a lead professional, an action's owner). The services check the
 chosen person again."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import User
+from accounts.models import Role, User
 from referrals.models import Referral
 from sharing import access
 from sharing.levels import AccessLevel
 from sharing.models import Share
 
 FULL_OR_CHANGE = (AccessLevel.FULL, AccessLevel.CHANGE)
+# Who may lead a case: those who work cases, not analysts, MASE chairs or managers.
+LEAD_ROLES = ("caseworker", "supervisor", "practitioner", "investigator")
+
+
+def lead_candidates(referral: Referral, *, agency_ids):
+    """Full readers (below) who hold a role that leads cases."""
+    holds_lead_role = Exists(Role.objects.filter(code__in=LEAD_ROLES, group__user=OuterRef("pk")))
+    return full_readers(referral, agency_ids=agency_ids).filter(holds_lead_role)
 
 
 def full_readers(referral: Referral, *, agency_ids):

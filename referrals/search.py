@@ -3,6 +3,7 @@
 import datetime
 import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import reduce
 from operator import and_, or_
 
@@ -75,3 +76,30 @@ def parse_date(text: str) -> datetime.date | None:
         except ValueError:
             continue
     return None
+
+
+def _words(child) -> list[str]:
+    names = [child.first_name, child.last_name, *(child.aliases or [])]
+    return [word for name in names if name for word in re.findall(r"\w+", name.lower())]
+
+
+def closeness(text: str, child) -> float:
+    """How close the child's names are to the words typed: for each word, the
+    best match among the child's names and aliases (1.0 when exact), summed."""
+    terms = re.findall(r"\w+", text.lower())
+    words = _words(child)
+    if not terms or not words:
+        return 0.0
+    return sum(max(SequenceMatcher(None, term, word).ratio() for word in words) for term in terms)
+
+
+def by_closeness(referrals: list, text: str) -> list:
+    """A page of a name search, closest names first and, among equally close,
+    in the order given (newest first). Anything else (a reference, a date, no
+    search) keeps its order."""
+    text = (text or "").strip()
+    if not text or text.upper().startswith("CSE-") or parse_date(text) or not re.search(r"\w", text):
+        return list(referrals)
+    ranked = list(enumerate(referrals))
+    ranked.sort(key=lambda pair: (-round(closeness(text, pair[1].child), 6), pair[0]))
+    return [referral for _, referral in ranked]

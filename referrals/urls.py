@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", referrals.ChildSearchView.as_view(), name="referral_new"),
     path("new/details/", referrals.ReferralCreateView.as_view(), name="referral_new_details"),
     path("<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral_detail"),
+    path("<int:pk>/print/", referrals.ReferralPrintView.as_view(), name="referral_print"),
     path("<int:pk>/edit/", referrals.ReferralUpdateView.as_view(), name="referral_edit"),
     path("<int:pk>/child/edit/", referrals.ChildUpdateView.as_view(), name="child_edit"),
     path("<int:pk>/link/", referrals.ReferralLinkView.as_view(), name="referral_link"),

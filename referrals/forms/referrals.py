@@ -208,6 +208,8 @@ class AssignForm(StepForm):
     lead_professional = forms.ModelChoiceField(
         label="Lead professional",
         queryset=User.objects.none(),
+        empty_label="Choose a lead professional",
+        help_text="People who work cases and can see this referral in full",
         error_messages={"required": "Choose the lead professional"},
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AccessEvent
 from audit.services import record_access
-from referrals import scoring
+from referrals import notices, scoring
 from referrals.models import (
     Child,
     IndicatorAnswer,
@@ -118,6 +118,7 @@ def assessment_submit(
         record_ids=[assessment.pk],
         request=request,
     )
+    notices.assessment_submitted(assessment)
     return assessment
 
 
@@ -151,6 +152,7 @@ def assessment_approve(*, assessment: RiskAssessment, approved_by: User, request
     current.decided_at = now
     current.review_due = timezone.localdate(now) + relativedelta(months=current.instrument.review_months)
     current.save()
+    notices.assessment_decided(current)
     superseded = (
         RiskAssessment.objects.filter(referral=referral, status=RiskAssessment.Status.APPROVED)
         .filter(submitted_at__gt=current.submitted_at)
@@ -177,4 +179,6 @@ def assessment_return(*, assessment: RiskAssessment, returned_by: User, reason: 
     current.decided_at = timezone.now()
     current.return_reason = reason.strip()
     current.save()
+    notices.assessment_decided(current)
+    notices.assessment_returned(current)
     return current

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from referrals import notices
 from referrals.models import (
     Action,
     ChronologyEntry,
@@ -71,6 +72,7 @@ def action_create(*, referral: Referral, created_by: User, description: str, own
     )
     action.full_clean()
     action.save()
+    notices.action_assigned(action)
     return action
 
 

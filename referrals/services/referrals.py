@@ -12,6 +12,7 @@ from accounts.models import Agency, District, User
 from audit.models import AccessEvent
 from audit.services import record_access
 from outbox.services import enqueue
+from referrals import notices
 from referrals.models import (
     Child,
     ChronologyEntry,
@@ -23,6 +24,7 @@ from referrals.models import (
     StatusChange,
 )
 from referrals.models.children import age_on
+from referrals.people import LEAD_ROLES
 from referrals.services.common import (
     ADULT_AGE,
     CASEWORKERS,
@@ -479,6 +481,7 @@ def move_referral(
         agency=user.agency,
         changed_at=now,
     )
+    notices.status_changed(referral, changed_by=user)
     return referral
 
 
@@ -520,6 +523,10 @@ def referral_assign(*, referral: Referral, assigned_by: User, lead_professional:
     ):
         raise ValidationError(
             {"lead_professional": "Choose someone who can see this referral in full under the protocol"}
+        )
+    if not (set(LEAD_ROLES) & lead_professional.role_codes):
+        raise ValidationError(
+            {"lead_professional": "Choose a caseworker, investigator, supervisor or practitioner to lead the case"}
         )
     current.lead_professional = lead_professional
     return save_referral(

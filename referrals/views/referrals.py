@@ -8,12 +8,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.generic import FormView, ListView, TemplateView
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
 from audit.mixins import AccessLoggedListMixin
+from audit.models import AccessEvent
 from referrals import services
 from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
@@ -26,7 +28,9 @@ from referrals.forms.referrals import (
     default_received_at,
 )
 from referrals.models import Child, Referral, RiskAssessment
-from referrals.people import full_readers
+from referrals.next_steps import done_message, next_step
+from referrals.people import lead_candidates
+from referrals.search import by_closeness
 from referrals.timeline import actions_of, assessments_of, timeline_for
 from referrals.views.base import ReferralFormView
 from sharing.field_levels import LevelAwareCursorPagination
@@ -79,6 +83,10 @@ class ReferralListView(AccessLoggedListMixin, ListView):
             page = self.paginator.paginate_queryset(referrals, Request(self.request))
         except NotFound:  # a cursor that is not one of ours
             raise Http404("No such page of referrals") from None
+        if "sort" not in self.request.GET:
+            # A name search lists the closest names first, then the newest:
+            # "Zara" before four newer "Cara"s (referrals.search.closeness).
+            page = by_closeness(page, self.get_search_query())
         return [shown(referral, referral.access_level) for referral in page]
 
     def get_context_data(self, **kwargs):
@@ -116,6 +124,18 @@ class ReferralListView(AccessLoggedListMixin, ListView):
 # --- a new referral -------------------------------------------------------------------
 
 
+def open_referrals_of(user, child_ids) -> dict[int, list]:
+    """{child id: [open referrals the user sees]}, one query: so that nobody
+    starts a duplicate referral for a child whose case is already open."""
+    found = {}
+    referrals = (
+        Referral.objects.visible_to(user).active().filter(child_id__in=child_ids).only("pk", "reference", "child")
+    )
+    for referral in referrals.order_by("-id"):
+        found.setdefault(referral.child_id, []).append(referral)
+    return found
+
+
 class ChildSearchView(FormView):
     """Step 1: search for the child. Matches the user sees in full are offered
     for linking; a likely match they may not see (or see only in summary) is
@@ -148,6 +168,10 @@ class ChildSearchView(FormView):
             )
             .select_related("district")[:10]
         )
+        matches = list(matches)
+        open_by_child = open_referrals_of(self.request.user, [child.pk for child in matches])
+        for child in matches:
+            child.open_referrals = open_by_child.get(child.pk, [])
         new_child_query = urlencode({name: value or "" for name, value in form.cleaned_data.items()})
         return self.render_to_response(
             self.get_context_data(form=form, searched=True, matches=matches, new_child_query=new_child_query)
@@ -217,6 +241,8 @@ class ReferralCreateView(TemplateView):
         context = super().get_context_data(**kwargs)
         context["all_forms"] = [form for form in (kwargs.get("child_form"), kwargs.get("form")) if form is not None]
         context["has_errors"] = any(form.errors for form in context["all_forms"])
+        child = kwargs.get("child")
+        context["open_referrals"] = open_referrals_of(self.request.user, [child.pk]).get(child.pk, []) if child else []
         return context
 
 
@@ -251,7 +277,16 @@ class ReferralDetailView(SharableDetailView):
         context["timeline"] = timeline_for(referral, assessments=context["assessments"], actions=context["actions"])
         context["steps"] = services.allowed_steps(user, referral, level)
         context["can_change"] = level == AccessLevel.CHANGE
-        context["can_assess"] = context["can_change"] and referral.status in services.ASSESSABLE_STATUSES
+        context["awaiting_approval"] = [
+            a for a in context["assessments"] if a.status == RiskAssessment.Status.SUBMITTED
+        ]
+        # Not while another awaits a decision: two competing assessments confuse the approver.
+        context["can_assess"] = (
+            context["can_change"]
+            and referral.status in services.ASSESSABLE_STATUSES
+            and not context["awaiting_approval"]
+        )
+        context["next_step"] = next_step(referral, context["assessments"])
         context["shares"] = (
             list(Share.objects.active().for_record(referral).select_related("recipient_agency", "recipient_user"))
             if level == AccessLevel.CHANGE
@@ -261,6 +296,16 @@ class ReferralDetailView(SharableDetailView):
             Referral.objects.visible_to(user).filter(child=referral.child).exclude(pk=referral.pk).only("reference")
         )
         return context
+
+
+class ReferralPrintView(ReferralDetailView):
+    """The case summary to print, at the reader's level (the same fields as the
+    page), recorded in the access log as a print rather than a view."""
+
+    access_action = AccessEvent.Action.PRINT
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(printing=True, printed_at=timezone.now(), **kwargs)
 
 
 class ReferralUpdateView(ReferralFormView):
@@ -370,7 +415,7 @@ class ReferralStepView(ReferralFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if self.step.name == "assign":
-            kwargs["candidates"] = full_readers(self.referral, agency_ids=[self.referral.owning_agency_id])
+            kwargs["candidates"] = lead_candidates(self.referral, agency_ids=[self.referral.owning_agency_id])
         return kwargs
 
     def get_initial(self):
@@ -387,5 +432,6 @@ class ReferralStepView(ReferralFormView):
     def save(self, form):
         arguments = dict(form.cleaned_data)
         arguments["expected_version"] = arguments.pop("version")
-        self.success_message = f"{self.step.label}: done"
-        return self.step.take(record=self.referral, user=self.request.user, request=self.request, **arguments)
+        referral = self.step.take(record=self.referral, user=self.request.user, request=self.request, **arguments)
+        self.success_message = done_message(self.step.name, referral)
+        return referral

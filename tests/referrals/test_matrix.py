@@ -318,8 +318,24 @@ def referral_canary_spec():
 
     return CanarySpec(
         filterset=ReferralFilterSet,
-        filter_values={"lead": lambda record: "me", "overdue": lambda record: "on", "needs_linking": lambda r: "on"},
-        filter_reads={"lead": ("lead_professional",), "overdue": ("review_due",), "needs_linking": ("needs_linking",)},
+        filter_values={
+            "lead": lambda record: "me",
+            "overdue": lambda record: "on",
+            "needs_linking": lambda r: "on",
+            # The home page's queues (referrals/queues.py).
+            "recorded_by": lambda r: "me",
+            "assessment": lambda r: "awaiting",
+            "shared": lambda r: "me",
+        },
+        filter_reads={
+            "lead": ("lead_professional",),
+            "overdue": ("review_due",),
+            "needs_linking": ("needs_linking",),
+            "recorded_by": ("created_by",),
+            "assessment": ("assessments",),
+            # Which shares reach the reader is not a field of the record: a summary row may match.
+            "shared": ("id",),
+        },
         sorts=dict(SORTS),
         export_urls=(reverse("audit:accessevent_export"),),
         other_pages=lambda record: [

@@ -403,7 +403,7 @@ def test_history_shows_what_changed_in_words_without_bookkeeping(client, persona
     client.force_login(personas["kcc.caseworker"])
     history = client.get(reverse("referrals:referral_detail", args=[record.pk])).context["history"]
     changed = {label: (before, after) for entry in history for label, before, after in entry.changes}
-    assert changed["Status"] == ("received", "triaged")
+    assert changed["Status"] == ("Received", "Triaged")  # labels, not codes (sharing/history.py)
     assert "Version" not in changed and "Updated at" not in changed
     stamped = changed["Triaged at"][1]
     assert stamped == timezone.localtime(record.triaged_at).strftime("%-d %b %Y %H:%M")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from notifications import views
+
+app_name = "notifications"
+
+urlpatterns = [
+    path("", views.NotificationListView.as_view(), name="notification_list"),
+    path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
+    path("read/", views.MarkAllReadView.as_view(), name="notification_mark_all_read"),
+    path("settings/", views.PreferenceView.as_view(), name="preference_edit"),
+]

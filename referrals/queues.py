@@ -1,0 +1,147 @@
+"""Referrals' queues on the home page (cse_team/home.py; listed on the
+AppConfig) and the list filters they link to (referrals/filters.py). Every
+queue starts from `visible_to`: a count is an answer about what exists."""
+
+import datetime
+
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from referrals.models import ACTIVE_STATUSES, Action, Referral, RiskAssessment, Status
+from sharing.levels import AccessLevel
+from sharing.models import Share
+
+ACTIONS_DUE_WITHIN = datetime.timedelta(days=7)
+REVIEWS_DUE_WITHIN = datetime.timedelta(days=14)
+REFERRAL_KIND = Referral._meta.label_lower
+
+ASSESSMENT_STATES = [("awaiting", "Awaiting approval"), ("returned", "Returned to me for changes")]
+SHARED_STATES = [("me", "With me or my agency"), ("unopened", "With me or my agency, not yet opened by me")]
+
+
+# --- list filters: each takes a queryset of referrals already through sharing ---------
+
+
+def review_due_soon(referrals, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return referrals.filter(review_due__lte=today + REVIEWS_DUE_WITHIN).exclude(status=Status.CLOSED)
+
+
+def with_my_actions_due(referrals, user, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    mine = Action.objects.outstanding().filter(
+        referral=OuterRef("pk"), owner=user, due_date__lte=today + ACTIONS_DUE_WITHIN
+    )
+    return referrals.filter(Exists(mine))
+
+
+def _returned_to(user):
+    """Assessments of `user` returned for changes with nothing submitted since."""
+    later = RiskAssessment.objects.filter(
+        referral=OuterRef("referral"),
+        created_at__gt=OuterRef("created_at"),
+        status__in=(RiskAssessment.Status.SUBMITTED, RiskAssessment.Status.APPROVED),
+    )
+    return RiskAssessment.objects.filter(status=RiskAssessment.Status.RETURNED, assessed_by=user).exclude(Exists(later))
+
+
+def with_assessment(referrals, user, state: str):
+    if state == "awaiting":
+        found = RiskAssessment.objects.filter(referral=OuterRef("pk"), status=RiskAssessment.Status.SUBMITTED)
+    elif state == "returned":
+        found = _returned_to(user).filter(referral=OuterRef("pk"))
+    else:
+        return referrals
+    return referrals.filter(Exists(found))
+
+
+def immediate_risk_unaccepted(referrals):
+    return referrals.filter(immediate_risk=True, status__in=(Status.RECEIVED, Status.TRIAGED))
+
+
+def shares_to(user):
+    """Active shares of referrals with the user or their agency."""
+    return (
+        Share.objects.active()
+        .filter(record_kind=REFERRAL_KIND)
+        .filter(Q(recipient_user=user) | Q(recipient_agency=user.agency_id))
+    )
+
+
+def shared_with(referrals, user, *, unopened: bool = False):
+    referrals = referrals.filter(Exists(shares_to(user).filter(record_id=OuterRef("pk"))))
+    if unopened:
+        opened = AccessEvent.objects.filter(
+            user=user,
+            action=AccessEvent.Action.VIEW,
+            record_kind=REFERRAL_KIND,
+            record_ids__contains=[Cast(OuterRef("pk"), CharField())],
+        )
+        referrals = referrals.exclude(Exists(opened))
+    return referrals
+
+
+# --- queues: (user) -> QuerySet ---------------------------------------------------------
+
+
+def my_cases(user):
+    return Referral.objects.visible_to(user).active().led_by(user)
+
+
+def my_actions_due(user):
+    today = timezone.localdate()
+    return (
+        Action.objects.visible_to(user, AccessLevel.FULL)
+        .outstanding()
+        .filter(owner=user, due_date__lte=today + ACTIONS_DUE_WITHIN)
+    )
+
+
+def my_reviews_due(user):
+    return review_due_soon(Referral.objects.visible_to(user, AccessLevel.FULL).led_by(user))
+
+
+def my_referrals_awaiting_triage(user):
+    return Referral.objects.visible_to(user, AccessLevel.FULL).filter(created_by=user, status=Status.RECEIVED)
+
+
+def my_returned_assessments(user):
+    return _returned_to(user).visible_to(user, AccessLevel.FULL)
+
+
+def awaiting_acceptance(user):
+    return Referral.objects.visible_to(user, AccessLevel.CHANGE).filter(status=Status.TRIAGED)
+
+
+def assessments_awaiting_approval(user):
+    return RiskAssessment.objects.visible_to(user, AccessLevel.CHANGE).filter(status=RiskAssessment.Status.SUBMITTED)
+
+
+def immediate_risk_alerts(user):
+    return immediate_risk_unaccepted(Referral.objects.visible_to(user, AccessLevel.FULL))
+
+
+def shared_with_me(user):
+    return shared_with(Referral.objects.visible_to(user), user)
+
+
+def shared_with_me_unopened(user):
+    return shared_with(Referral.objects.visible_to(user), user, unopened=True)
+
+
+def team_caseload(user):
+    """(lead professional's name, open cases) for the supervisor's agency, largest first: one query."""
+    rows = (
+        Referral.objects.visible_to(user)
+        .filter(status__in=ACTIVE_STATUSES, lead_professional__agency=user.agency_id)
+        .order_by()
+        .values("lead_professional", "lead_professional__first_name", "lead_professional__last_name")
+        .annotate(cases=Count("pk"))
+        .order_by("-cases", "lead_professional__last_name")
+    )
+    return [
+        (f"{row['lead_professional__first_name']} {row['lead_professional__last_name']}".strip(), row["cases"])
+        for row in rows
+    ]

@@ -1,0 +1,149 @@
+"""Each role's home page in a real browser, at desktop and phone widths: the
+queues of their work with counts that lead to the same rows, the
+notifications in the header, and the referral page fixes a person notices.
+axe: no violations on any page visited; no sideways scroll on a phone."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from notifications import services as notification_services
+from referrals import services
+from referrals.models import Instrument
+from tests.e2e.conftest import assert_accessible
+from tests.e2e.test_sign_in import sign_in
+from tests.home.helpers import share_with_health
+from tests.referrals import conftest as referral_fixtures
+
+# The referrals fixtures, for this module's tests.
+protocol, district = referral_fixtures.protocol, referral_fixtures.district
+instrument, responses = referral_fixtures.instrument, referral_fixtures.responses
+referral, referral_at = referral_fixtures.referral, referral_fixtures.referral_at
+
+pytestmark = pytest.mark.e2e
+
+WIDTHS = {"desktop": 1280, "phone": 390}
+
+
+def no_sideways_scroll(page):
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px"
+
+
+def queue(page, title):
+    return page.get_by_test_id("queue").filter(has=page.get_by_role("link", name=title, exact=True))
+
+
+@pytest.fixture
+def casework(personas, referral_at, referral, responses):
+    """An open case led by the KCC caseworker with an action due, a triaged
+    referral and an assessment awaiting approval, a referral shared with Health."""
+    caseworker = personas["kcc.caseworker"]
+    case = referral_at("open", by="kcc.caseworker", new_child={"first_name": "Imogen", "last_name": "Fairweather"})
+    services.action_create(
+        referral=case, created_by=personas["kcc.supervisor"], description="Visit the school", owner=caseworker,
+        due_date=timezone.localdate() + datetime.timedelta(days=2),
+    )  # fmt: skip
+    triaged = referral_at("triaged", by="kcc.caseworker")
+    accepted = referral_at("accepted", by="kcc.caseworker")
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    services.assessment_submit(
+        referral=accepted, assessed_by=caseworker, instrument=seraf,
+        responses=responses(seraf, {"older-partner": ("yes", "current")}), professional_level="low",
+    )  # fmt: skip
+    shared = referral(by="kcc.caseworker")
+    share_with_health(personas, shared)
+    notification_services.notice_new_shares()
+    return {"case": case, "triaged": triaged, "accepted": accepted, "shared": shared}
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_each_role_finds_its_work_on_the_home_page(page, casework, output_dir, width):
+    page.set_viewport_size({"width": WIDTHS[width], "height": 900})
+    expected = {
+        "kcc.caseworker": ("My cases", "1", casework["case"].reference),
+        "kcc.supervisor": ("Referrals awaiting acceptance", "1", casework["triaged"].reference),
+        "health.practitioner": ("Shared with me", "1", casework["shared"].reference),
+        "dpo": ("Shares made this week", "1", None),
+    }
+    for username, (title, count, reference) in expected.items():
+        sign_in(page, username)
+        row = queue(page, title)
+        expect(row.get_by_test_id("queue-count")).to_have_text(count)
+        page.screenshot(path=output_dir / f"home-{username}-{width}.png", full_page=True)
+        assert_accessible(page)
+        no_sideways_scroll(page)
+        row.get_by_role("link", name=title, exact=True).click()
+        if reference:
+            expect(page.locator(f'[data-reference="{reference}"]').first).to_be_visible()
+        assert_accessible(page)
+        page.get_by_role("button", name="Sign out").click()
+
+
+def test_a_supervisor_follows_a_notification_to_the_assessment_awaiting_approval(page, casework, output_dir):
+    sign_in(page, "kcc.supervisor")
+    expect(page.get_by_test_id("unread-count")).to_have_text("1 unread")
+    page.get_by_test_id("notifications-link").click()
+    expect(page.get_by_role("heading", name="Notifications")).to_be_visible()
+    assert_accessible(page)
+    page.screenshot(path=output_dir / "notifications.png", full_page=True)
+    page.get_by_role("link", name=casework["accepted"].reference).click()
+    expect(page.get_by_test_id("next-step")).to_contain_text("A supervisor approves or returns the risk assessment")
+    expect(page.get_by_test_id("unread-count")).to_have_count(0)
+    assert_accessible(page)
+
+    page.goto("/notifications/settings/")
+    page.get_by_label("At once, one e-mail for each notification").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("E-mails: at once")
+    assert_accessible(page)
+
+
+def test_a_caseworker_is_warned_before_starting_a_second_referral_for_a_child(page, casework, output_dir):
+    child = casework["case"].child
+    sign_in(page, "kcc.caseworker")
+    page.goto("/referrals/new/")
+    page.get_by_label("First name").fill(child.first_name)
+    page.get_by_label("Last name").fill(child.last_name)
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("open-referral-warning")).to_contain_text(casework["case"].reference)
+    assert_accessible(page)
+    page.get_by_role("link", name="Start a new referral anyway").click()
+    expect(page.get_by_test_id("open-referral-warning")).to_be_visible()
+    page.screenshot(path=output_dir / "open-referral-warning.png", full_page=True)
+    assert_accessible(page)
+
+
+def test_the_referral_page_leads_with_status_risk_and_next_step(page, casework, output_dir):
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/referrals/{casework['triaged'].pk}/")
+    status = page.get_by_test_id("case-status")
+    expect(status).to_contain_text("Triaged")
+    expect(page.get_by_test_id("next-step")).to_contain_text("A supervisor accepts the referral")
+    assert status.bounding_box()["y"] < page.locator("#child-heading").bounding_box()["y"]
+    page.get_by_test_id("jump-links").get_by_role("link", name="Timeline").click()
+    assert page.url.endswith("#timeline-heading")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_filter_panel_hides_behind_a_toggle_on_small_screens(page, casework, output_dir, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, "kcc.caseworker")
+    page.goto("/referrals/")
+    filters = page.get_by_test_id("referral-filters")
+    expect(filters).to_be_hidden()
+    no_sideways_scroll(page)
+    page.get_by_role("button", name="Show filter").click()
+    expect(filters).to_be_visible()
+    box = page.locator(".moj-filter-layout__filter").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width + 1, box
+    page.screenshot(path=output_dir / f"filter-open-{width}.png", full_page=False)
+    assert_accessible(page)
+    page.get_by_role("button", name="Close").click()
+    expect(filters).to_be_hidden()
+    # The list is usable again: a referral opens.
+    page.get_by_role("link", name=casework["case"].reference).click()
+    expect(page.get_by_test_id("case-status")).to_be_visible()

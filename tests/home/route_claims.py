@@ -1,0 +1,14 @@
+ROUTE_CLAIMS = {
+    "notifications:notification_list": (
+        "the reader's own notifications, each re-checked through visible_to (tests/home/test_notifications.py)"
+    ),
+    "notifications:notification_open": (
+        "404 unless the reader's own and the record is still visible (tests/home/test_notifications.py)"
+    ),
+    "notifications:notification_mark_all_read": "no personal data: marks the reader's own notifications read",
+    "notifications:preference_edit": "no personal data: the reader's own e-mail choice",
+    "referrals:referral_print": (
+        "the referral page at the reader's level, logged as a print: 404 unseen, summary without full fields, "
+        "every persona (tests/home/test_print.py)"
+    ),
+}

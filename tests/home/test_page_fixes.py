@@ -1,0 +1,125 @@
+"""The referral pages fixed by issue #12, as a user would notice: the closest
+name first, a warning before a duplicate referral, whose step is next, a
+lead-professional list of people who work cases, and no second assessment
+while one awaits approval."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from referrals import services
+from referrals.models import Instrument
+from referrals.search import by_closeness
+from tests.referrals.factories import date_of_birth_for_age
+
+pytestmark = pytest.mark.django_db
+
+
+def rows(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'data-reference="([^"]+)"', page)
+
+
+def test_a_name_search_lists_the_closest_name_first_then_the_newest(client, personas, referral):
+    zara = referral(new_child={"first_name": "Zara", "last_name": "Okonkwo"})
+    caras = [
+        referral(
+            new_child={"first_name": "Cara", "last_name": "Okonkwo", "date_of_birth": date_of_birth_for_age(13, n)}
+        )
+        for n in range(4)
+    ]
+    client.force_login(personas["kcc.caseworker"])
+    found = rows(client.get(reverse("referrals:referral_list"), {"q": "Zara Okonkwo"}).content.decode())
+    assert found[0] == zara.reference
+    assert found[1:] == [cara.reference for cara in reversed(caras)]  # then newest first
+    # A chosen sort is kept as chosen.
+    oldest = rows(
+        client.get(reverse("referrals:referral_list"), {"q": "Zara Okonkwo", "sort": "oldest"}).content.decode()
+    )
+    assert oldest[0] == zara.reference and oldest[-1] == caras[-1].reference
+
+
+def test_closeness_leaves_a_reference_or_date_search_in_its_order(personas, referral):
+    first, second = referral(), referral()
+    assert by_closeness([second, first], second.reference) == [second, first]
+    assert by_closeness([second, first], "14/3/2012") == [second, first]
+
+
+def test_the_child_search_and_the_new_referral_form_warn_of_an_open_referral(client, personas, referral_at, referral):
+    open_case = referral_at("open", new_child={"first_name": "Imogen", "last_name": "Fairweather"})
+    closed = referral_at("closed", new_child={"first_name": "Ottoline", "last_name": "Brackenbury"})
+    client.force_login(personas["kcc.caseworker"])
+    child = open_case.child
+    search = {"first_name": "Imogen", "last_name": "Fairweather", "date_of_birth": child.date_of_birth.isoformat()}
+    page = client.get(reverse("referrals:referral_new"), search).content.decode()
+    assert 'data-testid="open-referral-warning"' in page and open_case.reference in page
+    assert "Start a new referral anyway" in page
+
+    form = client.get(reverse("referrals:referral_new_details"), {"child": child.pk}).content.decode()
+    assert 'data-testid="open-referral-warning"' in form and open_case.reference in form
+    # A closed case is no reason to stop a new referral.
+    quiet = client.get(reverse("referrals:referral_new_details"), {"child": closed.child.pk}).content.decode()
+    assert 'data-testid="open-referral-warning"' not in quiet
+
+
+def test_the_lead_professional_list_offers_people_who_work_cases(client, personas, referral_at):
+    record = referral_at("risk_assessed", by="kent-police.caseworker")
+    client.force_login(personas["kent-police.supervisor"])
+    page = client.get(reverse("referrals:referral_step", args=[record.pk, "assign"])).content.decode()
+    assert "---------" not in page and "Choose a lead professional" in page
+    for username in ("kent-police.analyst", "mase.chair", "kent-police.manager", "kent-police.intelligence-officer"):
+        assert f'value="{personas[username].pk}"' not in page, username
+    assert f'value="{personas["kent-police.caseworker"].pk}"' in page
+    with pytest.raises(ValidationError):
+        services.referral_assign(
+            referral=record,
+            assigned_by=personas["kent-police.supervisor"],
+            lead_professional=personas["kent-police.analyst"],
+        )
+
+
+def test_a_caseworker_sees_that_acceptance_is_a_supervisors_and_a_step_says_what_it_did(client, personas, referral_at):
+    record = referral_at("triaged")
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert "A supervisor accepts the referral" in page
+    # Status, risk and the next step lead the page, before the child's details.
+    assert page.index('data-testid="case-status"') < page.index('id="child-heading"')
+
+    client.force_login(personas["kcc.supervisor"])
+    response = client.post(
+        reverse("referrals:referral_step", args=[record.pk, "accept"]), {"version": record.version}, follow=True
+    )
+    text = response.content.decode()
+    assert "Referral accepted. Next: a caseworker assesses risk" in text
+    assert ": done" not in text
+
+
+def test_assess_risk_is_not_offered_while_an_assessment_awaits_approval(client, personas, referral_at, responses):
+    record = referral_at("accepted")
+    client.force_login(personas["kcc.caseworker"])
+    url = reverse("referrals:referral_detail", args=[record.pk])
+    assert ">Assess risk<" in client.get(url).content.decode()
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    services.assessment_submit(
+        referral=record, assessed_by=personas["kcc.caseworker"], instrument=seraf,
+        responses=responses(seraf, {"older-partner": ("yes", "current")}), professional_level="low",
+    )  # fmt: skip
+    page = client.get(url).content.decode()
+    assert ">Assess risk<" not in page
+    assert "A supervisor approves or returns the risk assessment awaiting approval" in page
+
+
+def test_an_overdue_review_is_flagged_at_the_top(client, personas, referral_at):
+    from referrals.models import Referral
+
+    record = referral_at("open")
+    Referral.objects.filter(pk=record.pk).update(review_due=timezone.localdate() - datetime.timedelta(days=3))
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert 'data-testid="review-overdue"' in page
+    assert page.index('data-testid="review-overdue"') < page.index('id="child-heading"')
