@@ -21,6 +21,18 @@ ENDED = "accounts_ended"
 
 # Requests that do not count as activity: the page's own check of how long is left.
 PASSIVE_PATHS = ("/accounts/session/status/",)
+STAY_SIGNED_IN_PATH = "/accounts/session/stay-signed-in/"
+# Activity is written to the session at most this often: a write on every
+# request would be a query on every page.
+ACTIVITY_RESOLUTION_SECONDS = 30
+
+
+def start_session_clock(sender, request, user, **kwargs):
+    """user_logged_in receiver: the session's sign-in and last activity are now."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[SIGNED_IN_AT] = now
+        request.session[LAST_SEEN_AT] = now
 
 
 def session_limits(request: HttpRequest) -> tuple[float, float] | None:
@@ -52,7 +64,10 @@ class SessionLimitsMiddleware:
                 if request.path.startswith("/api/") or request.path in PASSIVE_PATHS:
                     return JsonResponse({"detail": "Your session has ended. Sign in again."}, status=401)
                 return redirect_to_login(request.get_full_path(), reverse(settings.LOGIN_URL))
-            if request.path not in PASSIVE_PATHS:
+            last_seen = session.get(LAST_SEEN_AT, 0)
+            if request.path not in PASSIVE_PATHS and (
+                now - last_seen >= ACTIVITY_RESOLUTION_SECONDS or request.path == STAY_SIGNED_IN_PATH
+            ):
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)
 

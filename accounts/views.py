@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import time
+from importlib import import_module
 
 from allauth.account.utils import perform_login
 from allauth.usersessions.models import UserSession
@@ -19,7 +21,7 @@ from django.views.generic import TemplateView
 
 from accounts import mfa, services, throttle
 from accounts.forms import SignInForm
-from accounts.middleware import session_limits
+from accounts.middleware import LAST_SEEN_AT, session_limits
 
 
 class SignInView(auth_views.LoginView):
@@ -78,11 +80,12 @@ class AccountView(TemplateView):
 
         user = self.request.user
         factors = {a.type for a in Authenticator.objects.filter(user_id=user.pk)}
-        sessions = sorted(
-            UserSession.objects.purge_and_list(user),
-            key=lambda s: s.last_seen_at or s.created_at,
-            reverse=True,
-        )
+        sessions = UserSession.objects.purge_and_list(user)
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        for session in sessions:
+            last = store(session_key=session.session_key).get(LAST_SEEN_AT)
+            session.last_active = datetime.datetime.fromtimestamp(last, tz=datetime.UTC) if last else session.created_at
+        sessions.sort(key=lambda session: session.last_active, reverse=True)
         return super().get_context_data(
             has_totp=Authenticator.Type.TOTP in factors,
             has_webauthn=Authenticator.Type.WEBAUTHN in factors,

@@ -86,7 +86,6 @@ MIDDLEWARE = [
     # Ends a session idle or older than its limits, before anything else reads it.
     "accounts.middleware.SessionLimitsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
     # Users who must use a second factor reach only the enrolment pages until they have.
     "accounts.middleware.MfaRequiredMiddleware",
     "audit.middleware.RequestIdMiddleware",
@@ -240,7 +239,10 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are listed from sign-in (allauth usersessions); their last activity
+# is read from each session on the list page, not written on every request
+# (which would cost two queries a page against the list pages' budget).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Sessions and security ----------------------------------------------
 # A session ends after SESSION_IDLE_SECONDS without a request (the page warns a

@@ -153,3 +153,21 @@ def test_the_admin_sign_in_form_sends_people_to_the_service_sign_in(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_every_claimed_sign_in_route_exists():
+    from tests.route_claims import assert_claims_exercised
+
+    assert_claims_exercised("accounts", [])
+
+
+def test_another_users_passkey_cannot_be_reached(client, personas):
+    """The factor pages act on the signed-in user's own factors only."""
+    theirs = Authenticator.objects.create(user=personas["kcc.supervisor"], type=Authenticator.Type.WEBAUTHN, data={})
+    client.force_login(personas["kcc.caseworker"])
+    assert client.get(reverse("mfa_edit_webauthn", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("mfa_remove_webauthn", args=[theirs.pk])).status_code == 404
+    assert Authenticator.objects.filter(pk=theirs.pk).exists()
+    # The owner reaches it.
+    client.force_login(personas["kcc.supervisor"])
+    assert client.get(reverse("mfa_remove_webauthn", args=[theirs.pk])).status_code == 200
