@@ -232,9 +232,10 @@ ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_SECONDS", 5 * 60)
 ACCOUNT_REAUTHENTICATION_REQUIRED = False  # allauth's own e-mail pages: not used
 ACCOUNT_RATE_LIMITS = {
-    # django-axes and accounts.throttle handle sign-in failures (username and
-    # address together, shared across workers in the database).
-    "login_failed": False,
+    # The password step is throttled by django-axes and accounts.throttle (in
+    # the database, shared across workers); allauth applies this to the
+    # second-factor step: 5 wrong codes per account per 5 minutes.
+    "login_failed": "10/m/ip,5/5m/key",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",

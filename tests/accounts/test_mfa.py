@@ -171,3 +171,16 @@ def test_another_users_passkey_cannot_be_reached(client, personas):
     # The owner reaches it.
     client.force_login(personas["kcc.supervisor"])
     assert client.get(reverse("mfa_remove_webauthn", args=[theirs.pk])).status_code == 200
+
+
+def test_guessing_codes_is_stopped_after_five_wrong_ones(client, personas):
+    app = TotpAuthenticatorFactory(user=personas["admin"])
+    right = totp_code(app.secret)
+    wrong = "000000" if right != "000000" else "111111"
+    sign_in(client, "admin")
+    for _ in range(5):
+        assertContains(client.post(reverse("mfa_authenticate"), {"code": wrong}), "Incorrect code")
+    refused = client.post(reverse("mfa_authenticate"), {"code": right})
+    assert refused.status_code == 200
+    assertContains(refused, "Too many failed")
+    assert "_auth_user_id" not in client.session
