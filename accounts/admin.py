@@ -1,9 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from accounts import services
+from accounts.decorators import method_decorator, step_up_required
 from accounts.models import Agency, ApiToken, District, Role, User
 from audit.models import AccessEvent
 from audit.services import record_access
@@ -95,10 +97,22 @@ class UserAdmin(DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
 
+    # Changing someone's roles, agency or access asks for the password again (step-up).
+    @method_decorator(step_up_required(allow_get=True))
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(step_up_required(allow_get=True))
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
     def save_model(self, request, obj, form, change):
         # Agency and role memberships are groups kept in step by the services.
         obj.save()
         services.user_join_agency_group(user=obj)
+        if change and {"agency", "is_staff", "is_superuser", "is_active"} & set(form.changed_data):
+            # Sessions were granted as the user was: they end (roles: user_set_roles).
+            services.user_end_sessions(user=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -160,3 +174,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
         for token in queryset.filter(revoked_at__isnull=True):
             services.api_token_revoke(token=token, revoked_by=request.user, request=request)
         self.message_user(request, "The selected tokens are revoked.")
+
+
+# The admin's own sign-in form would skip the second factor: it sends people
+# to the service's sign-in instead.
+admin.site.login = secure_admin_login(admin.site.login)

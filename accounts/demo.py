@@ -4,9 +4,10 @@ role, named `<agency-code>.<role>`. Created only by `manage.py load_demo_users`
 
 from dataclasses import dataclass
 
+from allauth.mfa.totp.internal.auth import TOTP
 from django.db import transaction
 
-from accounts import services
+from accounts import mfa, services
 from accounts.models import Agency, Role, User
 
 
@@ -101,8 +102,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 
 
 @transaction.atomic
-def load_demo_users(*, password: str) -> list[User]:
-    """Create or refresh every demo user; running it again duplicates nothing."""
+def load_demo_users(*, password: str, totp_secret: str | None = None) -> list[User]:
+    """Create or refresh every demo user; running it again duplicates nothing.
+    Those who must use a second factor (accounts.mfa) get an authenticator app
+    with `totp_secret`, so a demo can sign in as them (`manage.py demo_totp_code`)."""
     agencies = {agency.code: agency for agency in Agency.objects.all()}
     roles = {role.code: role for role in Role.objects.all()}
     users = []
@@ -130,5 +133,8 @@ def load_demo_users(*, password: str) -> list[User]:
             if user.agency_id != agency.pk:
                 services.user_change_agency(user=user, agency=agency)
         services.user_set_roles(user=user, roles=[roles[code] for code in demo.roles])
+        user.__dict__.pop("_held_roles", None)
+        if totp_secret and mfa.mfa_required(user) and not mfa.has_second_factor(user):
+            TOTP.activate(user, totp_secret)
         users.append(user)
     return users

@@ -16,6 +16,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from knox.models import AbstractAuthToken, AuthTokenManager
 
 
@@ -142,9 +143,24 @@ class User(AbstractUser):
         help_text="Scope rules may give the co-located CSE team (police and children's services) wider access.",
     )
 
+    session_generation = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised to end every session of the user (a role or agency change, sign out everywhere).",
+    )
+
     objects = UserManager()
 
     REQUIRED_FIELDS = ["email", "agency"]
+
+    def get_session_auth_hash(self) -> str:
+        # Django checks this against the value stored at sign-in on every
+        # request: a new generation ends every session made before it.
+        return salted_hmac(
+            "accounts.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            algorithm="sha256",
+        ).hexdigest()
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from accounts.models import Agency, ApiToken, Role, User
@@ -84,9 +84,13 @@ def user_create(
 
 @transaction.atomic
 def user_change_agency(*, user: User, agency: Agency) -> User:
+    changed = user.agency_id != agency.pk
     user.agency = agency
     user.save(update_fields=["agency"])
     user_join_agency_group(user=user)
+    if changed:
+        # What a session may see was decided with the old agency.
+        user_end_sessions(user=user)
     return user
 
 
@@ -97,6 +101,55 @@ def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
     user.groups.remove(*(held - wanted))
     user.groups.add(*(wanted - held))
     user.__dict__.pop("_held_roles", None)
+    if held != wanted and held:
+        # Signed-in sessions were granted with the old roles: they end. (A new
+        # user, who had none, has no sessions yet.)
+        user_end_sessions(user=user)
+
+
+@transaction.atomic
+def user_end_sessions(*, user: User, keep: str | None = None) -> int:
+    """End every session of `user` but the one keyed `keep`: the listed ones
+    are deleted, and the session generation is raised so that any other
+    session (one made before sessions were listed, say) fails its check on its
+    next request. Returns how many listed sessions ended."""
+    from allauth.usersessions.models import UserSession
+
+    User.objects.filter(pk=user.pk).update(session_generation=models.F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    ended = 0
+    for session in UserSession.objects.filter(user_id=user.pk).exclude(session_key=keep or ""):
+        session.end()
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def send_password_reset(*, user_id: int) -> bool:
+    """Outbox handler (accounts.send_password_reset): e-mail the user a link
+    to choose a new password. The key is made now, from the user's current
+    password, so it is never stored and stops working once used. Idempotent
+    enough: a second delivery sends a second working link to the same owner."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+
+    user = User.objects.filter(pk=user_id, is_active=True).exclude(email="").first()
+    if user is None:
+        return False
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    context = {"user": user, "link": settings.SERVICE_URL.rstrip("/") + path, "service_name": settings.SERVICE_NAME}
+    send_mail(
+        subject=f"{settings.SERVICE_NAME}: reset your password",
+        message=render_to_string("accounts/email/password_reset.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+    return True
 
 
 def deactivate_dormant_accounts(*, dormant_days: int, now: datetime.datetime | None = None) -> list[str]:

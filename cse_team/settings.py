@@ -49,6 +49,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    # Sign-in: allauth's account flow (login stages, reauthentication, password
+    # change and reset), its MFA (TOTP, recovery codes, WebAuthn passkeys) and
+    # its list of a user's sessions. docs/architecture.md "Sign-in".
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "pgtrigger",
     "pghistory",
     "cse_team.apps.CseTeamConfig",
@@ -81,6 +88,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Ends a session idle or older than its limits, before anything else reads it.
+    "accounts.middleware.SessionLimitsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Users who must use a second factor reach only the enrolment pages until they have.
+    "accounts.middleware.MfaRequiredMiddleware",
     "audit.middleware.RequestIdMiddleware",
     # Attaches the acting user and request to change-history rows (pghistory).
     "pghistory.middleware.HistoryMiddleware",
@@ -166,18 +178,23 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Repeated failed sign-ins lock the username (whether or not it exists, so the
-# lock-out reveals nothing) for a cool-off period; success resets the count.
+# Repeated failed sign-ins lock the username *from that address* (whether or
+# not the username exists, so the lock-out reveals nothing) for a cool-off
+# period; success resets the count. An attacker elsewhere locks only their own
+# address out, never the real user at their usual one (docs/architecture.md
+# "Sign-in throttling"). Spraying many usernames from one address is slowed
+# separately by accounts.throttle (SIGN_IN_ADDRESS_FAILURE_LIMIT).
 AXES_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("SIGN_IN_LOCKOUT_MINUTES", 15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.locked_out"
+AXES_CLIENT_IP_CALLABLE = "accounts.throttle.client_address"
 AXES_VERBOSE = False
-# axes asks for an IP lock too. Staff sign in from shared office and police
-# networks (one NAT address for a station) and, behind the load balancer, every
-# request has the balancer's address: an IP lock would lock out whole offices.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Failed sign-ins from one address, across every username, before that address
+# is slowed (429 with Retry-After) for SIGN_IN_LOCKOUT_MINUTES. High enough for
+# an office behind one NAT address, low enough that spraying is slowed.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env_int("SIGN_IN_ADDRESS_FAILURE_LIMIT", 30)
 # An account unused for this many days is deactivated by a nightly task.
 ACCOUNT_DORMANCY_DAYS = env_int("ACCOUNT_DORMANCY_DAYS", 90)
 # django-guardian: no anonymous user row; anonymous users never get object permissions.
@@ -186,9 +203,61 @@ GUARDIAN_MONKEY_PATCH_USER = False
 
 # Demo logins exist only after `manage.py load_demo_users`; this is their password.
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "cse-demo-password" if DEBUG else None)
+# The demo users who must use a second factor are enrolled with this TOTP
+# secret (base32); `manage.py demo_totp_code` prints the current code.
+DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP" if DEBUG else None)
+
+# --- Multi-factor sign-in (django-allauth) -----------------------------------
+# Administrators, the DPO and the intelligence unit must use a second factor;
+# everyone else is asked to set one up at sign-in, and this makes it required
+# for all (accounts.mfa).
+MFA_REQUIRED_FOR_ALL = env_bool("MFA_REQUIRED_FOR_ALL", default=False)
+MFA_REQUIRED_ROLES = ("dpo", "intelligence-officer", "analyst")
+MFA_SUPPORTED_TYPES = ["webauthn", "totp", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "Kent & Medway CSE"
+MFA_ALLOW_UNVERIFIED_EMAIL = True  # addresses are set by administrators, not by the user
+# WebAuthn needs a secure origin; http://127.0.0.1 in development is allowed only with DEBUG.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address sends nothing, and looks the same
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_ON_GET = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CSE case management] "
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
+# Step-up: exporting, agreeing a protocol and changing roles ask for the
+# password (or a second factor) again if the last one was longer ago than this.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("REAUTHENTICATION_SECONDS", 5 * 60)
+ACCOUNT_REAUTHENTICATION_REQUIRED = False  # allauth's own e-mail pages: not used
+ACCOUNT_RATE_LIMITS = {
+    # The password step is throttled by django-axes and accounts.throttle (in
+    # the database, shared across workers); allauth applies this to the
+    # second-factor step: 5 wrong codes per account per 5 minutes.
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+}
+# Sessions are listed from sign-in (allauth usersessions); their last activity
+# is read from each session on the list page, not written on every request
+# (which would cost two queries a page against the list pages' budget).
+USERSESSIONS_TRACK_ACTIVITY = False
 
 # --- Sessions and security ----------------------------------------------
+# A session ends after SESSION_IDLE_SECONDS without a request (the page warns a
+# minute before and offers to stay signed in) and, whatever the activity,
+# SESSION_COOKIE_AGE after signing in (accounts.middleware.SessionLimitsMiddleware).
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 15 * 60)
+SESSION_IDLE_WARNING_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SECURE_COOKIES = env_bool("SECURE_COOKIES", default=not DEBUG)

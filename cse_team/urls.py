@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("accounts/", include("accounts.allauth_urls")),
     path("audit/", include("audit.urls")),
     path("sharing/", include("sharing.urls")),
     path("referrals/", include("referrals.urls")),

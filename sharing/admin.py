@@ -5,6 +5,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
+from accounts.decorators import step_up_required_action
 from sharing import registry, services
 from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory
 
@@ -75,6 +76,7 @@ class ProtocolAdmin(admin.ModelAdmin):
         )
 
     @admin.action(description="Agree the selected draft (every participant must have signed)")
+    @step_up_required_action
     def agree(self, request, queryset):
         self._each(
             request,

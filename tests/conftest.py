@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.test import Client
 from django.utils.module_loading import import_string
 
 from accounts.demo import DEMO_USERS
 from accounts.models import Agency
+from accounts.testing import mark_fully_signed_in
 from cse_team.celery import app as celery_app
 from tests.factories import UserFactory
 
@@ -44,6 +46,22 @@ def _tasks_run_in_process():
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_full_sign_in(monkeypatch):
+    """client.force_login skips allauth's sign-in, so its session would not
+    have used a second factor, and administrators, the DPO and the
+    intelligence unit would be sent to set one up. It stands for a full sign-in
+    (password and second factor, just now); tests of the requirement itself
+    undo that with accounts.testing.forget_second_factor."""
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_fully_signed_in(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture

@@ -8,7 +8,15 @@ from django.views.defaults import server_error
 
 pytestmark = pytest.mark.django_db
 
-OPEN_TO_ANONYMOUS = {"/healthz", "/accounts/login/", "/admin/login/"}
+OPEN_TO_ANONYMOUS = {
+    "/healthz",
+    "/accounts/login/",
+    "/admin/login/",
+    # Asking for a password reset, and the pages after it (accounts).
+    "/accounts/password/reset/",
+    "/accounts/password/reset/done/",
+    "/accounts/password/reset/key/done/",
+}
 
 
 def concrete_paths(resolver=None, prefix=""):
