@@ -29,12 +29,16 @@ class EmailChoice(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet):
-    def visible_to(self, user):
+    def visible_to(self, user, *, only=None):
         """Notifications of `user` about records they may see now, at the level
-        each one's news needs (one query: an EXISTS per record kind)."""
+        each one's news needs (one query: an EXISTS per record kind). `only`:
+        the (record kind, level) pairs worth testing, when the caller knows
+        which the notifications hold; the others are not built at all."""
         seen = Q(pk__in=[])
         for kind in registry.kinds():
             for level in AccessLevel.values:
+                if only is not None and (kind.kind, level) not in only:
+                    continue
                 records = kind.model._default_manager.visible_to(user, level).filter(pk=OuterRef("record_id"))
                 seen |= Q(record_kind=kind.kind, level=level) & Exists(records)
         return self.filter(recipient=user).filter(seen)

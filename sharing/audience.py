@@ -20,10 +20,16 @@ class StandIn:
     agency: Agency
     is_cse_team_member: bool
     pk: None = None
+    # An agency's member in general holds no personal role: conditions about a
+    # particular person (the chair of a panel) reach no stand-in.
+    role_codes: frozenset = frozenset()
 
     @property
     def agency_id(self):
         return self.agency.pk
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
 
 
 @dataclass

@@ -32,7 +32,10 @@ def test_the_api_docs_are_served_from_the_project_package(client, personas):
 
 def test_navigation_lists_the_installed_apps_sections_in_order():
     labels = [section.label for section in navigation.sections()]
-    assert labels == ["Home", "Referrals", "Information sharing", "Access log", "Administration"]
+    assert labels == [
+        "Home", "Referrals", "Intelligence", "Information sharing", "MASE", "Access log", "Training",
+        "Administration", "Dashboard",
+    ]  # fmt: skip
 
 
 def test_an_app_that_is_not_installed_adds_no_section(monkeypatch, rf, personas):

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG_VARIABLES = (
     "SECRET_KEY", "DEBUG", "DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "ALLOWED_HOSTS",
     "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+    # Set by the browser tests' process (Playwright beside the live server); never in production.
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
 )  # fmt: skip
 # What an operator generates (python -c 'import secrets; print(secrets.token_urlsafe(50))').
 PRODUCTION_KEY = "q7Vb0-Yc2kLm9TzR4wXnP1sHf8GjD3uAe6NiK5oBvWy_ZtQrMxLpCd"

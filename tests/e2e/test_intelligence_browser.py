@@ -84,7 +84,7 @@ def test_health_submits_the_unit_grades_and_shares_back_and_the_network_shows_th
     assert_accessible(page)
     page.get_by_label("From").select_option(label="Person: Daz Roadrunner")
     page.get_by_label("Type").select_option(label="Older boyfriend")
-    page.get_by_label("To").select_option(label="Child: Jade Browsertest")
+    page.get_by_label("To", exact=True).select_option(label="Child: Jade Browsertest")
     page.get_by_role("button", name="Record the association").click()
     expect(page.get_by_test_id("associations")).to_contain_text("Older boyfriend")
 

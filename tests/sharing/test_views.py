@@ -237,7 +237,7 @@ def test_a_record_page_shows_its_history_with_who_changed_what(client, personas,
     page = client.get(reverse("casefile_detail", args=[record.pk]))
     history = page.context["history"]
     assert [(entry.action, entry.who) for entry in history] == [("Changed", "Amira Hussain"), ("Created", "The system")]
-    assert history[0].changes == [("Risk level", "medium", "high")]
+    assert history[0].changes == [("Risk level", "Medium", "High")]
     assertContains(page, 'data-testid="record-history"')
     assertNotContains(page, "Who can see this record")  # a caseworker, not a supervisor
 
