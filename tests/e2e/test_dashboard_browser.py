@@ -28,6 +28,8 @@ def test_a_manager_reads_the_charts_and_their_tables(page, personas, referrals, 
     page.get_by_role("link", name="Dashboard").click()
     table = page.locator("table[data-indicator='referrals.referrals_by_district']")
     assert "Maidstone" in table.inner_text() and "7" in table.inner_text()
+    # The charts are drawn by deferred scripts once the page has loaded.
+    page.wait_for_selector(".app-chart canvas")
     assert page.locator(".app-chart canvas").count() >= 5
     assert page.locator(".app-chart canvas").first.get_attribute("aria-hidden") == "true"
     page.screenshot(path=output_dir / "dashboard.png", full_page=True)
@@ -42,5 +44,6 @@ def test_the_charts_draw_under_the_content_security_policy(strict_page, personas
     sign_in(page, "kent-police.manager")
     page.goto("/dashboard/")
     page.wait_for_load_state("networkidle")
+    page.wait_for_selector(".app-chart canvas")
     assert failed == []
     assert page.locator(".app-chart canvas").count() >= 5
