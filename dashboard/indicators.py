@@ -145,16 +145,20 @@ def grouped(found: list[Indicator]) -> list[Group]:
 
 
 def seen_filter(model, scope: Scope, *, via: str = ""):
-    """The viewer's visibility of `model`'s records as a Q, or of the records
-    they are seen through (`via="referral"` for a referral's dependants)."""
+    """Which records the viewer sees IN FULL, as a Q (or the records they are
+    seen through: `via="referral"` for a referral's dependants). Full, not
+    summary: a row broken down by a full-level field (source agency, closure
+    reason) would otherwise give a summary reader that field of a record
+    behind a small cell."""
     from django.db.models import Q
 
     from sharing.access import visibility_filter
+    from sharing.levels import AccessLevel
 
     if not via:
-        return visibility_filter(model, scope.user)
+        return visibility_filter(model, scope.user, AccessLevel.FULL)
     parent = model._meta.get_field(via).related_model
-    return Q(**{f"{via}__in": parent.objects.visible_to(scope.user).values("pk")})
+    return Q(**{f"{via}__in": parent.objects.visible_to(scope.user, AccessLevel.FULL).values("pk")})
 
 
 def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "") -> list[Row]:

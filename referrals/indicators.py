@@ -9,7 +9,6 @@ from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, see
 from referrals.models import MissingEpisode, Referral
 from referrals.models.instruments import RiskLevel
 from referrals.models.referrals import ClosureReason, Status
-from sharing.access import visibility_filter
 
 GROUP = "Referrals"
 
@@ -207,7 +206,7 @@ def timeliness_rows(queryset, start: str, end: str, scope: Scope) -> list[Row]:
     done = queryset.filter(**{f"{end}__isnull": False})
     figures = done.aggregate(
         records=Count("pk"),
-        seen=Count("pk", filter=visibility_filter(Referral, scope.user)),
+        seen=Count("pk", filter=seen_filter(Referral, scope)),
         median=Percentile(days_between(start, end), fraction=0.5),
         p90=Percentile(days_between(start, end), fraction=0.9),
     )
@@ -244,7 +243,7 @@ def time_to_risk_assessment(scope: Scope) -> Table:
 )  # fmt: skip
 def missing_information(scope: Scope) -> Table:
     open_now = filtered(scope).exclude(status=Status.CLOSED)
-    seen = visibility_filter(Referral, scope.user)
+    seen = seen_filter(Referral, scope)
     missing = {
         "No risk level": Q(risk_level=""),
         "Ethnicity not stated": Q(child__ethnicity="not_stated"),

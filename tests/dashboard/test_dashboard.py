@@ -202,3 +202,23 @@ def test_missing_episodes_return_interviews_and_children_missing_three_times(per
     # Medway may open none of them: every one of these small figures is hidden.
     hidden = indicators.get("referrals.missing_episode_figures").table(scope_for(personas["medway.supervisor"]))
     assert set(shown(hidden).values()) == {"fewer than 5"}
+
+
+def test_a_summary_reader_does_not_learn_a_full_level_field_from_a_small_cell(personas, casework):
+    from accounts.models import Agency
+    from sharing.models import LawfulBasis
+    from sharing.services import share_record
+
+    health = personas["health.practitioner"]
+    referral = casework["thanet"][0]
+    basis = LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    share_record(
+        shared_by=personas["kcc.caseworker"], record=referral, recipient_agency=Agency.objects.get(code="health"),
+        level="summary", purpose="School nurse", lawful_basis=basis,
+    )  # fmt: skip
+    # Health now sees the referral at summary: its source agency is above that
+    # level, so a small cell holding it stays hidden.
+    referral.source_agency = Agency.objects.get(code="early-help")
+    referral.save()
+    table = indicators.get("referrals.referrals_by_source").table(scope_for(health))
+    assert shown(table)["Early Help"] == "fewer than 5"
