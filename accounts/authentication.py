@@ -8,7 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
 
-from accounts import throttles
+from accounts import api_throttles
 from accounts.models import ApiToken, User
 from audit.services import client_address
 
@@ -31,11 +31,11 @@ class ApiTokenAuthentication(TokenAuthentication):
     def authenticate(self, request):
         if _scheme(request) != self.authenticate_header(request).encode().lower():
             return None  # no token: session authentication's turn
-        throttles.refuse_if_too_many_failures(request)
+        api_throttles.refuse_if_too_many_failures(request)
         try:
             authenticated = super().authenticate(request)
         except exceptions.AuthenticationFailed:
-            throttles.count_failure(request)
+            api_throttles.count_failure(request)
             raise
         if authenticated is not None:
             self.record_use(request, *authenticated)

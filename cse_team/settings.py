@@ -427,9 +427,9 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "accounts.permissions.TokenScopeAllows",
     ],
-    # Per user and per token (accounts/throttles.py, rates below); a throttled
+    # Per user and per token (accounts/api_throttles.py, rates below); a throttled
     # call is 429 with Retry-After, and logged (cse_team.api.exception_handler).
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.throttles.UserThrottle", "accounts.throttles.TokenThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api_throttles.UserThrottle", "accounts.api_throttles.TokenThrottle"],
     "EXCEPTION_HANDLER": "cse_team.api.exception_handler",
     # JSON only, DEBUG or not: the browsable API renders a "raw data" form
     # filled from the write serializer, which knows nothing of access levels
