@@ -300,11 +300,24 @@ def share_plan(shares: int, health: int) -> list[tuple[str, int]]:
     return [("health", health), ("medway", medway), ("kent-police", police), ("early-help", rest - medway - police)]
 
 
-def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health: int, personal: int) -> dict:
-    """Share rows (bulk INSERT ... SELECT over case files) and their permission rows,
-    the same rows services.share_record and _resync would write. Returns counts."""
+def load_shares(
+    users: dict[str, User],
+    protocol: Protocol,
+    shares: int,
+    health: int,
+    personal: int,
+    *,
+    model=CaseFile,
+    purpose: str = BENCH_PURPOSE,
+    summary_residue: int = 0,
+) -> dict:
+    """Share rows (bulk INSERT ... SELECT over the records of a sharable `model`,
+    case files by default) and their permission rows, the same rows
+    services.share_record and _resync would write. A record whose id is
+    `summary_residue` modulo 5 is shared at summary, the rest at full.
+    Returns counts."""
     started = time.perf_counter()
-    kind = registry.for_model(CaseFile)
+    kind = registry.for_model(model)
     agencies = {agency.code: agency for agency in Agency.objects.all()}
     bases = dict(LawfulBasis.objects.values_list("code", "id"))
     basis_for_regime = {
@@ -317,16 +330,16 @@ def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health:
     ]
     sharer_values = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(sharers))
     sharer_params = [value for row in sharers for value in row]
-    casefile = CaseFile._meta.db_table
+    records = model._meta.db_table
     levels = dict(zip(ORDER, kind.permission_ids(ORDER), strict=True))
     level_case = "CASE s.level " + " ".join(f"WHEN '{level}' THEN {pid}" for level, pid in levels.items()) + " END"
-    group_table = CaseFileGroupObjectPermission._meta.db_table
-    user_table = CaseFileUserObjectPermission._meta.db_table
+    group_table = kind.group_permission_model._meta.db_table
+    user_table = kind.user_permission_model._meta.db_table
     recipients = [(agencies[code].pk, None, count) for code, count in share_plan(shares, health)]
     recipients.append((None, users["bench.health-named"].pk, personal))
     with transaction.atomic():
         execute(f"TRUNCATE {group_table}, {user_table}")
-        Share.objects.filter(purpose=BENCH_PURPOSE).delete()
+        Share.objects.filter(purpose=purpose).delete()
         execute("SET LOCAL synchronous_commit = off")
         # Disjoint record sets per recipient (residue of a hash), spread over the
         # whole history (ordered by another hash), never the recipient's own records.
@@ -334,7 +347,7 @@ def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health:
             if not count:
                 continue
             recipient_agency = agency_id or agencies["health"].pk
-            params = [kind.kind, protocol.pk, agency_id, user_id, BENCH_PURPOSE, *sharer_params]
+            params = [kind.kind, protocol.pk, agency_id, user_id, purpose, *sharer_params]
             params += [recipient_agency, residue, count]
             execute(
                 f"""
@@ -343,9 +356,9 @@ def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health:
                      recipient_user_id, level, purpose, lawful_basis_id, conditions, created_at, expires_at,
                      ended_at, ended_by_id, end_reason, end_note)
                 SELECT %s, c.id, %s, s.user_id, c.owning_agency_id, %s, %s,
-                       CASE WHEN c.id %% 5 = 0 THEN 'summary' ELSE 'full' END, %s, s.basis_id, '',
+                       CASE WHEN c.id %% 5 = {summary_residue:d} THEN 'summary' ELSE 'full' END, %s, s.basis_id, '',
                        c.created_at + interval '1 day', NULL, NULL, NULL, '', ''
-                FROM {casefile} c
+                FROM {records} c
                 JOIN (VALUES {sharer_values}) AS s(agency_id, user_id, basis_id) ON s.agency_id = c.owning_agency_id
                 WHERE c.owning_agency_id <> %s AND ((c.id * 40503) %% 16) = %s
                 ORDER BY (c.id * 2654435761) %% 4294967296
@@ -361,7 +374,7 @@ def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health:
             WHERE s.record_kind = %s AND s.purpose = %s AND s.ended_at IS NULL
             ON CONFLICT DO NOTHING
             """,  # noqa: S608
-            [kind.kind, BENCH_PURPOSE],
+            [kind.kind, purpose],
         )
         user_grants = execute(
             f"""
@@ -371,7 +384,7 @@ def load_shares(users: dict[str, User], protocol: Protocol, shares: int, health:
             WHERE s.record_kind = %s AND s.purpose = %s AND s.ended_at IS NULL AND s.recipient_user_id IS NOT NULL
             ON CONFLICT DO NOTHING
             """,  # noqa: S608
-            [kind.kind, BENCH_PURPOSE],
+            [kind.kind, purpose],
         )
     return {"seconds": time.perf_counter() - started, "group_grants": grants, "user_grants": user_grants}
 
