@@ -165,15 +165,18 @@ def seen_filter(model, scope: Scope, *, via: str = ""):
     summary: a row broken down by a full-level field (source agency, closure
     reason) would otherwise give a summary reader that field of a record
     behind a small cell."""
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef
 
     from sharing.access import visibility_filter
     from sharing.levels import AccessLevel
 
     if not via:
         return visibility_filter(model, scope.user, AccessLevel.FULL)
+    # A correlated EXISTS on the parent's primary key, not `via IN (visible
+    # parents)`: inside a COUNT's FILTER, PostgreSQL cannot hash an IN list of
+    # a million parents within work_mem and rescans it for every row.
     parent = model._meta.get_field(via).related_model
-    return Q(**{f"{via}__in": parent.objects.visible_to(scope.user, AccessLevel.FULL).values("pk")})
+    return Exists(parent.objects.visible_to(scope.user, AccessLevel.FULL).filter(pk=OuterRef(via)))
 
 
 def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "", link=None) -> list[Row]:

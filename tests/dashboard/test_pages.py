@@ -165,3 +165,27 @@ def test_the_board_report_pdf_asks_its_purpose_and_is_recorded_as_a_disclosure(c
 def test_the_board_report_is_for_dashboard_viewers_only(client, personas, name):
     client.force_login(personas["kcc.caseworker"])
     assert client.get(reverse(name), {"purpose": "x"}).status_code == 403
+
+
+def test_the_api_gives_the_monthly_figures_with_the_same_suppression(personas, casework):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas["medway.supervisor"])
+    figures = api.get("/api/indicators/referrals.referrals_by_district/", {"district": "dover"}).json()
+    months = [row for row in figures["monthly"] if row["shown"] != "0"]
+    assert months and all(row["shown"] == "fewer than 5" and row["value"] is None for row in months)
+    rate = api.get("/api/indicators/referrals.referral_rate_by_district/").json()
+    assert rate["monthly"] is None
+
+
+def test_the_page_from_its_snapshot_takes_a_constant_number_of_queries(client, personas, casework,
+                                                                         django_assert_max_num_queries):  # fmt: skip
+    from tests.referrals.factories import ReferralFactory
+
+    client.force_login(personas["kent-police.manager"])
+    client.get(reverse("dashboard:dashboard"))
+    for _ in range(20):
+        ReferralFactory(created_by=personas["kcc.caseworker"], received_at=timezone.now())
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("dashboard:dashboard")).status_code == 200
