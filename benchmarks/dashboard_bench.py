@@ -253,6 +253,8 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="keep what is loaded if the referrals are there")
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--skip", default="", help="comma-separated: indicators,live,snapshot")
+    parser.add_argument("--personas", default="manager,medway-supervisor", help="comma-separated subset")
+    parser.add_argument("--indicator-runs", type=int, default=3)
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -298,11 +300,14 @@ def main() -> None:
     from dashboard import snapshots
 
     today = timezone.localdate()
+    chosen = args.personas.split(",")
     for key, user in people.items():
+        if key not in chosen:
+            continue
         scope = indicators.Scope(user=user, start=today - datetime.timedelta(days=364), end=today)
         if "indicators" not in skip:
             log(f"indicators: {key}")
-            measure_indicators(key, user, scope, runs=3)
+            measure_indicators(key, user, scope, runs=args.indicator_runs)
         browser = rb.Browser(user)
         minimal = measure_page("minimal_signed_in_page", key, browser, "/", "", runs=args.runs, warmup=args.warmup)
         MINIMAL[key] = minimal["median_ms"]
