@@ -252,7 +252,7 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--reuse", action="store_true", help="keep what is loaded if the referrals are there")
     parser.add_argument("--load-only", action="store_true")
-    parser.add_argument("--skip", default="", help="comma-separated: indicators,live,snapshot")
+    parser.add_argument("--skip", default="", help="comma-separated: indicators,live,snapshot,refresh")
     parser.add_argument("--personas", default="manager,medway-supervisor", help="comma-separated subset")
     parser.add_argument("--indicator-runs", type=int, default=3)
     args = parser.parse_args()
@@ -324,10 +324,11 @@ def main() -> None:
                          warmup=0, before=forget)  # fmt: skip
         if "snapshot" not in skip:
             log(f"snapshot: {key}")
-            started = time.perf_counter()
-            refreshed = snapshots.refresh_all()
-            emit({"name": "snapshot_refresh_all", "persona": None, "snapshots": refreshed,
-                  "seconds": round(time.perf_counter() - started, 1)})  # fmt: skip
+            if "refresh" not in skip:
+                started = time.perf_counter()
+                refreshed = snapshots.refresh_all()
+                emit({"name": "snapshot_refresh_all", "persona": None, "snapshots": refreshed,
+                      "seconds": round(time.perf_counter() - started, 1)})  # fmt: skip
             measure_page("dashboard", key, browser, "/dashboard/", "", runs=args.runs, warmup=args.warmup)
             measure_page("dashboard_district", key, browser, "/dashboard/", filtered, runs=args.runs,
                          warmup=args.warmup)  # fmt: skip

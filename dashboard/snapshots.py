@@ -9,7 +9,11 @@ choice of filters. It is per viewer because the small-cell rule depends on
 what the viewer may see. The page shows the snapshot's "as of" time:
 
 - opened with filters that have no snapshot, or one older than
-  DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES, it is computed live and stored;
+  DASHBOARD_SNAPSHOT_MAX_AGE_MINUTES, it is computed in the background
+  (`dashboard.tasks.compute_snapshot`; at a million referrals that takes longer
+  than a web request may) and the page says the figures are being prepared, or
+  shows the older ones saying so (with no broker, as in development and tests,
+  the task runs at once and the page shows the figures);
 - the beat task `dashboard.tasks.refresh_snapshots` recomputes every snapshot
   viewed within DASHBOARD_SNAPSHOT_KEEP_DAYS and deletes the others;
 - a manager may refresh their own now (a POST, `DashboardRefreshView`).
@@ -22,6 +26,7 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
 from django.utils import timezone
@@ -115,16 +120,43 @@ def store(user, key: str, figures: dict, *, viewed: bool) -> DashboardSnapshot:
     return snapshot
 
 
-def figures_for(scope: indicators.Scope, key: str, *, refresh: bool = False) -> DashboardSnapshot:
-    """The viewer's snapshot for these filters: stored if fresh, else computed now (and stored)."""
+def lock_key(user, key: str) -> str:
+    return f"dashboard:computing:{user.pk}:{key}"
+
+
+def request_compute(user, key: str) -> None:
+    """Compute the viewer's snapshot for these filters in the background, once
+    at a time (a second request within 10 minutes does not queue another)."""
+    from dashboard.tasks import compute_snapshot
+
+    if cache.add(lock_key(user, key), True, timeout=600):
+        compute_snapshot.delay(user.pk, key)
+
+
+def compute_now(user, key: str) -> DashboardSnapshot:
+    try:
+        return store(user, key, compute(scope_from_key(user, key)), viewed=True)
+    finally:
+        cache.delete(lock_key(user, key))
+
+
+def is_fresh(snapshot: DashboardSnapshot) -> bool:
+    return snapshot.computed_at >= timezone.now() - max_age()
+
+
+def figures_for(scope: indicators.Scope, key: str, *, refresh: bool = False) -> DashboardSnapshot | None:
+    """The viewer's snapshot for these filters. One missing or stale (or
+    `refresh`) is asked for in the background; what is there meanwhile is
+    returned: the older snapshot, or None (with no broker the task has run
+    and the new one is returned)."""
     user = scope.user
-    snapshot = None if refresh else DashboardSnapshot.objects.filter(user=user, filters=key).first()
-    now = timezone.now()
-    if snapshot is not None and snapshot.computed_at >= now - max_age():
-        if snapshot.last_viewed_at < now - datetime.timedelta(hours=1):  # one write an hour at most
-            DashboardSnapshot.objects.filter(pk=snapshot.pk).update(last_viewed_at=now)
-        return snapshot
-    return store(user, key, compute(scope), viewed=True)
+    snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
+    if refresh or snapshot is None or not is_fresh(snapshot):
+        request_compute(user, key)
+        snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
+    elif snapshot.last_viewed_at < timezone.now() - datetime.timedelta(hours=1):  # one write an hour at most
+        DashboardSnapshot.objects.filter(pk=snapshot.pk).update(last_viewed_at=timezone.now())
+    return snapshot
 
 
 def refresh_all() -> int:

@@ -6,6 +6,7 @@ import csv
 import datetime
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -127,12 +128,13 @@ class DashboardView(DashboardAccessMixin, TemplateView):
         scope, form = self.scope()
         snapshot = snapshots.figures_for(scope, self.filters_key(form))
         groups = {}
-        for found in figures_from(snapshot):
+        for found in figures_from(snapshot) if snapshot else []:
             groups.setdefault(found["indicator"].group, []).append(found)
         return super().get_context_data(
             form=form, scope=scope, previous=scope.previous_period(), year_before=scope.year_before(), groups=groups,
-            query=self.request.GET.urlencode(), as_of=snapshot.computed_at, may_refresh=may_refresh(self.request.user),
-            **kwargs,
+            query=self.request.GET.urlencode(), snapshot=snapshot, as_of=snapshot.computed_at if snapshot else None,
+            recomputing=snapshot is not None and not snapshots.is_fresh(snapshot),
+            may_refresh=may_refresh(self.request.user), **kwargs,
         )  # fmt: skip
 
 
@@ -143,7 +145,13 @@ class DashboardRefreshView(DashboardAccessMixin, View):
         if not may_refresh(request.user):
             raise PermissionDenied("Only managers may refresh the dashboard now")
         scope, form = self.scope()
-        snapshots.figures_for(scope, self.filters_key(form), refresh=True)
+        snapshot = snapshots.figures_for(scope, self.filters_key(form), refresh=True)
+        if (
+            snapshot is None
+            or not snapshots.is_fresh(snapshot)
+            or snapshot.computed_at < timezone.now() - (datetime.timedelta(minutes=1))
+        ):
+            messages.info(request, "The figures are being recomputed: reload this page in a few minutes.")
         query = request.GET.urlencode()
         return HttpResponseRedirect(reverse("dashboard:dashboard") + (f"?{query}" if query else ""))
 
@@ -203,6 +211,13 @@ class TrendCsvView(DashboardAccessMixin, View):
         return response
 
 
+def preparing(request):
+    """The figures for these filters are being computed (the page reloads itself)."""
+    from django.shortcuts import render
+
+    return render(request, "dashboard/preparing.html", {"query": request.GET.urlencode()}, status=202)
+
+
 def headlines(found: list[dict]) -> dict[str, list[tuple]]:
     """The board report's lines by group: each indicator's total (or its rows,
     when it has no total), with the previous period and the year before."""
@@ -217,6 +232,10 @@ def headlines(found: list[dict]) -> dict[str, list[tuple]]:
     return groups
 
 
+class FiguresNotReady(Exception):
+    """The viewer's figures for these filters are being computed."""
+
+
 class BoardReportView(DashboardAccessMixin, TemplateView):
     """The headline figures on one printable page, with the dashboard's
     filters; downloading it as PDF asks what it is for and is recorded as a
@@ -227,6 +246,8 @@ class BoardReportView(DashboardAccessMixin, TemplateView):
     def report_context(self) -> dict:
         scope, form = self.scope()
         snapshot = snapshots.figures_for(scope, self.filters_key(form))
+        if snapshot is None:
+            raise FiguresNotReady
         return {
             "scope": scope, "form": form, "previous": scope.previous_period(), "year_before": scope.year_before(),
             "groups": headlines(figures_from(snapshot)), "as_of": snapshot.computed_at,
@@ -246,6 +267,12 @@ class BoardReportView(DashboardAccessMixin, TemplateView):
             chosen.append(f"Risk level: {scope.risk_level}")
         return chosen
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except FiguresNotReady:
+            return preparing(request)
+
     def get_context_data(self, **kwargs):
         purpose = self.request.GET.get("purpose", "")
         return super().get_context_data(**self.report_context(), purpose=purpose, purpose_error="", **kwargs)
@@ -259,7 +286,10 @@ class BoardReportPdfView(BoardReportView):
             error = "Say who the report is for and why, such as the safeguarding board meeting it goes to"
         elif len(purpose) > 300:
             error = "Keep the purpose to 300 characters or fewer"
-        context = self.report_context()
+        try:
+            context = self.report_context()
+        except FiguresNotReady:
+            return preparing(request)
         if error:
             response = self.render_to_response({**context, "purpose": purpose, "purpose_error": error, "view": self})
             response.status_code = 400

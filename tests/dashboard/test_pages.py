@@ -189,3 +189,23 @@ def test_the_page_from_its_snapshot_takes_a_constant_number_of_queries(client, p
         ReferralFactory(created_by=personas["kcc.caseworker"], received_at=timezone.now())
     with django_assert_max_num_queries(12):
         assert client.get(reverse("dashboard:dashboard")).status_code == 200
+
+
+def test_with_a_worker_the_page_says_the_figures_are_being_prepared(client, personas, casework, monkeypatch):
+    """With a broker, a snapshot is computed by a worker (it takes minutes at
+    scale): meanwhile the page says so, once, rather than waiting."""
+    from dashboard import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.compute_snapshot, "delay", lambda *args: queued.append(args))
+    manager = personas["kent-police.manager"]
+    client.force_login(manager)
+    page = client.get(reverse("dashboard:dashboard"), {"district": "thanet"})
+    assert page.status_code == 200 and 'data-testid="preparing"' in page.content.decode()
+    assert page.context["groups"] == {}
+    client.get(reverse("dashboard:dashboard"), {"district": "thanet"})
+    assert queued == [(manager.pk, "district=thanet")]  # asked for once
+    assert client.get(reverse("dashboard:board_report"), {"district": "thanet"}).status_code == 202
+    tasks.compute_snapshot(*queued[0])  # the worker's turn
+    ready = client.get(reverse("dashboard:dashboard"), {"district": "thanet"})
+    assert 'data-testid="as-of"' in ready.content.decode() and ready.context["groups"]
