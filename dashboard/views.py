@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -127,12 +128,19 @@ class DashboardView(DashboardAccessMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scope, form = self.scope()
         snapshot = snapshots.figures_for(scope, self.filters_key(form))
-        groups = {}
-        for found in figures_from(snapshot) if snapshot else []:
-            groups.setdefault(found["indicator"].group, []).append(found)
+
+        def grouped():
+            groups = {}
+            for found in figures_from(snapshot) if snapshot else []:
+                groups.setdefault(found["indicator"].group, []).append(found)
+            return groups
+
         return super().get_context_data(
-            form=form, scope=scope, previous=scope.previous_period(), year_before=scope.year_before(), groups=groups,
-            query=self.request.GET.urlencode(), snapshot=snapshot, as_of=snapshot.computed_at if snapshot else None,
+            form=form, scope=scope, previous=scope.previous_period(), year_before=scope.year_before(),
+            # Built only when the template renders them (not when its cached fragment is used).
+            groups=SimpleLazyObject(grouped), query=self.request.GET.urlencode(), snapshot=snapshot,
+            as_of=snapshot.computed_at if snapshot else None,
+            as_of_key=snapshot.computed_at.isoformat() if snapshot else "",
             recomputing=snapshot is not None and not snapshots.is_fresh(snapshot),
             may_refresh=may_refresh(self.request.user), **kwargs,
         )  # fmt: skip
