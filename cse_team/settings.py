@@ -412,6 +412,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {"task": "notifications.tasks.queue_daily_digests", "schedule": crontab(hour=7)},
     # MASE action reminders (before the deadline and when overdue), through the outbox.
     "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
+    # Child abduction warning notices: expiry reminders, and notices past expiry marked expired.
+    "intelligence-cawn-expiry-reminders": {
+        "task": "intelligence.tasks.queue_cawn_expiry_reminders",
+        "schedule": crontab(hour=7, minute=40),
+    },
 }
 
 # --- REST framework ---------------------------------------------------------
@@ -514,6 +519,9 @@ SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
 # Reminders go this many days before an action's deadline (and once it is overdue).
 MASE_REMINDER_DAYS_BEFORE = 3
+# Intelligence (intelligence/): the officer in charge of a child abduction
+# warning notice is reminded this many days before it expires.
+INTELLIGENCE_CAWN_REMINDER_DAYS = env_int("INTELLIGENCE_CAWN_REMINDER_DAYS", default=28)
 # Training (training/): how long a delivered session's feedback link stays open,
 # and how many feedback forms one address may send for one session an hour
 # (counted in Django's cache; see docs/training.md).

@@ -15,6 +15,7 @@ from intelligence.models import (
     Scheme,
     Submission,
 )
+from intelligence.models.disruptions import CawnSection, DisruptionKind
 from referrals.models import Child
 from sharing.levels import AccessLevel
 
@@ -193,3 +194,65 @@ class AssociationForm(forms.Form):
     def end(value: str):
         kind, _, pk = value.partition(":")
         return kind, int(pk) if pk.isdigit() else None
+
+
+# --- disruptions -------------------------------------------------------------------
+
+
+def _visible_choices(model, user, level=AccessLevel.SUMMARY, label=str) -> list:
+    """The first 200 records of a kind the user sees, as choices (the service checks again)."""
+    return [(record.pk, label(record)) for record in model._default_manager.visible_to(user, level)[:200]]
+
+
+class DisruptionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of disruption", choices=[("", "Choose"), *DisruptionKind.choices],
+                             required=False)  # fmt: skip
+    cawn_section = forms.ChoiceField(
+        label="Section (child abduction warning notices only)", choices=[("", "Not a notice"), *CawnSection.choices],
+        required=False, help_text="Section 2 for a child under 16; section 49 for a looked-after child under 18",
+    )  # fmt: skip
+    occurred_on = forms.DateField(label="Date", required=False, widget=DateInput(),
+                                  help_text="When it was done; for a notice, the day it is drafted")  # fmt: skip
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
+    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    persons = forms.TypedMultipleChoiceField(label="Persons of concern", coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    locations = forms.TypedMultipleChoiceField(label="Locations", coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    children = forms.TypedMultipleChoiceField(label="Children", coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text="Children from referrals you can see")  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].choices = _visible_choices(PersonOfConcern, user)
+        self.fields["locations"].choices = _visible_choices(Location, user)
+        self.fields["children"].choices = _visible_choices(
+            Child, user, AccessLevel.FULL, lambda child: f"{child.first_name} {child.last_name}"
+        )
+
+
+class CawnServeForm(forms.Form):
+    served_on = forms.DateField(label="Served on", required=False, widget=DateInput())
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput(),
+                                 help_text="Before the child reaches the section's age limit")  # fmt: skip
+
+
+class CawnBreachForm(forms.Form):
+    breached_on = forms.DateField(label="Date of the breach", required=False, widget=DateInput())
+    breach_details = forms.CharField(label="What the breach was", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+
+class CawnWithdrawForm(forms.Form):
+    withdrawal_reason = forms.CharField(label="Why the notice is withdrawn", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+CAWN_STEP_FORMS = {
+    "authorise": forms.Form,
+    "serve": CawnServeForm,
+    "activate": forms.Form,
+    "breach": CawnBreachForm,
+    "withdraw": CawnWithdrawForm,
+}

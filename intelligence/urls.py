@@ -1,6 +1,7 @@
 from django.urls import path
 
 from intelligence import views
+from intelligence.views import disruptions
 
 app_name = "intelligence"
 
@@ -21,4 +22,8 @@ urlpatterns = [
     path("entities/<str:kind>/<int:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
     path("entities/<str:kind>/<int:pk>/network/", views.network_page, name="network"),
     path("entities/<str:kind>/<int:pk>/network.json", views.network_json, name="network_json"),
+    path("disruptions/", disruptions.DisruptionListView.as_view(), name="disruption_list"),
+    path("disruptions/new/", disruptions.DisruptionCreateView.as_view(), name="disruption_new"),
+    path("disruptions/<int:pk>/", disruptions.DisruptionDetailView.as_view(), name="disruption_detail"),
+    path("disruptions/<int:pk>/<str:step>/", disruptions.DisruptionStepView.as_view(), name="disruption_step"),
 ]

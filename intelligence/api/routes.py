@@ -10,3 +10,4 @@ router.register("intelligence/persons", views.PersonOfConcernViewSet, basename="
 router.register("intelligence/locations", views.LocationViewSet, basename="location")
 router.register("intelligence/vehicles", views.VehicleViewSet, basename="vehicle")
 router.register("intelligence/associations", views.AssociationViewSet, basename="association")
+router.register("intelligence/disruptions", views.DisruptionViewSet, basename="disruption")
