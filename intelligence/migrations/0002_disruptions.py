@@ -130,7 +130,7 @@ class Migration(migrations.Migration):
                 ),
             ],
             options={
-                "ordering": ["-occurred_on", "-id"],
+                "ordering": ["-id"],
                 "permissions": [("view_summary_disruption", "Can view the summary of a disruption")],
             },
         ),

@@ -144,7 +144,7 @@ class Disruption(models.Model):
     objects = DisruptionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-occurred_on", "-id"]
+        ordering = ["-id"]
         permissions = [("view_summary_disruption", "Can view the summary of a disruption")]
         indexes = [
             models.Index(fields=["kind", "occurred_on"], name="disruption_kind_date_idx"),

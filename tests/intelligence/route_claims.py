@@ -1,6 +1,7 @@
 """Every intelligence route, claimed (tests/route_claims.py)."""
 
 MATRIX = "the intelligence matrix (tests/intelligence/test_matrix.py)"
+DISRUPTIONS = "the disruption matrix (tests/intelligence/test_disruption_matrix.py)"
 ORIGINALS = "the originals and entities checks (tests/intelligence/test_matrix.py)"
 
 ROUTE_CLAIMS = {
@@ -33,5 +34,12 @@ ROUTE_CLAIMS = {
     "intelligence:network_json": "the link chart's property test (tests/intelligence/test_network.py)",
     "intelligence:submission_new": "the submission form: offers only children the user sees in full (test_views)",
     "intelligence:report_new": "the unit's new-report form, 403 for anyone else; no record data (test_views)",
+    "intelligence:disruption_list": DISRUPTIONS,
+    "intelligence:disruption_detail": DISRUPTIONS,
+    "intelligence:disruption_step": DISRUPTIONS,
+    "api:disruption-list": DISRUPTIONS,
+    "api:disruption-detail": DISRUPTIONS,
+    "api:disruption-workflow": DISRUPTIONS,
+    "intelligence:disruption_new": "the unit's form to record a disruption, 403 for anyone else (test_disruptions)",
     "intelligence:triage": "the unit's queue, 403 for anyone else (test_views; listed submissions are the unit's)",
 }
