@@ -16,6 +16,7 @@ from intelligence.models import (
     Submission,
 )
 from intelligence.models.disruptions import CawnSection, DisruptionKind
+from intelligence.models.reviews import RetentionRule, ReviewDecision
 from referrals.models import Child
 from sharing.levels import AccessLevel
 
@@ -256,3 +257,18 @@ CAWN_STEP_FORMS = {
     "breach": CawnBreachForm,
     "withdraw": CawnWithdrawForm,
 }
+
+
+# --- review and retention -----------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
+                                 required=False)  # fmt: skip
+    rationale = forms.CharField(label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text="Why the information is still necessary, or why it is not")  # fmt: skip
+    retention_rule = forms.ModelChoiceField(
+        label="Retention rule", queryset=RetentionRule.objects.all(), required=False,
+        empty_label="Keep the current rule",
+        help_text="The next review is due after the rule's period, counted from today",
+    )  # fmt: skip

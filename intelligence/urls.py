@@ -1,7 +1,7 @@
 from django.urls import path
 
 from intelligence import views
-from intelligence.views import disruptions
+from intelligence.views import disruptions, reviews
 
 app_name = "intelligence"
 
@@ -26,4 +26,6 @@ urlpatterns = [
     path("disruptions/new/", disruptions.DisruptionCreateView.as_view(), name="disruption_new"),
     path("disruptions/<int:pk>/", disruptions.DisruptionDetailView.as_view(), name="disruption_detail"),
     path("disruptions/<int:pk>/<str:step>/", disruptions.DisruptionStepView.as_view(), name="disruption_step"),
+    path("reviews/", reviews.ReviewQueueView.as_view(), name="review_queue"),
+    path("reports/<int:pk>/review/", reviews.ReportReviewView.as_view(), name="report_review"),
 ]

@@ -18,6 +18,7 @@ from intelligence.models import (
     Vehicle,
 )
 from intelligence.models.disruptions import CawnSection, Disruption, DisruptionKind
+from intelligence.models.reviews import Review
 from sharing.api import LevelAwareSerializer
 
 
@@ -164,3 +165,13 @@ STEP_ARGUMENTS = {
     "breach": ("breached_on", "breach_details"),
     "withdraw": ("withdrawal_reason",),
 }
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True)
+    retention_rule = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "report", "decision", "rationale", "retention_rule", "next_review_due", "reviewed_by",
+                  "reviewed_at"]  # fmt: skip

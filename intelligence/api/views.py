@@ -19,6 +19,7 @@ from intelligence.models import (
     Vehicle,
 )
 from intelligence.models.disruptions import Disruption
+from intelligence.models.reviews import Review
 from intelligence.services.disruptions import CAWN_STEPS
 from referrals.models import Child
 from sharing.api import SharableViewSet
@@ -165,3 +166,12 @@ class DisruptionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
                 arguments[name] = ""
         disruption = CAWN_STEPS[step].take(record=disruption, user=request.user, request=request, **arguments)
         return self.rendered(disruption)
+
+
+class ReviewViewSet(DependentRecordViewSet):
+    """MoPI reviews of the reports the user sees in full; `?report=<id>`."""
+
+    model = Review
+    serializer_class = api.ReviewSerializer
+    related = ("reviewed_by", "retention_rule")
+    http_method_names = ["get", "head", "options"]

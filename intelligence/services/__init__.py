@@ -5,3 +5,4 @@ reviews (`reviews`), problem profiles (`profiles`)."""
 from intelligence.services.core import *  # noqa: F403
 from intelligence.services.core import _reference  # noqa: F401
 from intelligence.services.disruptions import *  # noqa: F403
+from intelligence.services.reviews import *  # noqa: F403

@@ -257,6 +257,9 @@ def report_create(
     )
     report.reference = _reference("INT", report)
     report.save(update_fields=["reference"])
+    from intelligence.services.reviews import set_first_review
+
+    set_first_review(report)
     ReportOriginal.objects.create(
         report=report,
         owning_agency=police,

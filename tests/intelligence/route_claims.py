@@ -41,5 +41,9 @@ ROUTE_CLAIMS = {
     "api:disruption-detail": DISRUPTIONS,
     "api:disruption-workflow": DISRUPTIONS,
     "intelligence:disruption_new": "the unit's form to record a disruption, 403 for anyone else (test_disruptions)",
+    "intelligence:review_queue": "the unit's MoPI review queue, 403 for anyone else (test_reviews)",
+    "intelligence:report_review": "a report's MoPI review, the unit only, 403/404 for anyone else (test_reviews)",
+    "api:review-list": "reviews listed through reports seen in full (test_reviews)",
+    "api:review-detail": "reviews listed through reports seen in full (test_reviews)",
     "intelligence:triage": "the unit's queue, 403 for anyone else (test_views; listed submissions are the unit's)",
 }
