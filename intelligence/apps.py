@@ -25,4 +25,5 @@ class IntelligenceConfig(AppConfig):
         "intelligence.intelligencereport": "intelligence:report_detail",
         "intelligence.submission": "intelligence:submission_detail",
         "intelligence.disruption": "intelligence:disruption_detail",
+        "intelligence.problemprofile": "intelligence:profile_detail",
     }

@@ -3,7 +3,7 @@ services check everything (and the pages show their refusals next to the field).
 
 from django import forms
 
-from accounts.models import District
+from accounts.models import Agency, District
 from intelligence.models import (
     GRADES,
     HANDLING_CODES,
@@ -17,8 +17,10 @@ from intelligence.models import (
 )
 from intelligence.models.disruptions import CawnSection, DisruptionKind
 from intelligence.models.reviews import RetentionRule, ReviewDecision
+from intelligence.plan_priorities import priorities_for
 from referrals.models import Child
 from sharing.levels import AccessLevel
+from sharing.models import LawfulBasis
 
 
 class DateInput(forms.DateInput):
@@ -272,3 +274,49 @@ class ReviewForm(forms.Form):
         empty_label="Keep the current rule",
         help_text="The next review is due after the rule's period, counted from today",
     )  # fmt: skip
+
+
+# --- problem profiles ---------------------------------------------------------------
+
+
+class ProblemProfileForm(forms.Form):
+    title = forms.CharField(label="Title", required=False, max_length=200)
+    district = forms.ModelChoiceField(label="Area", queryset=District.objects.all(), required=False,
+                                      empty_label="The county (Kent and Medway)")  # fmt: skip
+    period_start = forms.DateField(label="Period from", required=False, widget=DateInput())
+    period_end = forms.DateField(label="Period to", required=False, widget=DateInput())
+    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    recommendations = forms.CharField(label="Recommendations", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    plan_priority_ids = forms.TypedMultipleChoiceField(
+        label="Community Safety Plan priorities it informs", coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, district=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_priority_ids"].choices = [(p.pk, p.label) for p in priorities_for(district)]
+        if editing:  # the area and period are fixed once drafted
+            for name in ("district", "period_start", "period_end"):
+                del self.fields[name]
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DisseminateForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(label="Agencies", queryset=Agency.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    purpose = forms.CharField(
+        label="Purpose", required=False,
+        initial="To inform the Community Safety Partnership's plan and partners' disruption work",
+    )  # fmt: skip
+    lawful_basis = forms.ModelChoiceField(label="Lawful basis", queryset=LawfulBasis.objects.none(), required=False)
+    conditions = forms.CharField(label="Conditions passed on", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
+        self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(regime=user.agency.regime, active=True)
+
+
+PROFILE_STEP_FORMS = {"submit": forms.Form, "return": forms.Form, "approve": forms.Form, "disseminate": DisseminateForm}

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from intelligence import views
-from intelligence.views import disruptions, reviews
+from intelligence.views import disruptions, profiles, reviews
 
 app_name = "intelligence"
 
@@ -28,4 +28,10 @@ urlpatterns = [
     path("disruptions/<int:pk>/<str:step>/", disruptions.DisruptionStepView.as_view(), name="disruption_step"),
     path("reviews/", reviews.ReviewQueueView.as_view(), name="review_queue"),
     path("reports/<int:pk>/review/", reviews.ReportReviewView.as_view(), name="report_review"),
+    path("profiles/", profiles.ProfileListView.as_view(), name="profile_list"),
+    path("profiles/new/", profiles.ProfileCreateView.as_view(), name="profile_new"),
+    path("profiles/<int:pk>/", profiles.ProfileDetailView.as_view(), name="profile_detail"),
+    path("profiles/<int:pk>/edit/", profiles.ProfileEditView.as_view(), name="profile_edit"),
+    path("profiles/<int:pk>/pdf/", profiles.ProfilePdfView.as_view(), name="profile_pdf"),
+    path("profiles/<int:pk>/<str:step>/", profiles.ProfileStepView.as_view(), name="profile_step"),
 ]

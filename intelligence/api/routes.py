@@ -12,3 +12,4 @@ router.register("intelligence/vehicles", views.VehicleViewSet, basename="vehicle
 router.register("intelligence/associations", views.AssociationViewSet, basename="association")
 router.register("intelligence/disruptions", views.DisruptionViewSet, basename="disruption")
 router.register("intelligence/reviews", views.ReviewViewSet, basename="review")
+router.register("intelligence/profiles", views.ProblemProfileViewSet, basename="problemprofile")

@@ -18,6 +18,7 @@ from intelligence.models import (
     Vehicle,
 )
 from intelligence.models.disruptions import CawnSection, Disruption, DisruptionKind
+from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import Review
 from sharing.api import LevelAwareSerializer
 
@@ -175,3 +176,14 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = Review
         fields = ["id", "report", "decision", "rationale", "retention_rule", "next_review_due", "reviewed_by",
                   "reviewed_at"]  # fmt: skip
+
+
+class ProblemProfileSerializer(LevelAwareSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = ProblemProfile
+        fields = ["id", "access_level", "reference", "title", "district", "period_start", "period_end", "status",
+                  "assessment", "recommendations", "plan_priority_ids", "snapshot", "author",
+                  "approved_at"]  # fmt: skip

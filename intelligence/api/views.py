@@ -19,6 +19,7 @@ from intelligence.models import (
     Vehicle,
 )
 from intelligence.models.disruptions import Disruption
+from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import Review
 from intelligence.services.disruptions import CAWN_STEPS
 from referrals.models import Child
@@ -175,3 +176,13 @@ class ReviewViewSet(DependentRecordViewSet):
     serializer_class = api.ReviewSerializer
     related = ("reviewed_by", "retention_rule")
     http_method_names = ["get", "head", "options"]
+
+
+class ProblemProfileViewSet(SharableViewSet):
+    """Problem profiles the user sees (the unit; partners they were disseminated to)."""
+
+    model = ProblemProfile
+    serializer_class = api.ProblemProfileSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district", "author")

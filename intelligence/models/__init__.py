@@ -5,4 +5,5 @@ profiles (`profiles`)."""
 
 from intelligence.models.core import *  # noqa: F403
 from intelligence.models.disruptions import *  # noqa: F403
+from intelligence.models.profiles import *  # noqa: F403
 from intelligence.models.reviews import *  # noqa: F403

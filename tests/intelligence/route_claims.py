@@ -2,6 +2,7 @@
 
 MATRIX = "the intelligence matrix (tests/intelligence/test_matrix.py)"
 DISRUPTIONS = "the disruption matrix (tests/intelligence/test_disruption_matrix.py)"
+PROFILES = "the problem profile matrix (tests/intelligence/test_profiles.py)"
 ORIGINALS = "the originals and entities checks (tests/intelligence/test_matrix.py)"
 
 ROUTE_CLAIMS = {
@@ -45,5 +46,13 @@ ROUTE_CLAIMS = {
     "intelligence:report_review": "a report's MoPI review, the unit only, 403/404 for anyone else (test_reviews)",
     "api:review-list": "reviews listed through reports seen in full (test_reviews)",
     "api:review-detail": "reviews listed through reports seen in full (test_reviews)",
+    "intelligence:profile_list": PROFILES,
+    "intelligence:profile_detail": PROFILES,
+    "intelligence:profile_edit": PROFILES,
+    "intelligence:profile_step": PROFILES,
+    "intelligence:profile_pdf": PROFILES,
+    "api:problemprofile-list": PROFILES,
+    "api:problemprofile-detail": PROFILES,
+    "intelligence:profile_new": "the unit's form to draft a profile, 403 for anyone else (test_profiles)",
     "intelligence:triage": "the unit's queue, 403 for anyone else (test_views; listed submissions are the unit's)",
 }
