@@ -22,6 +22,7 @@ urlpatterns = [
     path("entities/<str:kind>/<int:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
     path("entities/<str:kind>/<int:pk>/network/", views.network_page, name="network"),
     path("entities/<str:kind>/<int:pk>/network.json", views.network_json, name="network_json"),
+    path("entities/<str:kind>/<int:pk>/network/export/", views.network_export, name="network_export"),
     path("disruptions/", disruptions.DisruptionListView.as_view(), name="disruption_list"),
     path("disruptions/new/", disruptions.DisruptionCreateView.as_view(), name="disruption_new"),
     path("disruptions/<int:pk>/", disruptions.DisruptionDetailView.as_view(), name="disruption_detail"),

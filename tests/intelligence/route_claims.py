@@ -32,6 +32,7 @@ ROUTE_CLAIMS = {
     "intelligence:entity_list": ORIGINALS,
     "intelligence:entity_detail": ORIGINALS,
     "intelligence:network": "the link chart's property test (tests/intelligence/test_network.py)",
+    "intelligence:network_export": "records a PNG export of the link chart as a disclosure (test_link_chart)",
     "intelligence:network_json": "the link chart's property test (tests/intelligence/test_network.py)",
     "intelligence:submission_new": "the submission form: offers only children the user sees in full (test_views)",
     "intelligence:report_new": "the unit's new-report form, 403 for anyone else; no record data (test_views)",
