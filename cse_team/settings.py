@@ -519,6 +519,8 @@ SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
 # Reminders go this many days before an action's deadline (and once it is overdue).
 MASE_REMINDER_DAYS_BEFORE = 3
+# The agenda builder's "new associations to persons of concern" (mase/agenda.py's seam).
+MASE_ASSOCIATIONS_SOURCE = "intelligence.mase_links.referrals_with_new_associations"
 # Intelligence (intelligence/): the officer in charge of a child abduction
 # warning notice is reminded this many days before it expires.
 INTELLIGENCE_CAWN_REMINDER_DAYS = env_int("INTELLIGENCE_CAWN_REMINDER_DAYS", default=28)
