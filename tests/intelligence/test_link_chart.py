@@ -40,7 +40,7 @@ def test_a_png_export_is_recorded_with_the_associations_it_shows(client, unit, n
     answer = client.post(f"{url}?hops=2", HTTP_ACCEPT="application/json")
     assert answer.status_code == 200 and answer.json()["filename"].startswith(f"link-chart-child-{jade.pk}-")
     event = AccessEvent.objects.get(action=AccessEvent.Action.EXPORT, user=unit)
-    assert event.record_kind == "referrals.child" and event.record_ids == [jade.pk]
+    assert event.record_kind == "referrals.child" and event.record_ids == [str(jade.pk)]
     assert event.details == {"format": "png", "network_hops": 2, "associations": [f"association:{association.pk}"]}
     # Without JavaScript: recorded, and told that the image needs it.
     page = client.post(url, HTTP_ACCEPT="text/html", follow=True)

@@ -42,6 +42,7 @@
       canvas.setAttribute("aria-hidden", "true");
       canvas.dataset.testid = "link-chart-canvas";
       canvas.style.height = "36rem";
+      canvas.style.position = "relative";
       canvas.style.border = "1px solid #b1b4b6";
       canvas.style.marginBottom = "20px";
       figure.appendChild(canvas);
@@ -51,6 +52,15 @@
           data: { ...edge.data, label: edge.data.last_seen ? `${edge.data.type} (last seen ${edge.data.last_seen})` : edge.data.type },
         })),
       ];
+      // Cytoscape.js adds a <style> element (position: relative on its
+      // container) unless one with its id exists; the Content-Security-Policy
+      // blocks inline styles, so the container is positioned above and a
+      // marker with that id stands in for the element.
+      if (!document.getElementById("__________cytoscape_stylesheet")) {
+        const marker = document.createElement("meta");
+        marker.id = "__________cytoscape_stylesheet";
+        document.head.appendChild(marker);
+      }
       const cy = cytoscape({
         container: canvas,
         elements,
