@@ -47,6 +47,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-use-anywhere-else-0123456789")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# Plain HTTP through the test client: no redirect to HTTPS, cookies without the secure flag.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "benchmark"))
 
@@ -62,6 +65,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts import services as account_services  # noqa: E402
 from accounts.models import Agency, District, Role, User  # noqa: E402
+from accounts.testing import mark_fully_signed_in  # noqa: E402
 from intelligence.models import (  # noqa: E402
     IntelligenceReport,
     IntelligenceReportGroupObjectPermission,
@@ -257,10 +261,12 @@ def load(scale: float, unit: User) -> dict:
             f"""
             INSERT INTO intelligence_association (report_id, type, first_seen, last_seen, created_by_id, created_at,
                 a_person_id, b_person_id, b_location_id)
-            SELECT n, 'associate', NULL, current_date - (n %% 700), %(unit)s, now(), {ends["p1"]}, {ends["p2"]}, NULL
+            SELECT n, 'associate', NULL::date, current_date - (n %% 700), %(unit)s, now(), {ends["p1"]},
+                {ends["p2"]}, NULL::bigint
             FROM generate_series(1, %(count)s) AS n
             UNION ALL
-            SELECT n, 'frequents', NULL, current_date - (n %% 500), %(unit)s, now(), {ends["p1"]}, NULL, {ends["l"]}
+            SELECT n, 'frequents', NULL::date, current_date - (n %% 500), %(unit)s, now(), {ends["p1"]}, NULL::bigint,
+                {ends["l"]}
             FROM generate_series(1, %(count)s) AS n
             """,  # noqa: S608
             {"unit": unit.pk, "count": reports},
@@ -339,6 +345,7 @@ def measure(users: dict, runs: int) -> None:
     for key, user in users.items():
         client = Client()
         client.force_login(user)
+        mark_fully_signed_in(client, user)  # the unit must use a second factor: as after a full sign-in
         minimal = handler_ms(client, "/", runs)
         emit({"measure": "minimal_signed_in_page", "persona": key, **minimal})
 
