@@ -496,6 +496,8 @@ SPECTACULAR_SETTINGS = {
         "TrainingEventKindEnum": "training.models.Event.Kind",
         "OrganisationKindEnum": "training.models.Organisation.Kind",
         "ChronologyEntryKindEnum": "referrals.models.case_records.ChronologyEntry.Kind",
+        "DisruptionKindEnum": "intelligence.models.disruptions.DisruptionKind",
+        "LocationKindEnum": "intelligence.models.core.Location.Kind",
     },
 }
 
