@@ -414,6 +414,11 @@ CELERY_BEAT_SCHEDULE = {
     "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
     # The dashboards viewed in the last week, recomputed (dashboard/snapshots.py).
     "dashboard-refresh-snapshots": {"task": "dashboard.tasks.refresh_snapshots", "schedule": crontab(minute="*/30")},
+    # Child abduction warning notices: expiry reminders, and notices past expiry marked expired.
+    "intelligence-cawn-expiry-reminders": {
+        "task": "intelligence.tasks.queue_cawn_expiry_reminders",
+        "schedule": crontab(hour=7, minute=40),
+    },
 }
 
 # --- REST framework ---------------------------------------------------------
@@ -493,6 +498,8 @@ SPECTACULAR_SETTINGS = {
         "TrainingEventKindEnum": "training.models.Event.Kind",
         "OrganisationKindEnum": "training.models.Organisation.Kind",
         "ChronologyEntryKindEnum": "referrals.models.case_records.ChronologyEntry.Kind",
+        "DisruptionKindEnum": "intelligence.models.disruptions.DisruptionKind",
+        "LocationKindEnum": "intelligence.models.core.Location.Kind",
     },
 }
 
@@ -516,6 +523,11 @@ SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
 MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
 # Reminders go this many days before an action's deadline (and once it is overdue).
 MASE_REMINDER_DAYS_BEFORE = 3
+# The agenda builder's "new associations to persons of concern" (mase/agenda.py's seam).
+MASE_ASSOCIATIONS_SOURCE = "intelligence.mase_links.referrals_with_new_associations"
+# Intelligence (intelligence/): the officer in charge of a child abduction
+# warning notice is reminded this many days before it expires.
+INTELLIGENCE_CAWN_REMINDER_DAYS = env_int("INTELLIGENCE_CAWN_REMINDER_DAYS", default=28)
 # Training (training/): how long a delivered session's feedback link stays open,
 # and how many feedback forms one address may send for one session an hour
 # (counted in Django's cache; see docs/training.md).

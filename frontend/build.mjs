@@ -35,6 +35,12 @@ const copies = {
   "chart.js/dist/chart.umd.min.js": "chart.umd.min.js",
   // The script names its source map; collectstatic's manifest needs the file.
   "chart.js/dist/chart.umd.min.js.map": "chart.umd.min.js.map",
+  // The link chart: Cytoscape.js and the fCoSE layout, whose UMD build reads
+  // its two layout libraries from globals (loaded before it, in this order).
+  "cytoscape/dist/cytoscape.min.js": "cytoscape.min.js",
+  "layout-base/layout-base.js": "layout-base.js",
+  "cose-base/cose-base.js": "cose-base.js",
+  "cytoscape-fcose/cytoscape-fcose.js": "cytoscape-fcose.js",
 };
 for (const [from, to] of Object.entries(copies)) {
   mkdirSync(dirname(join(out, to)), { recursive: true });

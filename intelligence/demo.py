@@ -6,7 +6,10 @@ are invented and locations are named for nowhere real.
 Submissions from every agency (some waiting in the triage queue, of every
 age), reports graded in both schemes, a few networks around demo children
 (persons of concern, hotels, takeaways, taxis), and reports shared back to
-partners, some with handling code C and its conditions. Loaded through the
+partners, some with handling code C and its conditions; then (`load_demo_later`,
+loaded once on its own so an existing demo gains it) CAWNs in every state,
+other disruptions of every kind, reports due for MoPI review (one disposed),
+and two problem profiles, one disseminated. Loaded through the
 services as the demo personas, then moved into the past. Deterministic
 (seeded) and loaded once: a second run finds the demo originals (unit
 reference "DEMO-...") and adds nothing."""
@@ -65,7 +68,7 @@ def demo_loaded() -> bool:
 
 
 class Loader:
-    def __init__(self, seed: int, *, networks: int = NETWORKS, submissions: int = 150, direct: int = 60):
+    def __init__(self, seed: int, *, networks: int = NETWORKS, submissions: int = 220, direct: int = 110):
         self.networks, self.submissions, self.direct = networks, submissions, direct
         self.rng = random.Random(seed)  # noqa: S311 - demo data, not security
         self.users = {user.username: user for user in User.objects.select_related("agency")}
@@ -287,3 +290,157 @@ def load_demo_intelligence(*, seed: int = SEED, **scale) -> int:
     # E-mails to the unit about each demo submission would go to fictional addresses: not sent.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
         return Loader(seed, **scale).load()
+
+
+# --- disruptions, reviews and problem profiles (loaded once each, apart, so a
+# database with the earlier demo gains them) -----------------------------------------
+
+CAWN_STATES = ("drafted", "authorised", "served", "active", "expired", "breached", "withdrawn")
+OTHER_KINDS = ("arrest", "charge", "sro", "shpo", "licensing_referral", "business_visit", "warning_letter")
+
+
+def later_demo_loaded() -> bool:
+    from intelligence.models import Disruption
+
+    return Disruption.objects.filter(details__startswith=PREFIX).exists()
+
+
+class LaterLoader:
+    """CAWNs in every state, other disruptions of every kind, reviews due (and
+    one disposal), and two problem profiles (one disseminated, one in draft)."""
+
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed + 1)  # noqa: S311 - demo data, not security
+        users = {user.username: user for user in User.objects.select_related("agency")}
+        self.unit, self.analyst = users["kent-police.intelligence-officer"], users["kent-police.analyst"]
+        self.supervisor = users["kent-police.supervisor"]
+        self.today = timezone.localdate()
+
+    def persons(self):
+        from intelligence.models import PersonOfConcern
+
+        return list(PersonOfConcern.objects.visible_to(self.unit).order_by("pk")[:40])
+
+    def cawn_children(self):
+        """Demo children the unit sees in full, with the section that fits each."""
+        found = []
+        for child in Child.objects.visible_to(self.unit, "full").filter(external_references__demo=True).order_by("pk"):
+            age = child.age_on(self.today - datetime.timedelta(days=200))
+            if age is None or age >= 18 or (child.date_of_birth is None):
+                continue
+            if age < 15:
+                found.append((child, "s2"))
+            elif child.looked_after and age < 17:
+                found.append((child, "s49"))
+        return found
+
+    def cawn(self, state: str, child, section: str, person, number: int):
+        from intelligence.models import Disruption
+
+        drafted = self.today - datetime.timedelta(days=self.rng.randint(60, 180))
+        notice = services.disruption_record(
+            recorded_by=self.unit, kind="cawn", occurred_on=drafted, cawn_section=section, children=[child],
+            persons=[person], district=child.district,
+            details=f"{PREFIX}Seen repeatedly collecting the child from school and placement (notice {number}).",
+        )  # fmt: skip
+        if state == "drafted":
+            return notice
+        if state == "withdrawn":
+            return services.cawn_withdraw(disruption=notice, withdrawn_by=self.unit,
+                                          withdrawal_reason=f"{PREFIX}The family moved out of the area.")  # fmt: skip
+        notice = services.cawn_authorise(disruption=notice, authorised_by=self.supervisor)
+        if state == "authorised":
+            return notice
+        served = drafted + datetime.timedelta(days=self.rng.randint(1, 20))
+        limit = 16 if section == "s2" else 18
+        birthday = services.disruptions._birthday(child.date_of_birth, limit)
+        expires = (self.today - datetime.timedelta(days=5)) if state == "expired" else (
+            self.today + datetime.timedelta(days=self.rng.choice([20, 90, 200])))  # fmt: skip
+        expires = min(expires, birthday - datetime.timedelta(days=1))
+        notice = services.cawn_serve(disruption=notice, served_by=self.unit, served_on=served, expires_on=expires)
+        if state == "served":
+            return notice
+        notice = services.cawn_activate(disruption=notice, activated_by=self.unit)
+        if state == "breached":
+            return services.cawn_breach(disruption=notice, recorded_by=self.unit, breached_on=served +
+                                        datetime.timedelta(days=10),
+                                        breach_details=f"{PREFIX}Seen with the child at the takeaway.")  # fmt: skip
+        if state == "expired":
+            Disruption.objects.past_expiry(self.today).filter(pk=notice.pk).update(status="expired")
+        return notice
+
+    def load(self) -> int:
+        from intelligence.models import Location
+
+        persons = self.persons()
+        children = self.cawn_children()
+        made = 0
+        if persons and children:
+            for number, state in enumerate(CAWN_STATES * 2):
+                child, section = children[number % len(children)]
+                self.cawn(state, child, section, persons[number % len(persons)], number + 1)
+                made += 1
+        locations = list(Location.objects.visible_to(self.unit).order_by("pk")[:30])
+        for number, kind in enumerate(OTHER_KINDS * 3):
+            services.disruption_record(
+                recorded_by=self.unit, kind=kind,
+                occurred_on=self.today - datetime.timedelta(days=self.rng.randint(1, 300)),
+                district=locations[number % len(locations)].district if locations else None,
+                persons=[persons[(number * 3) % len(persons)]] if persons and kind != "business_visit" else [],
+                locations=[locations[number % len(locations)]] if locations else [],
+                details=f"{PREFIX}{kind.replace('_', ' ').capitalize()} number {number + 1}.",
+            )  # fmt: skip
+            made += 1
+        self.reviews()
+        made += self.profiles()
+        return made
+
+    def reviews(self):
+        """A handful of reports due for review now, one retained, one disposed."""
+        due = list(IntelligenceReport.objects.filter(sanitised_text__startswith=PREFIX).order_by("pk")[:8])
+        IntelligenceReport.objects.filter(pk__in=[r.pk for r in due]).update(
+            review_due=self.today - datetime.timedelta(days=3)
+        )
+        if len(due) > 2:
+            services.report_review(report=due[0], reviewed_by=self.unit, decision="retain",
+                                   rationale=f"{PREFIX}Still part of an active network.")  # fmt: skip
+            services.report_review(report=due[1], reviewed_by=self.unit, decision="dispose",
+                                   rationale=f"{PREFIX}Not corroborated in six years.")  # fmt: skip
+
+    def profiles(self) -> int:
+        from intelligence.plan_priorities import priorities_for
+
+        district = (
+            IntelligenceReport.objects.filter(sanitised_text__startswith=PREFIX, district__isnull=False)
+            .values_list("district", flat=True).first()
+        )  # fmt: skip
+        district = District.objects.filter(pk=district).first()
+        start = self.today - datetime.timedelta(days=365)
+        profile = services.profile_create(
+            author=self.analyst, title=f"{PREFIX}CSE in {district.name if district else 'the county'}",
+            district=district, period_start=start, period_end=self.today,
+            assessment=f"{PREFIX}Hotels and takeaways near the station recur; private hire vehicles move children "
+            "between them late at night.",
+            recommendations=f"{PREFIX}Hotel and takeaway visits; licensing referrals for two operators.",
+            plan_priority_ids=[priority.pk for priority in priorities_for(district)][:2],
+        )  # fmt: skip
+        profile = services.profile_submit(profile=profile, submitted_by=self.analyst)
+        profile = services.profile_approve(profile=profile, approved_by=self.supervisor)
+        services.profile_disseminate(
+            profile=profile, disseminated_by=self.analyst, agencies=Agency.objects.filter(code__in=["kcc", "medway"]),
+            purpose="To inform the Community Safety Partnership's plan", conditions="Not to be published",
+            lawful_basis=LawfulBasis.objects.get(code="dpa3-sch8-para4"),
+        )  # fmt: skip
+        services.profile_create(
+            author=self.analyst, title=f"{PREFIX}County problem profile (draft)", district=None,
+            period_start=start, period_end=self.today, assessment=f"{PREFIX}Work in progress.",
+        )  # fmt: skip
+        return 2
+
+
+def load_demo_later(*, seed: int = SEED) -> int:
+    """Disruptions, reviews and problem profiles, once; returns how many records were added."""
+    if later_demo_loaded():
+        return 0
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"), transaction.atomic():
+        return LaterLoader(seed).load()

@@ -3,7 +3,7 @@ services check everything (and the pages show their refusals next to the field).
 
 from django import forms
 
-from accounts.models import District
+from accounts.models import Agency, District
 from intelligence.models import (
     GRADES,
     HANDLING_CODES,
@@ -15,8 +15,12 @@ from intelligence.models import (
     Scheme,
     Submission,
 )
+from intelligence.models.disruptions import CawnSection, DisruptionKind
+from intelligence.models.reviews import RetentionRule, ReviewDecision
+from intelligence.plan_priorities import priorities_for
 from referrals.models import Child
 from sharing.levels import AccessLevel
+from sharing.models import LawfulBasis
 
 
 class DateInput(forms.DateInput):
@@ -193,3 +197,126 @@ class AssociationForm(forms.Form):
     def end(value: str):
         kind, _, pk = value.partition(":")
         return kind, int(pk) if pk.isdigit() else None
+
+
+# --- disruptions -------------------------------------------------------------------
+
+
+def _visible_choices(model, user, level=AccessLevel.SUMMARY, label=str) -> list:
+    """The first 200 records of a kind the user sees, as choices (the service checks again)."""
+    return [(record.pk, label(record)) for record in model._default_manager.visible_to(user, level)[:200]]
+
+
+class DisruptionForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind of disruption", choices=[("", "Choose"), *DisruptionKind.choices],
+                             required=False)  # fmt: skip
+    cawn_section = forms.ChoiceField(
+        label="Section (child abduction warning notices only)", choices=[("", "Not a notice"), *CawnSection.choices],
+        required=False, help_text="Section 2 for a child under 16; section 49 for a looked-after child under 18",
+    )  # fmt: skip
+    occurred_on = forms.DateField(label="Date", required=False, widget=DateInput(),
+                                  help_text="When it was done; for a notice, the day it is drafted")  # fmt: skip
+    district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
+    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    persons = forms.TypedMultipleChoiceField(label="Persons of concern", coerce=int, required=False,
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    locations = forms.TypedMultipleChoiceField(label="Locations", coerce=int, required=False,
+                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    children = forms.TypedMultipleChoiceField(label="Children", coerce=int, required=False,
+                                              widget=forms.CheckboxSelectMultiple,
+                                              help_text="Children from referrals you can see")  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persons"].choices = _visible_choices(PersonOfConcern, user)
+        self.fields["locations"].choices = _visible_choices(Location, user)
+        self.fields["children"].choices = _visible_choices(
+            Child, user, AccessLevel.FULL, lambda child: f"{child.first_name} {child.last_name}"
+        )
+
+
+class CawnServeForm(forms.Form):
+    served_on = forms.DateField(label="Served on", required=False, widget=DateInput())
+    expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput(),
+                                 help_text="Before the child reaches the section's age limit")  # fmt: skip
+
+
+class CawnBreachForm(forms.Form):
+    breached_on = forms.DateField(label="Date of the breach", required=False, widget=DateInput())
+    breach_details = forms.CharField(label="What the breach was", required=False,
+                                     widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+
+
+class CawnWithdrawForm(forms.Form):
+    withdrawal_reason = forms.CharField(label="Why the notice is withdrawn", required=False,
+                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+
+
+CAWN_STEP_FORMS = {
+    "authorise": forms.Form,
+    "serve": CawnServeForm,
+    "activate": forms.Form,
+    "breach": CawnBreachForm,
+    "withdraw": CawnWithdrawForm,
+}
+
+
+# --- review and retention -----------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
+                                 required=False)  # fmt: skip
+    rationale = forms.CharField(label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                help_text="Why the information is still necessary, or why it is not")  # fmt: skip
+    retention_rule = forms.ModelChoiceField(
+        label="Retention rule", queryset=RetentionRule.objects.all(), required=False,
+        empty_label="Keep the current rule",
+        help_text="The next review is due after the rule's period, counted from today",
+    )  # fmt: skip
+
+
+# --- problem profiles ---------------------------------------------------------------
+
+
+class ProblemProfileForm(forms.Form):
+    title = forms.CharField(label="Title", required=False, max_length=200)
+    district = forms.ModelChoiceField(label="Area", queryset=District.objects.all(), required=False,
+                                      empty_label="The county (Kent and Medway)")  # fmt: skip
+    period_start = forms.DateField(label="Period from", required=False, widget=DateInput())
+    period_end = forms.DateField(label="Period to", required=False, widget=DateInput())
+    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    recommendations = forms.CharField(label="Recommendations", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+    plan_priority_ids = forms.TypedMultipleChoiceField(
+        label="Community Safety Plan priorities it informs", coerce=int, required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+    def __init__(self, *args, district=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_priority_ids"].choices = [(p.pk, p.label) for p in priorities_for(district)]
+        if editing:  # the area and period are fixed once drafted
+            for name in ("district", "period_start", "period_end"):
+                del self.fields[name]
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DisseminateForm(forms.Form):
+    agencies = forms.ModelMultipleChoiceField(label="Agencies", queryset=Agency.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    purpose = forms.CharField(
+        label="Purpose", required=False,
+        initial="To inform the Community Safety Partnership's plan and partners' disruption work",
+    )  # fmt: skip
+    lawful_basis = forms.ModelChoiceField(label="Lawful basis", queryset=LawfulBasis.objects.none(), required=False)
+    conditions = forms.CharField(label="Conditions passed on", required=False,
+                                 widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agencies"].queryset = Agency.objects.active().exclude(pk=user.agency_id)
+        self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(regime=user.agency.regime, active=True)
+
+
+PROFILE_STEP_FORMS = {"submit": forms.Form, "return": forms.Form, "approve": forms.Form, "disseminate": DisseminateForm}

@@ -5,7 +5,9 @@ ends seen), with each node shown at the viewer's level. The link chart's
 JSON is in Cytoscape.js's elements format; the page shows it as a table."""
 
 from collections import deque
+from contextlib import contextmanager
 
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -14,6 +16,20 @@ from sharing.presentation import shown
 
 MAX_HOPS = 2
 MAX_EDGES = 500
+
+
+@contextmanager
+def without_jit():
+    """PostgreSQL's JIT off for the queries inside (one transaction). The
+    visibility of an association (its report, and each of eight possible ends
+    through the records that show it) gives the planner a cost far above
+    `jit_above_cost`, so it compiled the query every time: about 250 ms of
+    compiling for 14 ms of execution at 500,000 reports (benchmarks/RESULTS.md)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def node_id(kind: str, pk: int) -> str:
@@ -29,6 +45,11 @@ def _label(kind, record) -> str:
 def network(user, kind: str, pk: int, *, hops: int = 1) -> dict:
     """{"nodes": [...], "edges": [...]} around (kind, pk), as far as `hops`.
     The start must be an entity the user sees (else LookupError)."""
+    with without_jit():
+        return _network(user, kind, pk, hops=hops)
+
+
+def _network(user, kind: str, pk: int, *, hops: int) -> dict:
     model = END_MODELS[kind]
     start = model._default_manager.visible_to(user).with_access_level(user).filter(pk=pk).first()
     if start is None:

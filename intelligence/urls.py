@@ -1,6 +1,7 @@
 from django.urls import path
 
 from intelligence import views
+from intelligence.views import disruptions, profiles, reviews
 
 app_name = "intelligence"
 
@@ -21,4 +22,17 @@ urlpatterns = [
     path("entities/<str:kind>/<int:pk>/", views.EntityDetailView.as_view(), name="entity_detail"),
     path("entities/<str:kind>/<int:pk>/network/", views.network_page, name="network"),
     path("entities/<str:kind>/<int:pk>/network.json", views.network_json, name="network_json"),
+    path("entities/<str:kind>/<int:pk>/network/export/", views.network_export, name="network_export"),
+    path("disruptions/", disruptions.DisruptionListView.as_view(), name="disruption_list"),
+    path("disruptions/new/", disruptions.DisruptionCreateView.as_view(), name="disruption_new"),
+    path("disruptions/<int:pk>/", disruptions.DisruptionDetailView.as_view(), name="disruption_detail"),
+    path("disruptions/<int:pk>/<str:step>/", disruptions.DisruptionStepView.as_view(), name="disruption_step"),
+    path("reviews/", reviews.ReviewQueueView.as_view(), name="review_queue"),
+    path("reports/<int:pk>/review/", reviews.ReportReviewView.as_view(), name="report_review"),
+    path("profiles/", profiles.ProfileListView.as_view(), name="profile_list"),
+    path("profiles/new/", profiles.ProfileCreateView.as_view(), name="profile_new"),
+    path("profiles/<int:pk>/", profiles.ProfileDetailView.as_view(), name="profile_detail"),
+    path("profiles/<int:pk>/edit/", profiles.ProfileEditView.as_view(), name="profile_edit"),
+    path("profiles/<int:pk>/pdf/", profiles.ProfilePdfView.as_view(), name="profile_pdf"),
+    path("profiles/<int:pk>/<str:step>/", profiles.ProfileStepView.as_view(), name="profile_step"),
 ]

@@ -10,3 +10,6 @@ router.register("intelligence/persons", views.PersonOfConcernViewSet, basename="
 router.register("intelligence/locations", views.LocationViewSet, basename="location")
 router.register("intelligence/vehicles", views.VehicleViewSet, basename="vehicle")
 router.register("intelligence/associations", views.AssociationViewSet, basename="association")
+router.register("intelligence/disruptions", views.DisruptionViewSet, basename="disruption")
+router.register("intelligence/reviews", views.ReviewViewSet, basename="review")
+router.register("intelligence/profiles", views.ProblemProfileViewSet, basename="problemprofile")

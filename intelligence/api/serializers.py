@@ -17,6 +17,9 @@ from intelligence.models import (
     Submission,
     Vehicle,
 )
+from intelligence.models.disruptions import CawnSection, Disruption, DisruptionKind
+from intelligence.models.profiles import ProblemProfile
+from intelligence.models.reviews import Review
 from sharing.api import LevelAwareSerializer
 
 
@@ -110,3 +113,77 @@ class AssociationSerializer(serializers.ModelSerializer):
         model = Association
         fields = ["id", "report", "type", "first_seen", "last_seen", "a_person", "a_location", "a_vehicle",
                   "a_child", "b_person", "b_location", "b_vehicle", "b_child", "created_at"]  # fmt: skip
+
+
+# --- disruptions ------------------------------------------------------------------
+
+
+class DisruptionSerializer(LevelAwareSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    officer = serializers.CharField(source="officer.display_name", read_only=True)
+    authorised_by = serializers.CharField(source="authorised_by.display_name", read_only=True, allow_null=True)
+    persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    locations = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Disruption
+        fields = ["id", "access_level", "reference", "kind", "status", "district", "occurred_on", "details",
+                  "officer", "cawn_section", "authorised_by", "authorised_at", "served_on", "expires_on",
+                  "breached_on", "breach_details", "withdrawn_on", "withdrawal_reason", "persons", "locations",
+                  "children", "created_at"]  # fmt: skip
+
+
+class DisruptionRecordSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=DisruptionKind.choices)
+    occurred_on = serializers.DateField()
+    district = serializers.SlugRelatedField(
+        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
+    )
+    details = serializers.CharField(required=False, allow_blank=True, default="")
+    cawn_section = serializers.ChoiceField(choices=CawnSection.choices, required=False, allow_blank=True, default="")
+    persons = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    locations = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    children = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+class CawnStepSerializer(serializers.Serializer):
+    """Every step's arguments in one: serve `served_on`, `expires_on`; breach
+    `breached_on`, `breach_details`; withdraw `withdrawal_reason`; authorise
+    and activate none."""
+
+    served_on = serializers.DateField(required=False, allow_null=True)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    breached_on = serializers.DateField(required=False, allow_null=True)
+    breach_details = serializers.CharField(required=False, allow_blank=True)
+    withdrawal_reason = serializers.CharField(required=False, allow_blank=True)
+
+
+STEP_ARGUMENTS = {
+    "authorise": (),
+    "serve": ("served_on", "expires_on"),
+    "activate": (),
+    "breach": ("breached_on", "breach_details"),
+    "withdraw": ("withdrawal_reason",),
+}
+
+
+class ReviewSerializer(serializers.ModelSerializer):
+    reviewed_by = serializers.CharField(source="reviewed_by.display_name", read_only=True)
+    retention_rule = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "report", "decision", "rationale", "retention_rule", "next_review_due", "reviewed_by",
+                  "reviewed_at"]  # fmt: skip
+
+
+class ProblemProfileSerializer(LevelAwareSerializer):
+    district = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    author = serializers.CharField(source="author.display_name", read_only=True)
+
+    class Meta:
+        model = ProblemProfile
+        fields = ["id", "access_level", "reference", "title", "district", "period_start", "period_end", "status",
+                  "assessment", "recommendations", "plan_priority_ids", "snapshot", "author",
+                  "approved_at"]  # fmt: skip

@@ -1,8 +1,10 @@
 """The intelligence API: every kind through the platform's viewsets, with the
 same visibility and field levels as the pages."""
 
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 
 from intelligence import services
@@ -16,6 +18,10 @@ from intelligence.models import (
     Submission,
     Vehicle,
 )
+from intelligence.models.disruptions import Disruption
+from intelligence.models.profiles import ProblemProfile
+from intelligence.models.reviews import Review
+from intelligence.services.disruptions import CAWN_STEPS
 from referrals.models import Child
 from sharing.api import SharableViewSet
 from sharing.api_writes import ERROR_RESPONSES, DependentRecordViewSet, SharableWriteViewSet
@@ -118,3 +124,65 @@ class AssociationViewSet(DependentRecordViewSet):
     model = Association
     serializer_class = api.AssociationSerializer
     http_method_names = ["get", "head", "options"]
+
+
+class DisruptionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
+    """Disruptions the user sees (CAWNs and others); the intelligence unit
+    records them (POST) and takes a CAWN's steps (POST .../workflow/<step>/)."""
+
+    model = Disruption
+    serializer_class = api.DisruptionSerializer
+    write_serializers = {"create": api.DisruptionRecordSerializer, "workflow": api.CawnStepSerializer}
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("district", "officer", "authorised_by")
+            .prefetch_related("persons", "locations", "children")
+        )
+
+    @extend_schema(request=api.DisruptionRecordSerializer, responses={201: api.DisruptionSerializer, **ERROR_RESPONSES})
+    def create(self, request, *args, **kwargs):
+        disruption = services.disruption_record(recorded_by=request.user, request=request, **self.validated())
+        return self.rendered(disruption, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(CAWN_STEPS))],
+        request=api.CawnStepSerializer,
+        responses={200: api.DisruptionSerializer, **ERROR_RESPONSES},
+        description="Take a step of a child abduction warning notice: " + ", ".join(CAWN_STEPS) + ". "
+        + (api.CawnStepSerializer.__doc__ or ""),
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path=r"workflow/(?P<step>[a-z]+)")
+    def workflow(self, request, pk=None, step=None):
+        if step not in CAWN_STEPS:
+            raise Http404("No such workflow step")
+        disruption = self.get_object()
+        fields = self.validated()
+        arguments = {name: fields.get(name) for name in api.STEP_ARGUMENTS[step]}
+        for name in ("breach_details", "withdrawal_reason"):
+            if name in arguments and arguments[name] is None:
+                arguments[name] = ""
+        disruption = CAWN_STEPS[step].take(record=disruption, user=request.user, request=request, **arguments)
+        return self.rendered(disruption)
+
+
+class ReviewViewSet(DependentRecordViewSet):
+    """MoPI reviews of the reports the user sees in full; `?report=<id>`."""
+
+    model = Review
+    serializer_class = api.ReviewSerializer
+    related = ("reviewed_by", "retention_rule")
+    http_method_names = ["get", "head", "options"]
+
+
+class ProblemProfileViewSet(SharableViewSet):
+    """Problem profiles the user sees (the unit; partners they were disseminated to)."""
+
+    model = ProblemProfile
+    serializer_class = api.ProblemProfileSerializer
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("district", "author")

@@ -16,6 +16,7 @@ from intelligence.models import (
     Submission,
     Vehicle,
 )
+from intelligence.models.disruptions import Disruption, DisruptionKind, DisruptionStatus
 
 
 def police():
@@ -95,3 +96,19 @@ class AssociationFactory(factory.django.DjangoModelFactory):
         model = Association
 
     type = Association.Type.SEEN_WITH
+
+
+class DisruptionFactory(factory.django.DjangoModelFactory):
+    """A recorded disruption (not a CAWN: CAWNs go through the services)."""
+
+    class Meta:
+        model = Disruption
+
+    reference = factory.Sequence(lambda n: f"DIS-T-{n:06d}")
+    owning_agency = factory.LazyFunction(police)
+    kind = DisruptionKind.BUSINESS_VISIT
+    status = DisruptionStatus.RECORDED
+    district = factory.LazyFunction(lambda: District.objects.get(code="maidstone"))
+    occurred_on = factory.LazyFunction(timezone.localdate)
+    details = factory.Sequence(lambda n: f"Visited the test premises about staff training, visit {n}")
+    officer = None  # give a user

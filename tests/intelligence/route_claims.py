@@ -1,6 +1,8 @@
 """Every intelligence route, claimed (tests/route_claims.py)."""
 
 MATRIX = "the intelligence matrix (tests/intelligence/test_matrix.py)"
+DISRUPTIONS = "the disruption matrix (tests/intelligence/test_disruption_matrix.py)"
+PROFILES = "the problem profile matrix (tests/intelligence/test_profiles.py)"
 ORIGINALS = "the originals and entities checks (tests/intelligence/test_matrix.py)"
 
 ROUTE_CLAIMS = {
@@ -30,8 +32,28 @@ ROUTE_CLAIMS = {
     "intelligence:entity_list": ORIGINALS,
     "intelligence:entity_detail": ORIGINALS,
     "intelligence:network": "the link chart's property test (tests/intelligence/test_network.py)",
+    "intelligence:network_export": "records a PNG export of the link chart as a disclosure (test_link_chart)",
     "intelligence:network_json": "the link chart's property test (tests/intelligence/test_network.py)",
     "intelligence:submission_new": "the submission form: offers only children the user sees in full (test_views)",
     "intelligence:report_new": "the unit's new-report form, 403 for anyone else; no record data (test_views)",
+    "intelligence:disruption_list": DISRUPTIONS,
+    "intelligence:disruption_detail": DISRUPTIONS,
+    "intelligence:disruption_step": DISRUPTIONS,
+    "api:disruption-list": DISRUPTIONS,
+    "api:disruption-detail": DISRUPTIONS,
+    "api:disruption-workflow": DISRUPTIONS,
+    "intelligence:disruption_new": "the unit's form to record a disruption, 403 for anyone else (test_disruptions)",
+    "intelligence:review_queue": "the unit's MoPI review queue, 403 for anyone else (test_reviews)",
+    "intelligence:report_review": "a report's MoPI review, the unit only, 403/404 for anyone else (test_reviews)",
+    "api:review-list": "reviews listed through reports seen in full (test_reviews)",
+    "api:review-detail": "reviews listed through reports seen in full (test_reviews)",
+    "intelligence:profile_list": PROFILES,
+    "intelligence:profile_detail": PROFILES,
+    "intelligence:profile_edit": PROFILES,
+    "intelligence:profile_step": PROFILES,
+    "intelligence:profile_pdf": PROFILES,
+    "api:problemprofile-list": PROFILES,
+    "api:problemprofile-detail": PROFILES,
+    "intelligence:profile_new": "the unit's form to draft a profile, 403 for anyone else (test_profiles)",
     "intelligence:triage": "the unit's queue, 403 for anyone else (test_views; listed submissions are the unit's)",
 }

@@ -40,7 +40,7 @@ def test_the_listing_to_action_journey(client, personas, panel, make_meeting, as
 
     builder = client.get(reverse("mase:agenda_builder", args=[meeting.pk])).content.decode()
     assert "Accepted listing request (1)" in builder and case.reference in builder
-    assert "High risk (0)" in builder and "Available once the intelligence app" in builder
+    assert "High risk (0)" in builder and "New associations to persons of concern (0)" in builder
     client.post(
         reverse("mase:agenda_add_case", args=[meeting.pk]),
         {"listing": listing.pk, "criterion": "listing_request", "why": "Requested"},

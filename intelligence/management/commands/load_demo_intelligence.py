@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intelligence.demo import load_demo_intelligence
+from intelligence.demo import load_demo_intelligence, load_demo_later
 from sharing.models import Protocol
 
 
@@ -17,9 +17,11 @@ class Command(BaseCommand):
             added = load_demo_intelligence()
         except LookupError as error:
             raise CommandError(str(error)) from error
-        if added:
+        later = load_demo_later()
+        if added or later:
             self.stdout.write(
-                f"Loaded {added} fictional demo reports and submissions in {time.monotonic() - started:.1f} s."
+                f"Loaded {added} fictional demo reports and submissions and {later} disruptions and problem "
+                f"profiles in {time.monotonic() - started:.1f} s."
             )
         else:
             self.stdout.write("The fictional demo intelligence is already loaded; nothing added.")

@@ -206,6 +206,12 @@ HANDLING_CODES = [
 ]
 
 
+class RetentionStatus(models.TextChoices):
+    ACTIVE = "active", "In use"
+    ARCHIVED = "archived", "Archived"
+    DISPOSED = "disposed", "Disposed"
+
+
 def partners_may_see():
     return ~Q(handling_code__in=NOT_FOR_PARTNERS)
 
@@ -252,13 +258,26 @@ class IntelligenceReport(models.Model):
     persons = models.ManyToManyField("PersonOfConcern", blank=True, related_name="reports")
     locations = models.ManyToManyField("Location", blank=True, related_name="reports")
     vehicles = models.ManyToManyField("Vehicle", blank=True, related_name="reports")
+    # Review and retention (MoPI, intelligence.models.reviews): computed by the
+    # services from the rule, never typed in.
+    retention_rule = models.ForeignKey(
+        "RetentionRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_due = models.DateField("review due", null=True, blank=True)
+    retention_status = models.CharField(max_length=10, choices=RetentionStatus.choices, default=RetentionStatus.ACTIVE)
+    disposed_at = models.DateTimeField(null=True, blank=True)
 
     objects = SharableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-id"]
         permissions = [("view_summary_intelligencereport", "Can view the summary of an intelligence report")]
-        indexes = [models.Index(fields=["owning_agency", "-id"], name="intreport_owner_idx")]
+        indexes = [
+            models.Index(fields=["owning_agency", "-id"], name="intreport_owner_idx"),
+            models.Index(
+                fields=["review_due", "id"], name="intreport_review_due_idx", condition=~Q(retention_status="disposed")
+            ),
+        ]
 
     def __str__(self):
         return self.reference

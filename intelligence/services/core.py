@@ -36,6 +36,7 @@ from intelligence.models import (
 )
 from outbox.services import enqueue
 from referrals.models import Child
+from sharing import registry
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
 
@@ -257,6 +258,9 @@ def report_create(
     )
     report.reference = _reference("INT", report)
     report.save(update_fields=["reference"])
+    from intelligence.services.reviews import set_first_review
+
+    set_first_review(report)
     ReportOriginal.objects.create(
         report=report,
         owning_agency=police,
@@ -312,14 +316,44 @@ def report_resanitise(*, report, sanitised_by, sanitised_text: str, title: str |
 # --- entities: matching on entry, then linking to a report -------------------------
 
 
+# Matching looks among at most this many candidates (the most similar first)
+# before asking who may see them: the visibility test is then an index probe
+# for each candidate rather than a pass over every report the user sees
+# (benchmarks/RESULTS.md, intelligence: seconds at 500,000 reports otherwise).
+MATCH_CANDIDATES = 500
+
+
+def _similar_ids(model, field: str, text: str, threshold: float, where: Q | None = None) -> list[int]:
+    """Ids of records whose `field` has a word like `text` (trigram word
+    similarity >= threshold), most similar first. `%>` (the connection's
+    word_similarity_threshold, 0.3, below every threshold used) lets the
+    trigram index find them; the exact threshold is checked on those rows."""
+    rows = (
+        model._default_manager.filter(where or Q(), **{f"{field}__trigram_word_similar": text})
+        .annotate(similarity=TrigramWordSimilarity(text, field))
+        .filter(similarity__gte=threshold)
+        .order_by("-similarity", "pk")
+    )
+    return list(rows.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+
+
+def _seen_among(model, user, ids):
+    """The records among `ids` the user sees: found from the visible records
+    that refer to them (reports), so the visibility test reads only those
+    candidates' reports. The same rows as `model.objects.visible_to(user)`."""
+    derived = registry.derived_for_model(model)
+    sources = derived.source_model._default_manager.visible_to(user)
+    referring = sources.filter(**{f"{derived.source_field}__in": sorted(ids)}).values(derived.source_field)
+    return model._default_manager.filter(pk__in=referring)
+
+
 def person_matches(
     user, *, first_name="", last_name="", date_of_birth=None, phone_numbers=(), online_handles=(), loose=False
 ):
     """Likely the same person among those the user sees: a shared phone number
     (normalised) or online handle, or a similar name (trigram) with the same
     (or no recorded) date of birth. Persons the user may not see are never offered."""
-    visible = PersonOfConcern.objects.visible_to(user)
-    found = Q(pk__in=[])
+    ids = set()
     phones = []
     for value in phone_numbers:
         try:
@@ -327,20 +361,18 @@ def person_matches(
         except ValueError:
             continue
     if phones:
-        found |= Q(phone_numbers__overlap=phones)
+        sharing_a_phone = PersonOfConcern.objects.filter(phone_numbers__overlap=phones)
+        ids |= set(sharing_a_phone.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     handles = [handle.strip() for handle in online_handles if handle.strip()]
     if handles:
-        found |= Q(online_handles__overlap=handles)
+        sharing_a_handle = PersonOfConcern.objects.filter(online_handles__overlap=handles)
+        ids |= set(sharing_a_handle.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     name = f"{first_name} {last_name}".strip().lower()
     if name:
         threshold = SIMILAR_NAME_SAME_BIRTHDAY if date_of_birth or loose else SIMILAR_NAME
-        similar = visible.annotate(similarity=TrigramWordSimilarity(name, "search_names")).filter(
-            similarity__gte=threshold
-        )
-        if date_of_birth:
-            similar = similar.filter(Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True))
-        found |= Q(pk__in=similar.values("pk"))
-    return visible.filter(found).order_by("last_name", "first_name", "pk")[:10]
+        born = Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True) if date_of_birth else None
+        ids |= set(_similar_ids(PersonOfConcern, "search_names", name, threshold, born))
+    return _seen_among(PersonOfConcern, user, ids).order_by("last_name", "first_name", "pk")[:10]
 
 
 def vehicle_matches(user, *, registration: str):
@@ -351,17 +383,14 @@ def vehicle_matches(user, *, registration: str):
 
 
 def location_matches(user, *, name: str = "", postcode: str = ""):
-    visible = Location.objects.visible_to(user)
-    found = Q(pk__in=[])
+    ids = set()
     postcode = re.sub(r"\s+", "", postcode.upper())
     if postcode:
-        found |= Q(postcode__iexact=postcode)
+        same_postcode = Location.objects.filter(postcode__iexact=postcode)
+        ids |= set(same_postcode.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     if name.strip():
-        similar = visible.annotate(similarity=TrigramWordSimilarity(name.strip().lower(), "name")).filter(
-            similarity__gte=SIMILAR_NAME
-        )
-        found |= Q(pk__in=similar.values("pk"))
-    return visible.filter(found)[:10]
+        ids |= set(_similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME))
+    return _seen_among(Location, user, ids)[:10]
 
 
 def _linkable_report(report, user):

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
@@ -519,3 +520,33 @@ def network_page(request, kind, pk):
         "intelligence/network.html",
         {"start": start, "rows": rows, "hops": hops, "kind": kind, "pk": pk, "nodes": found["nodes"]},
     )
+
+
+@require_POST
+def network_export(request, kind, pk):
+    """Record that the link chart is being exported as a PNG (a disclosure
+    outside the system: who, when, which associations); the browser makes the
+    image only once this answers. Without JavaScript there is no image to make."""
+    from intelligence.network import network
+
+    if kind not in END_MODELS:
+        raise Http404("No such kind of entity")
+    hops = 2 if request.GET.get("hops") == "2" else 1
+    try:
+        found = network(request.user, kind, pk, hops=hops)
+    except LookupError:
+        raise Http404("No such entity") from None
+    record_access(
+        user=request.user,
+        action=AccessEvent.Action.EXPORT,
+        record_kind=END_MODELS[kind]._meta.label_lower,
+        record_ids=[pk],
+        request=request,
+        details={"format": "png", "network_hops": hops,
+                 "associations": [edge["data"]["id"] for edge in found["edges"]]},
+    )  # fmt: skip
+    filename = f"link-chart-{kind}-{pk}-{timezone.localdate():%Y%m%d}.png"
+    if request.headers.get("Accept", "").startswith("text/html"):
+        messages.info(request, "The export was recorded, but the image needs JavaScript to be made")
+        return redirect(f"{reverse('intelligence:network', args=[kind, pk])}?hops={hops}")
+    return JsonResponse({"recorded": True, "filename": filename})

@@ -1,0 +1,75 @@
+"""Review and retention (MoPI): every intelligence report has a review-due
+date computed from a retention rule (reference data an administrator keeps,
+not law typed into code); a review records retain / archive / dispose, a
+rationale and, unless disposed, the next review computed from the rule.
+Disposal leaves a tombstone (the reference, the dates, the review that
+disposed of it) and the access log, not the content."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from intelligence.models.core import IntelligenceReport
+from sharing.querysets import DependentQuerySet
+from sharing.registry import dependent
+
+
+class RetentionRule(models.Model):
+    """A MoPI review period [verify]: the group of the management of police
+    information guidance a record falls in and how long until its review."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    review_after_months = models.PositiveSmallIntegerField(help_text="Months from creation or the last review")
+    is_default = models.BooleanField(default=False, help_text="Applied to a new report")
+
+    class Meta:
+        ordering = ["review_after_months", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=models.Q(is_default=True), name="one_default_retention_rule"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def review_due_after(self, day: datetime.date) -> datetime.date:
+        months = day.month - 1 + self.review_after_months
+        year, month = day.year + months // 12, months % 12 + 1
+        for last in (31, 30, 29, 28):
+            try:
+                return datetime.date(year, month, min(day.day, last))
+            except ValueError:
+                continue
+        raise ValueError(day)
+
+
+class ReviewDecision(models.TextChoices):
+    RETAIN = "retain", "Retain"
+    ARCHIVE = "archive", "Archive (retain, out of day-to-day use)"
+    DISPOSE = "dispose", "Dispose"
+
+
+@dependent(parent_field="report")
+class Review(models.Model):
+    """One MoPI review of a report."""
+
+    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="reviews")
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
+    rationale = models.TextField()
+    retention_rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="+")
+    next_review_due = models.DateField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(default=timezone.now)
+
+    objects = DependentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_decision_display()} ({self.report_id})"

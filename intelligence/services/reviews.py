@@ -1,0 +1,134 @@
+"""MoPI review and retention: the review-due date a new report starts with,
+a review (retain / archive / dispose) by the intelligence unit, and disposal,
+which leaves a tombstone and the access log but not the content."""
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from audit.models import AccessEvent
+from audit.services import record_access
+from intelligence.models import (
+    Association,
+    IntelligenceReport,
+    Location,
+    PersonOfConcern,
+    ReportOriginal,
+    RetentionRule,
+    RetentionStatus,
+    Review,
+    ReviewDecision,
+    Submission,
+    Vehicle,
+)
+from intelligence.services.core import require_unit
+from sharing.levels import AccessLevel
+from sharing.refusals import StepNotAllowed, require_level
+
+TOMBSTONE_TITLE = "Disposed of under MoPI review"
+
+
+def default_rule() -> RetentionRule:
+    return RetentionRule.objects.get(is_default=True)
+
+
+def set_first_review(report: IntelligenceReport) -> None:
+    """A new report's review date, from the default rule (report_create calls it)."""
+    rule = default_rule()
+    report.retention_rule = rule
+    report.review_due = rule.review_due_after(timezone.localdate(report.created_at))
+    report.save(update_fields=["retention_rule", "review_due"])
+
+
+@transaction.atomic
+def report_review(*, report, reviewed_by, decision: str, rationale: str, retention_rule=None, request=None) -> Review:
+    """The unit reviews a report: retain or archive it until its next review
+    (the rule's period from today), or dispose of it."""
+    require_level(reviewed_by, report, AccessLevel.CHANGE)
+    require_unit(reviewed_by, "review intelligence for retention")
+    current = IntelligenceReport.objects.select_for_update().get(pk=report.pk)
+    if current.retention_status == RetentionStatus.DISPOSED:
+        raise StepNotAllowed("This report has been disposed of", reason="status")
+    errors = {}
+    if decision not in ReviewDecision.values:
+        errors["decision"] = "Choose retain, archive or dispose"
+    if not (rationale or "").strip():
+        errors["rationale"] = "Give the rationale for the decision"
+    rule = retention_rule or current.retention_rule or default_rule()
+    if not isinstance(rule, RetentionRule):
+        rule = RetentionRule.objects.filter(pk=rule).first()
+        if rule is None:
+            errors["retention_rule"] = "Choose a retention rule"
+    if errors:
+        raise ValidationError(errors)
+    today = timezone.localdate()
+    next_review = None if decision == ReviewDecision.DISPOSE else rule.review_due_after(today)
+    review = Review.objects.create(
+        report=current, decision=decision, rationale=rationale.strip(), retention_rule=rule,
+        next_review_due=next_review, reviewed_by=reviewed_by,
+    )  # fmt: skip
+    current.retention_rule = rule
+    current.review_due = next_review
+    if decision == ReviewDecision.DISPOSE:
+        _dispose(current)
+    else:
+        current.retention_status = (
+            RetentionStatus.ARCHIVED if decision == ReviewDecision.ARCHIVE else RetentionStatus.ACTIVE
+        )
+        current.save(update_fields=["retention_rule", "review_due", "retention_status"])
+    record_access(
+        user=reviewed_by,
+        action=AccessEvent.Action.CHANGE,
+        record_kind=current._meta.label_lower,
+        record_ids=[current.pk],
+        request=request,
+        details={"review": review.pk, "decision": decision},
+    )
+    return review
+
+
+def _forget_history(model, ids) -> None:
+    """The change history of disposed records holds their content: it goes too
+    (the access log, which holds no content, stays)."""
+    event_model = apps.get_model(model._meta.app_label, f"{model.__name__}Event")
+    event_model.objects.filter(pgh_obj_id__in=list(ids)).delete()
+
+
+def _dispose(report: IntelligenceReport) -> None:
+    """The tombstone: the reference, district, handling code, dates and reviews
+    stay; the text, the original, the entities' links and associations go, as
+    do entities no other record refers to, and the change history of each."""
+    persons = list(report.persons.values_list("pk", flat=True))
+    locations = list(report.locations.values_list("pk", flat=True))
+    vehicles = list(report.vehicles.values_list("pk", flat=True))
+    Association.objects.filter(report=report).delete()
+    report.persons.clear()
+    report.locations.clear()
+    report.vehicles.clear()
+    ReportOriginal.objects.filter(report=report).update(original_text="", source_reference="")
+    report.title = TOMBSTONE_TITLE
+    report.sanitised_text = ""
+    report.handling_conditions = ""
+    report.retention_status = RetentionStatus.DISPOSED
+    report.disposed_at = timezone.now()
+    report.save(update_fields=["title", "sanitised_text", "handling_conditions", "retention_status", "disposed_at",
+                               "retention_rule", "review_due"])  # fmt: skip
+    submission_ids = [report.submission_id] if report.submission_id else []
+    if submission_ids:
+        Submission.objects.filter(pk__in=submission_ids).update(
+            what_happened="", occurred_when="", where="", who="", further_information="", occurred_on=None
+        )
+        Submission.objects.get(pk=report.submission_id).children.clear()
+    for model, ids in ((PersonOfConcern, persons), (Location, locations), (Vehicle, vehicles)):
+        orphans = model.objects.filter(pk__in=ids).filter(reports__isnull=True)
+        orphans = orphans.exclude(Q(associations_a__isnull=False) | Q(associations_b__isnull=False))
+        if model is not Vehicle:
+            orphans = orphans.filter(disruptions__isnull=True)
+        orphan_ids = list(orphans.values_list("pk", flat=True))
+        model.objects.filter(pk__in=orphan_ids).delete()
+        _forget_history(model, orphan_ids)
+    _forget_history(IntelligenceReport, [report.pk])
+    _forget_history(ReportOriginal, ReportOriginal.objects.filter(report=report).values_list("pk", flat=True))
+    _forget_history(Submission, submission_ids)
