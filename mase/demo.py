@@ -20,6 +20,7 @@ from mase import services
 from mase.models import ActionStatus, Panel, PanelKind
 from referrals.models import Referral, RiskAssessment
 from sharing.levels import AccessLevel
+from sharing.models import LawfulBasis
 
 PREFIX = "FICTIONAL DEMO: "
 AREAS = (
@@ -119,8 +120,16 @@ def _past_meeting(panel, chair, days_ago, cases, owners, *, circulate):
             services.action_cancel(action=action, cancelled_by=chair, outcome_note=f"{PREFIX}no longer needed")
         actions.append(action)
     if circulate:
-        for step in ("draft_minutes", "approve_minutes", "circulate_minutes"):
+        services.minutes_record(
+            meeting=meeting, recorded_by=chair, minutes_notes=f"{PREFIX}minutes of the last meeting agreed."
+        )
+        for step in ("draft_minutes", "approve_minutes"):
             services.MEETING_STEPS[step].take(record=meeting, user=chair)
+        services.meeting_circulate_minutes(
+            meeting=meeting,
+            circulated_by=chair,
+            lawful_basis=LawfulBasis.objects.get(code="gdpr-public-task-safeguarding"),
+        )
     return meeting
 
 

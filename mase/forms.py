@@ -159,6 +159,33 @@ class PackIssueForm(forms.Form):
         self.fields["lawful_basis"].queryset = bases
 
 
+class MinutesCirculateForm(PackIssueForm):
+    purpose = forms.CharField(max_length=300, required=False, help_text="Leave empty for the record of the meeting")
+
+    def __init__(self, *args, bases, **kwargs):
+        super().__init__(*args, bases=bases, **kwargs)
+        self.fields["lawful_basis"].error_messages["required"] = "Choose the lawful basis for circulating the minutes"
+
+
+class TermsDraftForm(forms.Form):
+    text = forms.CharField(
+        label="Terms of reference",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Write the terms of reference"},
+        help_text="Purpose, membership, quorum, information sharing, how often the panel meets",
+    )
+
+
+class MinutesNotesForm(forms.Form):
+    minutes_notes = forms.CharField(
+        label="General minutes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Matters arising, apologies noted, any other business. Nothing about a child: "
+        "record each child's discussion on their item, where only those who may see it read it.",
+    )
+
+
 class PlanUpdateForm(forms.Form):
     note = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what has happened"}

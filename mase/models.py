@@ -193,6 +193,11 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     agenda_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     held_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_notes = models.TextField(
+        "general minutes",
+        blank=True,
+        help_text="Matters arising, apologies noted, any other business: about no child (items have their own)",
+    )
     version = models.PositiveIntegerField(default=1)
     # Raised by every change to the agenda: packs issued at a lower one are superseded.
     agenda_version = models.PositiveIntegerField(default=1, editable=False)
@@ -423,6 +428,19 @@ class AgendaItem(models.Model):
         return reverse("mase:agendaitem_detail", args=[self.pk])
 
 
+class ListedCaseShare(models.Model):
+    """A share of a listed child's case with an agency on the panel, made by
+    the sharing engine when the agenda closed (mase.services): the link that
+    lets removing the listing end it. The share itself is the Record of
+    Sharing (purpose, lawful basis, level, end date)."""
+
+    item = models.ForeignKey("AgendaItem", on_delete=models.CASCADE, related_name="panel_shares")
+    share = models.OneToOneField("sharing.Share", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.share} for {self.item_id}"
+
+
 class AgendaItemUserObjectPermission(UserShareGrant):
     content_object = models.ForeignKey(AgendaItem, on_delete=models.CASCADE)
 
@@ -540,16 +558,24 @@ class PackQuerySet(models.QuerySet):
 
 
 class MeetingPack(models.Model):
-    """One agency's meeting pack: the agenda as its member sees it under the
-    protocol in force (pseudonymous, at their level), as HTML and PDF, made in
-    the background. Issuing it is a disclosure outside the system, recorded
+    """One agency's meeting document: its pack (the agenda) before the
+    meeting, or its copy of the minutes once they are circulated; each as its
+    member sees the meeting under the protocol in force (pseudonymous, at
+    their level), as HTML and PDF, made in the background by the same code
+    (mase.packs). Issuing it is a disclosure outside the system, recorded
     here (which protocol version, to whom, purpose, lawful basis) and in the
-    access log. A later change to the agenda supersedes it."""
+    access log. A later change to the agenda supersedes a pack; minutes are
+    circulated once approved, so nothing supersedes them."""
+
+    class Kind(models.TextChoices):
+        PACK = "pack", "Meeting pack"
+        MINUTES = "minutes", "Minutes"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Being prepared"
         READY = "ready", "Ready"
 
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PACK)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -575,7 +601,7 @@ class MeetingPack(models.Model):
 
     @property
     def superseded(self) -> bool:
-        return self.agenda_version < self.meeting.agenda_version
+        return self.kind == self.Kind.PACK and self.agenda_version < self.meeting.agenda_version
 
 
 class Rag(models.TextChoices):

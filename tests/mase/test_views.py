@@ -80,6 +80,9 @@ def test_the_listing_to_action_journey(client, personas, panel, make_meeting, as
     client.post(reverse("mase:action_step", args=[action.pk, "complete"]), {"outcome_note": "Interview held"})
     action.refresh_from_db()
     assert action.status == ActionStatus.COMPLETED
+    # "My MASE actions" on the home page counts outstanding actions; its list agrees.
+    assert action.reference not in client.get(reverse("mase:action_list") + "?show=mine").content.decode()
+    assert action.reference in client.get(reverse("mase:action_list")).content.decode()
 
 
 def test_a_listing_without_an_approved_assessment_is_refused_with_why(client, personas, panel, referral_at):
