@@ -77,12 +77,30 @@ class MonitorForm(forms.Form):
 
 
 class TopicItemForm(forms.Form):
+    subject = forms.ChoiceField(
+        label="Person of concern or place",
+        required=False,
+        help_text="Those you can see. Every agency on the panel reads the item as its kind and number; "
+        "only those who see the person or place read the name.",
+    )
     title = forms.CharField(
-        label="Person, place or theme",
+        label="Or a theme",
         max_length=200,
-        error_messages={"required": "Name the person, place or theme"},
+        required=False,
+        help_text="Leave empty for a person or place. Do not name a child or a person of concern here: "
+        "every agency on the panel reads it.",
     )
     why = forms.CharField(label="Why it is on the agenda", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", "None"), *subjects]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and not cleaned.get("title", "").strip():
+            self.add_error("title", "Choose a person or place, or name the theme")
+        return cleaned
 
 
 class ItemRecordForm(forms.Form):

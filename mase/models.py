@@ -393,6 +393,9 @@ class AgendaItem(models.Model):
     criterion = models.CharField(max_length=20, choices=Criterion.choices)
     why = models.TextField("why it is on the agenda", blank=True)
     title = models.CharField(max_length=200, blank=True, help_text="For an item about no child")
+    # A person of concern or a location (mase.topics): its kind label and id, never its name.
+    subject_kind = models.CharField(max_length=100, blank=True)
+    subject_id = models.BigIntegerField(null=True, blank=True)
     child_initials = models.CharField(max_length=5, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     minutes_allotted = models.PositiveSmallIntegerField(default=10)
@@ -416,6 +419,11 @@ class AgendaItem(models.Model):
             ),
             models.CheckConstraint(
                 name="agenda_item_about_child_or_titled", condition=Q(referral__isnull=False) | ~Q(title="")
+            ),
+            models.CheckConstraint(
+                name="agenda_item_subject_whole",
+                condition=Q(subject_kind="", subject_id__isnull=True)
+                | (~Q(subject_kind="") & Q(subject_id__isnull=False) & Q(referral__isnull=True)),
             ),
         ]
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from mase import topics
 from mase.models import AgendaItem, MaseAction, MeetingPack
 from sharing.presentation import shown
 
@@ -24,7 +25,8 @@ def agency_view(meeting, recipient, *, with_actions: bool) -> dict:
     items = list(
         AgendaItem.objects.visible_to(recipient).with_access_level(recipient).on(meeting).select_related("referral")
     )
-    view = {"items": [shown(item, item.access_level) for item in items], "actions": []}
+    shown_items = topics.name_subjects([shown(item, item.access_level) for item in items], recipient)
+    view = {"items": shown_items, "actions": []}
     if with_actions:
         actions = (
             MaseAction.objects.visible_to(recipient)

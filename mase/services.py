@@ -542,12 +542,21 @@ def _require_open_agenda(meeting: Meeting, user: User) -> Meeting:
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, added_by: User, criterion: str, referral: Referral | None = None,
                     why: str = "", title: str = "", listing: ListingRequest | None = None,
-                    minutes_allotted: int = 10) -> AgendaItem:  # fmt: skip
-    """Put a child's case (seen in full by the chair) or a person, place or
-    theme on the agenda; an accepted listing request becomes listed."""
+                    minutes_allotted: int = 10, subject: str = "") -> AgendaItem:  # fmt: skip
+    """Put a child's case (seen in full by the chair), a person of concern or
+    a place the chair sees (`subject`, "person:<id>" or "location:<id>"; see
+    mase.topics), or a theme on the agenda; an accepted listing request
+    becomes listed."""
+    from mase import topics
+
     current = _require_open_agenda(meeting, added_by)
     if criterion not in Criterion.values:
         raise ValidationError({"criterion": "Choose why the item is on the agenda"})
+    subject_kind, subject_id = topics.resolve_subject(added_by, subject) if subject else ("", None)
+    if subject_kind and (referral is not None or listing is not None):
+        raise ValidationError({"subject": "An item is about a child or about a person or place, not both"})
+    if subject_kind and not title.strip():
+        title = topics.pseudonym(subject_kind, subject_id)
     if listing is not None:
         listing = _locked(ListingRequest, listing)
         if listing.panel_id != current.panel_id or listing.status != ListingStatus.ACCEPTED:
@@ -571,6 +580,8 @@ def agenda_item_add(*, meeting: Meeting, added_by: User, criterion: str, referra
         criterion=criterion,
         why=why.strip(),
         title=title.strip(),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
         child_initials=child_initials,
         position=position,
         minutes_allotted=minutes_allotted,

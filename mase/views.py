@@ -54,9 +54,12 @@ def _take(request, take, success_url, success_message):
 
 
 def shown_items(meeting, user) -> list:
-    """The meeting's items the user sees, each showing only the fields of its level."""
+    """The meeting's items the user sees, each showing only the fields of its
+    level, with the name of a person or place they see (mase.topics)."""
+    from mase import topics
+
     items = AgendaItem.objects.visible_to(user).with_access_level(user).on(meeting).select_related("referral")
-    return [shown(item, item.access_level) for item in items]
+    return topics.name_subjects([shown(item, item.access_level) for item in items], user)
 
 
 # --- meetings ---------------------------------------------------------------------------
@@ -165,6 +168,11 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
     record_related = ("panel",)
     form_class = forms.TopicItemForm
     template_name = "mase/agenda_builder.html"
+
+    def get_form_kwargs(self):
+        from mase import topics
+
+        return super().get_form_kwargs() | {"subjects": topics.subject_choices(self.request.user)}
 
     # Change access to a meeting is its panel's chair's and deputy's (mase.models).
 
@@ -293,6 +301,9 @@ class AgendaItemDetailView(CaseworkOnlyMixin, SharableDetailView):
         context = super().get_context_data(**kwargs)
         item, user = self.object, self.request.user
         context["meeting"] = item.meeting
+        from mase import topics
+
+        context["subject_name"] = topics.name_subjects([context["object"]], user)[0].subject_name
         context["can_record"] = (
             context["can_see_full"] and item.meeting.status == MeetingStatus.HELD and chairs(user, item.meeting.panel)
         )

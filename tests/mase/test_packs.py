@@ -8,28 +8,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from accounts.models import Agency, District
 from audit.models import AccessEvent
 from mase import services
 from sharing.models import LawfulBasis
 from sharing.refusals import StepNotAllowed
+from tests.mase.conftest import STAFFED_MEMBERS as MEMBERS
 from tests.mase.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-MEMBERS = {"kcc": "kcc.supervisor", "health": "health.practitioner", "medway": "medway.supervisor"}
-
-
-@pytest.fixture
-def staffed_panel(personas, protocol, chair):
-    return services.panel_create(
-        created_by=personas["admin"],
-        name="West Kent operational MASE",
-        kind="operational",
-        chair=chair,
-        districts=District.objects.filter(code="maidstone"),
-        members={Agency.objects.get(code=code): (personas[username], None) for code, username in MEMBERS.items()},
-    )
 
 
 @pytest.fixture
