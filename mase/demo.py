@@ -133,6 +133,23 @@ def _past_meeting(panel, chair, days_ago, cases, owners, *, circulate):
     return meeting
 
 
+TERMS = (
+    f"{PREFIX}Purpose: a shared picture of victims, offenders, locations and themes; oversight of high-risk "
+    "and stuck cases.\nMembership: one member and a deputy from each agency on the panel.\nQuorum: three "
+    "agencies, one of them police and one children's services.\nInformation: shared under the Kent and Medway "
+    "CSE Information Sharing Protocol; packs and minutes hold only what each agency may see."
+)
+
+
+def _terms(panel, chair) -> None:
+    """Version 1 signed off by every member agency; version 2 in draft."""
+    first = services.terms_draft(panel=panel, drafted_by=chair, text=TERMS)
+    services.terms_finalise(terms=first, finalised_by=chair)
+    for seat in panel.members.select_related("member"):
+        services.terms_sign(terms=first, signed_by=seat.member)
+    services.terms_draft(panel=panel, drafted_by=chair, text=TERMS + f"\n{PREFIX}Meets every four weeks.")
+
+
 def _load() -> int:
     chair = User.objects.get(username="mase.chair")
     admin = User.objects.get(username="admin")
@@ -149,6 +166,7 @@ def _load() -> int:
             members=members,
         )
     panel = panels[WORKED_PANEL]
+    _terms(panel, chair)
     caseworker = User.objects.get(username="kcc.caseworker")
     districts = {name: codes for name, _, codes in AREAS}[WORKED_PANEL]
     cases = _listable_cases(caseworker, districts)

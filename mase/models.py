@@ -394,8 +394,8 @@ class AgendaItem(models.Model):
     why = models.TextField("why it is on the agenda", blank=True)
     title = models.CharField(max_length=200, blank=True, help_text="For an item about no child")
     # A person of concern or a location (mase.topics): its kind label and id, never its name.
-    subject_kind = models.CharField(max_length=100, blank=True)
-    subject_id = models.BigIntegerField(null=True, blank=True)
+    subject_kind = models.CharField(max_length=100, blank=True, editable=False)
+    subject_id = models.BigIntegerField(null=True, blank=True, editable=False)
     child_initials = models.CharField(max_length=5, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     minutes_allotted = models.PositiveSmallIntegerField(default=10)

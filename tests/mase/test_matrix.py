@@ -131,9 +131,19 @@ def test_health_sees_an_item_shared_at_summary_as_initials_and_reference_only(cl
     assert shared.referral.reference not in page
 
 
+def plant_item_canaries(records):
+    """The harness plants the meeting's fields too (an item's summary field
+    `meeting`), but the meeting is shown at its own level, full for every
+    agency on the panel (its own matrix is below): its general minutes are
+    not the items' to hide."""
+    records, planted = plant_canaries(records)
+    Meeting.objects.filter(pk=records[0].meeting_id).update(minutes_notes="General minutes of the meeting")
+    return records, planted
+
+
 def test_no_canary_of_an_agenda_item_reaches_a_reader_below_full(client, personas, items):
     spec, records = items
-    records, planted = plant_canaries(records)
+    records, planted = plant_item_canaries(records)
     checks, failures = run_canaries(
         client,
         casework(personas),
@@ -158,12 +168,8 @@ def test_no_canary_of_an_agenda_item_reaches_a_pack_or_minutes_below_full(
     finds them (so the check can fail); one who holds it at summary finds its
     reference."""
     spec, records = items
-    records, planted = plant_canaries(records)
+    records, planted = plant_item_canaries(records)
     meeting = records[0].meeting
-    # The harness plants the meeting's fields too (an item's summary field
-    # `meeting`), but the meeting is shown at its own level, full for every
-    # agency on the panel: its general minutes are not the items' to hide.
-    Meeting.objects.filter(pk=meeting.pk).update(minutes_notes="General minutes of the meeting")
     for seat in meeting.panel.members.select_related("agency"):
         seat.member = personas[RECORDER[seat.agency.code]]
         seat.save()
