@@ -16,6 +16,7 @@ from rest_framework.request import Request
 
 from audit.mixins import AccessLoggedListMixin
 from audit.models import AccessEvent
+from dashboard.indicators import hidden_from_drilldown
 from referrals import services
 from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
@@ -77,6 +78,7 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         self.filterset = ReferralFilterSet(self.request.GET or None, queryset=referrals, request=self.request)
         referrals = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else referrals
         referrals = referrals.search(self.get_search_query())
+        self.listed = referrals
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
         try:
@@ -98,6 +100,7 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         context["next_url"] = self.paginator.get_next_link()
         context["previous_url"] = self.paginator.get_previous_link()
         context["sort_links"] = self._sort_links()
+        context["hidden"] = hidden_from_drilldown(self.request, self.filterset, self.listed)
         return context
 
     def _sort_links(self) -> dict:
