@@ -11,17 +11,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from mase.models import Criterion, ListingRequest, ListingStatus, Meeting, MeetingStatus
-from referrals.models import Action, ChronologyEntry, Referral
+from referrals.models import Action, ChronologyEntry, MissingEpisode, Referral
 from sharing.levels import AccessLevel
 
 MISSING_WINDOW = datetime.timedelta(days=90)
 MISSING_EPISODES = 3
-SHOWN_PER_CRITERION = 50
+SHOWN_PER_CRITERION = 25
+# Counts stop here ("100+"): an exact count over hundreds of thousands of
+# visible cases costs seconds (benchmarks/RESULTS.md, "MASE"), and no panel
+# works through more than this under one criterion.
+COUNT_CAP = 100
 
 
 @dataclass
@@ -37,10 +41,21 @@ class CandidateGroup:
     count: int = 0
     candidates: list[Candidate] = field(default_factory=list)
     unavailable: str = ""  # why the criterion cannot be read yet
+    capped: bool = False  # there are more than `count`
 
     @property
     def label(self) -> str:
         return Criterion(self.criterion).label
+
+    @property
+    def count_label(self) -> str:
+        return f"{self.count:,}+" if self.capped else f"{self.count:,}"
+
+
+def capped_count(records) -> tuple[int, bool]:
+    """(count, capped): at most COUNT_CAP, without the ordering (one LIMIT subquery)."""
+    found = records.order_by().values("pk")[: COUNT_CAP + 1].count()
+    return min(found, COUNT_CAP), found > COUNT_CAP
 
 
 def _fmt(day) -> str:
@@ -68,8 +83,8 @@ def eligible_referrals(meeting: Meeting, chair):
 
 def _group(criterion, records, why) -> CandidateGroup:
     rows = list(records.order_by("-created_at", "-id")[:SHOWN_PER_CRITERION])
-    count = len(rows) if len(rows) < SHOWN_PER_CRITERION else records.count()
-    return CandidateGroup(criterion, count, [Candidate(record, why(record)) for record in rows])
+    count, capped = (len(rows), False) if len(rows) < SHOWN_PER_CRITERION else capped_count(records)
+    return CandidateGroup(criterion, count, [Candidate(record, why(record)) for record in rows], capped=capped)
 
 
 def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
@@ -85,19 +100,27 @@ def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> l
         ),
     ]
     since = now - MISSING_WINDOW
-    missing = base.annotate(
-        recent_missing=Count("missing_episodes", filter=Q(missing_episodes__reported_missing_at__gte=since))
-    ).filter(recent_missing__gte=MISSING_EPISODES)
-    groups.append(
-        _group(Criterion.MISSING, missing, lambda r: f"{r.recent_missing} missing episodes since {_fmt(since)}")
+    # From the recent episodes to their cases (a few), not from every eligible
+    # case to its episodes (a GROUP BY over hundreds of thousands of cases).
+    recent = (
+        MissingEpisode.objects.filter(reported_missing_at__gte=since)
+        .values("referral_id")
+        .annotate(episodes=Count("id"))
+        .filter(episodes__gte=MISSING_EPISODES)
     )
+    counts = dict(recent.values_list("referral_id", "episodes"))
+    missing = base.filter(pk__in=list(counts))
+    groups.append(_group(Criterion.MISSING, missing, lambda r: f"{counts[r.pk]} missing episodes since {_fmt(since)}"))
     groups.append(_associations(meeting, chair, base))
     stuck_since = now - datetime.timedelta(days=settings.MASE_STUCK_DAYS)
-    stuck = (
-        base.filter(created_at__lt=stuck_since)
-        .exclude(Exists(ChronologyEntry.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
-        .exclude(Exists(Action.objects.filter(referral=OuterRef("pk"), created_at__gte=stuck_since)))
-    )
+    # The cases with a recent entry or action, read once for the list and its
+    # count: as NOT EXISTS, PostgreSQL reads every entry and action for each
+    # of the two (no index on their dates; benchmarks/RESULTS.md, "MASE").
+    recently_active = {
+        *ChronologyEntry.objects.filter(created_at__gte=stuck_since).order_by().values_list("referral_id", flat=True),
+        *Action.objects.filter(created_at__gte=stuck_since).order_by().values_list("referral_id", flat=True),
+    }
+    stuck = base.filter(created_at__lt=stuck_since).exclude(pk__in=sorted(recently_active))
     groups.append(
         _group(
             Criterion.STUCK,

@@ -2,12 +2,22 @@ from django.apps import AppConfig
 
 from cse_team.home import Queue
 from cse_team.navigation import Section
+from cse_team.record_actions import RecordAction
 
 
 class MaseConfig(AppConfig):
     name = "mase"
     verbose_name = "MASE"
     navigation = (Section("MASE", "mase:meeting_list", order=30, allowed="mase.permissions.reads_mase"),)
+    # On the referral's page (through cse_team.record_actions: referrals never imports mase).
+    record_actions = (
+        RecordAction(
+            "Request a MASE listing",
+            "mase:listingrequest_new",
+            "referrals.referral",
+            roles=("caseworker", "supervisor", "practitioner"),  # mase.services.REQUESTERS
+        ),
+    )
     home_queues = (
         Queue(
             "My MASE actions",

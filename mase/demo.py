@@ -20,6 +20,7 @@ from mase import services
 from mase.models import ActionStatus, Panel, PanelKind
 from referrals.models import Referral, RiskAssessment
 from sharing.levels import AccessLevel
+from sharing.models import LawfulBasis
 
 PREFIX = "FICTIONAL DEMO: "
 AREAS = (
@@ -119,9 +120,34 @@ def _past_meeting(panel, chair, days_ago, cases, owners, *, circulate):
             services.action_cancel(action=action, cancelled_by=chair, outcome_note=f"{PREFIX}no longer needed")
         actions.append(action)
     if circulate:
-        for step in ("draft_minutes", "approve_minutes", "circulate_minutes"):
+        services.minutes_record(
+            meeting=meeting, recorded_by=chair, minutes_notes=f"{PREFIX}minutes of the last meeting agreed."
+        )
+        for step in ("draft_minutes", "approve_minutes"):
             services.MEETING_STEPS[step].take(record=meeting, user=chair)
+        services.meeting_circulate_minutes(
+            meeting=meeting,
+            circulated_by=chair,
+            lawful_basis=LawfulBasis.objects.get(code="gdpr-public-task-safeguarding"),
+        )
     return meeting
+
+
+TERMS = (
+    f"{PREFIX}Purpose: a shared picture of victims, offenders, locations and themes; oversight of high-risk "
+    "and stuck cases.\nMembership: one member and a deputy from each agency on the panel.\nQuorum: three "
+    "agencies, one of them police and one children's services.\nInformation: shared under the Kent and Medway "
+    "CSE Information Sharing Protocol; packs and minutes hold only what each agency may see."
+)
+
+
+def _terms(panel, chair) -> None:
+    """Version 1 signed off by every member agency; version 2 in draft."""
+    first = services.terms_draft(panel=panel, drafted_by=chair, text=TERMS)
+    services.terms_finalise(terms=first, finalised_by=chair)
+    for seat in panel.members.select_related("member"):
+        services.terms_sign(terms=first, signed_by=seat.member)
+    services.terms_draft(panel=panel, drafted_by=chair, text=TERMS + f"\n{PREFIX}Meets every four weeks.")
 
 
 def _load() -> int:
@@ -140,6 +166,7 @@ def _load() -> int:
             members=members,
         )
     panel = panels[WORKED_PANEL]
+    _terms(panel, chair)
     caseworker = User.objects.get(username="kcc.caseworker")
     districts = {name: codes for name, _, codes in AREAS}[WORKED_PANEL]
     cases = _listable_cases(caseworker, districts)

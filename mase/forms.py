@@ -77,12 +77,30 @@ class MonitorForm(forms.Form):
 
 
 class TopicItemForm(forms.Form):
+    subject = forms.ChoiceField(
+        label="Person of concern or place",
+        required=False,
+        help_text="Those you can see. Every agency on the panel reads the item as its kind and number; "
+        "only those who see the person or place read the name.",
+    )
     title = forms.CharField(
-        label="Person, place or theme",
+        label="Or a theme",
         max_length=200,
-        error_messages={"required": "Name the person, place or theme"},
+        required=False,
+        help_text="Leave empty for a person or place. Do not name a child or a person of concern here: "
+        "every agency on the panel reads it.",
     )
     why = forms.CharField(label="Why it is on the agenda", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, subjects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].choices = [("", "None"), *subjects]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("subject") and not cleaned.get("title", "").strip():
+            self.add_error("title", "Choose a person or place, or name the theme")
+        return cleaned
 
 
 class ItemRecordForm(forms.Form):
@@ -157,6 +175,33 @@ class PackIssueForm(forms.Form):
     def __init__(self, *args, bases, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lawful_basis"].queryset = bases
+
+
+class MinutesCirculateForm(PackIssueForm):
+    purpose = forms.CharField(max_length=300, required=False, help_text="Leave empty for the record of the meeting")
+
+    def __init__(self, *args, bases, **kwargs):
+        super().__init__(*args, bases=bases, **kwargs)
+        self.fields["lawful_basis"].error_messages["required"] = "Choose the lawful basis for circulating the minutes"
+
+
+class TermsDraftForm(forms.Form):
+    text = forms.CharField(
+        label="Terms of reference",
+        widget=forms.Textarea(attrs={"rows": 12}),
+        error_messages={"required": "Write the terms of reference"},
+        help_text="Purpose, membership, quorum, information sharing, how often the panel meets",
+    )
+
+
+class MinutesNotesForm(forms.Form):
+    minutes_notes = forms.CharField(
+        label="General minutes",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Matters arising, apologies noted, any other business. Nothing about a child: "
+        "record each child's discussion on their item, where only those who may see it read it.",
+    )
 
 
 class PlanUpdateForm(forms.Form):

@@ -193,6 +193,12 @@ class Meeting(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     agenda_closed_at = models.DateTimeField(null=True, blank=True, editable=False)
     held_at = models.DateTimeField(null=True, blank=True, editable=False)
+    minutes_notes = models.TextField(
+        "general minutes",
+        blank=True,
+        db_default="",  # rows written by SQL (benchmarks/dashboard_bench.py) need no value
+        help_text="Matters arising, apologies noted, any other business: about no child (items have their own)",
+    )
     version = models.PositiveIntegerField(default=1)
     # Raised by every change to the agenda: packs issued at a lower one are superseded.
     agenda_version = models.PositiveIntegerField(default=1, editable=False)
@@ -388,6 +394,9 @@ class AgendaItem(models.Model):
     criterion = models.CharField(max_length=20, choices=Criterion.choices)
     why = models.TextField("why it is on the agenda", blank=True)
     title = models.CharField(max_length=200, blank=True, help_text="For an item about no child")
+    # A person of concern or a location (mase.topics): its kind label and id, never its name.
+    subject_kind = models.CharField(max_length=100, blank=True, editable=False, db_default="")
+    subject_id = models.BigIntegerField(null=True, blank=True, editable=False)
     child_initials = models.CharField(max_length=5, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
     minutes_allotted = models.PositiveSmallIntegerField(default=10)
@@ -412,6 +421,11 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 name="agenda_item_about_child_or_titled", condition=Q(referral__isnull=False) | ~Q(title="")
             ),
+            models.CheckConstraint(
+                name="agenda_item_subject_whole",
+                condition=Q(subject_kind="", subject_id__isnull=True)
+                | (~Q(subject_kind="") & Q(subject_id__isnull=False) & Q(referral__isnull=True)),
+            ),
         ]
 
     def __str__(self):
@@ -421,6 +435,19 @@ class AgendaItem(models.Model):
         from django.urls import reverse
 
         return reverse("mase:agendaitem_detail", args=[self.pk])
+
+
+class ListedCaseShare(models.Model):
+    """A share of a listed child's case with an agency on the panel, made by
+    the sharing engine when the agenda closed (mase.services): the link that
+    lets removing the listing end it. The share itself is the Record of
+    Sharing (purpose, lawful basis, level, end date)."""
+
+    item = models.ForeignKey("AgendaItem", on_delete=models.CASCADE, related_name="panel_shares")
+    share = models.OneToOneField("sharing.Share", on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self):
+        return f"{self.share} for {self.item_id}"
 
 
 class AgendaItemUserObjectPermission(UserShareGrant):
@@ -540,16 +567,24 @@ class PackQuerySet(models.QuerySet):
 
 
 class MeetingPack(models.Model):
-    """One agency's meeting pack: the agenda as its member sees it under the
-    protocol in force (pseudonymous, at their level), as HTML and PDF, made in
-    the background. Issuing it is a disclosure outside the system, recorded
+    """One agency's meeting document: its pack (the agenda) before the
+    meeting, or its copy of the minutes once they are circulated; each as its
+    member sees the meeting under the protocol in force (pseudonymous, at
+    their level), as HTML and PDF, made in the background by the same code
+    (mase.packs). Issuing it is a disclosure outside the system, recorded
     here (which protocol version, to whom, purpose, lawful basis) and in the
-    access log. A later change to the agenda supersedes it."""
+    access log. A later change to the agenda supersedes a pack; minutes are
+    circulated once approved, so nothing supersedes them."""
+
+    class Kind(models.TextChoices):
+        PACK = "pack", "Meeting pack"
+        MINUTES = "minutes", "Minutes"
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Being prepared"
         READY = "ready", "Ready"
 
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PACK, db_default=Kind.PACK)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packs")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -575,7 +610,7 @@ class MeetingPack(models.Model):
 
     @property
     def superseded(self) -> bool:
-        return self.agenda_version < self.meeting.agenda_version
+        return self.kind == self.Kind.PACK and self.agenda_version < self.meeting.agenda_version
 
 
 class Rag(models.TextChoices):

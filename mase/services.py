@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
+from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Agency, User
@@ -132,6 +133,35 @@ def terms_sign(*, terms, signed_by: User):
     return current
 
 
+def _may_sign(user: User, terms) -> bool:
+    seat = next((seat for seat in terms.panel.members.all() if seat.agency_id == user.agency_id), None)
+    return seat is not None and user.pk in (seat.member_id, seat.deputy_id)
+
+
+def terms_steps_for(user: User, terms) -> list[Step]:
+    """Buttons on a version: finalise for the panel's chair, sign for a member
+    agency's member or deputy whose agency has not signed. The services check again."""
+    from mase.models import TermsOfReference
+
+    steps = []
+    if terms.status == TermsOfReference.Status.DRAFT and chairs(user, terms.panel):
+        steps.append(TERMS_STEPS["finalise"])
+    if (
+        terms.status == TermsOfReference.Status.FINAL
+        and _may_sign(user, terms)
+        and not terms.signatures.filter(agency_id=user.agency_id).exists()
+    ):
+        steps.append(TERMS_STEPS["sign"])
+    return steps
+
+
+TERMS_STEPS = Workflow(
+    Step("finalise", "Finalise this version", ("draft",), CHAIR, terms_finalise, "finalised_by"),
+    Step("sign", "Sign for your agency", ("final",), (), terms_sign, "signed_by"),
+    record_argument="terms",
+)
+
+
 # --- meetings -----------------------------------------------------------------------
 
 
@@ -178,13 +208,88 @@ def _move_meeting(step: str, *, meeting: Meeting, user: User, check=None, **fiel
 
 @transaction.atomic
 def meeting_close_agenda(*, meeting: Meeting, closed_by: User) -> Meeting:
+    """Close the agenda; each listed child's case is then shared with the
+    panel's agencies for the meeting's purpose (DESIGN.md)."""
+
     def has_items(current):
         if not current.items.exists():
             raise StepNotAllowed("Add at least one item before closing the agenda", reason="status")
 
-    return _move_meeting(
+    current = _move_meeting(
         "close_agenda", meeting=meeting, user=closed_by, check=has_items, agenda_closed_at=timezone.now()
     )
+    share_listed_cases(meeting=current, shared_by=closed_by)
+    return current
+
+
+# Listing a case shares it with the panel's agencies for the meeting's purpose
+# (DESIGN.md, "Events create shares too"), through the sharing engine: at
+# summary, the "who else knows this child" level (identity, district, risk
+# level, the lead professional's contact), so each agency can check its own
+# records before the meeting and reach the lead professional; the case file
+# stays with the agencies the protocol gives it to, and each agency's pack
+# still holds only what the protocol gives it. Until LISTED_CASE_SHARE_DAYS
+# after the meeting (its actions are followed up), or until the listing is removed.
+LISTED_CASE_SHARE_LEVEL = AccessLevel.SUMMARY
+LISTED_CASE_SHARE_DAYS = 28
+LISTED_CASE_BASES = {"uk_gdpr": "gdpr-public-task-safeguarding", "law_enforcement": "dpa3-sch8-para4"}
+
+
+def listed_case_purpose(meeting: Meeting) -> str:
+    return (
+        f"Listed at {meeting.panel} ({meeting.reference}): the panel's agencies prepare for the meeting and act on it"
+    )
+
+
+def share_listed_cases(*, meeting: Meeting, shared_by: User) -> list:
+    """Share each child's case on the agenda with every agency on the panel
+    (but the case's owner and the sharer's own), at summary, until
+    LISTED_CASE_SHARE_DAYS after the meeting. The engine's checks apply: a
+    case the chair sees only through a share (sharing is never transitive),
+    or a meeting already long past, is not shared. Returns the shares made."""
+    from mase.models import ListedCaseShare
+    from sharing.models import LawfulBasis
+    from sharing.services import share_record
+
+    basis = LawfulBasis.objects.filter(code=LISTED_CASE_BASES.get(shared_by.agency.regime), active=True).first()
+    ends = timezone.localtime(meeting.starts_at) + datetime.timedelta(days=LISTED_CASE_SHARE_DAYS)
+    if basis is None or ends <= timezone.now():
+        return []
+    agencies = list(Agency.objects.filter(pk__in=meeting.panel.members.values("agency_id")))
+    made = []
+    for item in meeting.items.filter(referral__isnull=False).select_related("referral"):
+        for agency in agencies:
+            if agency.pk in (item.referral.owning_agency_id, shared_by.agency_id):
+                continue
+            try:
+                with transaction.atomic():
+                    share = share_record(
+                        shared_by=shared_by, record=item.referral, recipient_agency=agency,
+                        level=LISTED_CASE_SHARE_LEVEL, purpose=listed_case_purpose(meeting), lawful_basis=basis,
+                        expires_at=ends,
+                    )  # fmt: skip
+            except (ValidationError, Http404):
+                continue  # refused by the engine (not the chair's to pass on): the item stays, unshared
+            ListedCaseShare.objects.create(item=item, share=share)
+            made.append(share)
+    return made
+
+
+def end_listed_case_shares(*, listing: ListingRequest, ended_by: User, reason: str) -> int:
+    """End the active shares made when the listing's case was on an agenda.
+    Only the sharing agency may revoke a share (sharing.services): a share
+    made by another agency's chair runs to its end date."""
+    from mase.models import ListedCaseShare
+    from sharing.models import Share
+    from sharing.services import revoke_share
+
+    links = ListedCaseShare.objects.filter(item__listing=listing).values("share_id")
+    shares = Share.objects.active().filter(pk__in=links, sharing_agency_id=ended_by.agency_id)
+    ended = 0
+    for share in shares:
+        revoke_share(share=share, revoked_by=ended_by, reason=reason)
+        ended += 1
+    return ended
 
 
 @transaction.atomic
@@ -207,8 +312,37 @@ def meeting_approve_minutes(*, meeting: Meeting, approved_by: User) -> Meeting:
 
 
 @transaction.atomic
-def meeting_circulate_minutes(*, meeting: Meeting, circulated_by: User) -> Meeting:
-    return _move_meeting("circulate_minutes", meeting=meeting, user=circulated_by)
+def meeting_circulate_minutes(*, meeting: Meeting, circulated_by: User, lawful_basis=None,
+                              purpose: str = "") -> Meeting:  # fmt: skip
+    """Circulate the approved minutes: each agency on the panel that names a
+    member gets its copy, filtered as its pack was (mase.packs), each a
+    recorded disclosure under `lawful_basis`."""
+    from mase.models import MeetingPack
+
+    current = _move_meeting("circulate_minutes", meeting=meeting, user=circulated_by)
+    _issue_documents(
+        current, issued_by=circulated_by, lawful_basis=lawful_basis, kind=MeetingPack.Kind.MINUTES,
+        purpose=purpose.strip() or f"The minutes of {current.panel} ({current.reference})",
+    )  # fmt: skip
+    return current
+
+
+MINUTES_OPEN = (MeetingStatus.HELD, MeetingStatus.MINUTES_DRAFT)
+
+
+@transaction.atomic
+def minutes_record(*, meeting: Meeting, recorded_by: User, minutes_notes: str) -> Meeting:
+    """The meeting's general minutes (about no child: each item has its own),
+    written while the meeting is held or its minutes are in draft."""
+    current = _locked(Meeting, meeting)
+    require_chair(recorded_by, current.panel, "write its minutes")
+    if current.status not in MINUTES_OPEN:
+        raise StepNotAllowed("The minutes are written once the meeting is held and until they are approved",
+                             reason="status")  # fmt: skip
+    current.minutes_notes = minutes_notes.strip()
+    current.version += 1
+    current.save()
+    return current
 
 
 MEETING_NEXT = {
@@ -365,6 +499,9 @@ def listing_request_remove(*, listing: ListingRequest, removed_by: User, note: s
     if note.strip():
         current.decision_note = note.strip()
     current.save()
+    end_listed_case_shares(
+        listing=current, ended_by=removed_by, reason=note.strip() or f"Removed from the list of {current.panel}"
+    )
     return current
 
 
@@ -405,12 +542,21 @@ def _require_open_agenda(meeting: Meeting, user: User) -> Meeting:
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, added_by: User, criterion: str, referral: Referral | None = None,
                     why: str = "", title: str = "", listing: ListingRequest | None = None,
-                    minutes_allotted: int = 10) -> AgendaItem:  # fmt: skip
-    """Put a child's case (seen in full by the chair) or a person, place or
-    theme on the agenda; an accepted listing request becomes listed."""
+                    minutes_allotted: int = 10, subject: str = "") -> AgendaItem:  # fmt: skip
+    """Put a child's case (seen in full by the chair), a person of concern or
+    a place the chair sees (`subject`, "person:<id>" or "location:<id>"; see
+    mase.topics), or a theme on the agenda; an accepted listing request
+    becomes listed."""
+    from mase import topics
+
     current = _require_open_agenda(meeting, added_by)
     if criterion not in Criterion.values:
         raise ValidationError({"criterion": "Choose why the item is on the agenda"})
+    subject_kind, subject_id = topics.resolve_subject(added_by, subject) if subject else ("", None)
+    if subject_kind and (referral is not None or listing is not None):
+        raise ValidationError({"subject": "An item is about a child or about a person or place, not both"})
+    if subject_kind and not title.strip():
+        title = topics.pseudonym(subject_kind, subject_id)
     if listing is not None:
         listing = _locked(ListingRequest, listing)
         if listing.panel_id != current.panel_id or listing.status != ListingStatus.ACCEPTED:
@@ -434,6 +580,8 @@ def agenda_item_add(*, meeting: Meeting, added_by: User, criterion: str, referra
         criterion=criterion,
         why=why.strip(),
         title=title.strip(),
+        subject_kind=subject_kind,
+        subject_id=subject_id,
         child_initials=child_initials,
         position=position,
         minutes_allotted=minutes_allotted,
@@ -479,8 +627,9 @@ def agenda_item_record(*, item: AgendaItem, recorded_by: User, discussion_summar
     current = _locked(AgendaItem, item)
     require_level(recorded_by, current, AccessLevel.FULL)
     require_chair(recorded_by, current.meeting.panel, "record the meeting")
-    if current.meeting.status != MeetingStatus.HELD:
-        raise StepNotAllowed("Record items once the meeting is held and before the minutes", reason="status")
+    if current.meeting.status not in MINUTES_OPEN:
+        raise StepNotAllowed("Record items once the meeting is held and until the minutes are approved",
+                             reason="status")  # fmt: skip
     errors = {}
     if not discussion_summary.strip():
         errors["discussion_summary"] = "Summarise the discussion"
@@ -636,7 +785,6 @@ def packs_issue(*, meeting: Meeting, issued_by: User, lawful_basis, purpose: str
     """A pack for each agency on the panel that names a member, prepared in
     the background (mase.build_pack). Each is a recorded disclosure."""
     from mase.models import MeetingPack
-    from sharing.services import protocol_in_force
 
     meeting = _locked(Meeting, meeting)
     require_chair(issued_by, meeting.panel, "issue its packs")
@@ -644,28 +792,39 @@ def packs_issue(*, meeting: Meeting, issued_by: User, lawful_basis, purpose: str
         raise StepNotAllowed("Packs go out before the meeting", reason="status")
     if not meeting.items.exists():
         raise StepNotAllowed("Add items to the agenda before issuing packs", reason="status")
-    errors = {}
+    return _issue_documents(
+        meeting, issued_by=issued_by, lawful_basis=lawful_basis, kind=MeetingPack.Kind.PACK,
+        purpose=purpose.strip() or f"Preparation for {meeting.panel} ({meeting.reference})",
+    )  # fmt: skip
+
+
+def _issue_documents(meeting: Meeting, *, issued_by: User, lawful_basis, kind: str, purpose: str) -> list:
+    """One document of `kind` per agency on the panel that names a member,
+    each a Record of Sharing, built in the background by mase.build_pack
+    (packs and minutes alike: one filter, mase.packs)."""
+    from mase.models import MeetingPack
+    from sharing.services import protocol_in_force
+
     if lawful_basis is None or not lawful_basis.active or lawful_basis.regime != issued_by.agency.regime:
-        errors["lawful_basis"] = f"Choose a lawful basis {issued_by.agency} may rely on"
-    if errors:
-        raise ValidationError(errors)
-    packs = []
+        raise ValidationError({"lawful_basis": f"Choose a lawful basis {issued_by.agency} may rely on"})
+    documents = []
     for seat in meeting.panel.members.select_related("agency", "member").filter(member__isnull=False):
-        pack = MeetingPack.objects.create(
+        document = MeetingPack.objects.create(
+            kind=kind,
             meeting=meeting,
             agency=seat.agency,
             recipient=seat.member,
             agenda_version=meeting.agenda_version,
             protocol=protocol_in_force(),
-            purpose=purpose.strip() or f"Preparation for {meeting.panel} ({meeting.reference})",
+            purpose=purpose,
             lawful_basis=lawful_basis,
             issued_by=issued_by,
         )
-        enqueue("mase.build_pack", pack_id=pack.pk)
-        packs.append(pack)
-    if not packs:
-        raise StepNotAllowed("No agency on the panel names a member to send a pack to", reason="status")
-    return packs
+        enqueue("mase.build_pack", pack_id=document.pk)
+        documents.append(document)
+    if not documents:
+        raise StepNotAllowed("No agency on the panel names a member to send it to", reason="status")
+    return documents
 
 
 # --- the strategic CSE action plan -------------------------------------------------------

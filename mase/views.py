@@ -19,6 +19,7 @@ from mase.models import (
     ListingRequest,
     MaseAction,
     Meeting,
+    MeetingPack,
     MeetingStatus,
     Panel,
 )
@@ -53,9 +54,12 @@ def _take(request, take, success_url, success_message):
 
 
 def shown_items(meeting, user) -> list:
-    """The meeting's items the user sees, each showing only the fields of its level."""
+    """The meeting's items the user sees, each showing only the fields of its
+    level, with the name of a person or place they see (mase.topics)."""
+    from mase import topics
+
     items = AgendaItem.objects.visible_to(user).with_access_level(user).on(meeting).select_related("referral")
-    return [shown(item, item.access_level) for item in items]
+    return topics.name_subjects([shown(item, item.access_level) for item in items], user)
 
 
 # --- meetings ---------------------------------------------------------------------------
@@ -74,6 +78,7 @@ class MeetingListView(CaseworkOnlyMixin, SharableListView):
         context["today"] = timezone.localdate()
         context["chaired_panels"] = Panel.objects.active().chaired_by(user) if user.has_role("mase-chair") else []
         context["awaiting"] = listing_requests_awaiting_me(user).count()
+        context["my_panels"] = Panel.objects.active().for_member(user).order_by("name")
         return context
 
 
@@ -98,6 +103,11 @@ class MeetingDetailView(CaseworkOnlyMixin, SharableDetailView):
         context["attendance"] = meeting.attendance.select_related("agency")
         context["steps"] = services.MEETING_STEPS.allowed(user, meeting, self.access_level)
         context["is_chair"] = self.access_level == AccessLevel.CHANGE and chairs(user, meeting.panel)
+        context["my_documents"] = (
+            MeetingPack.objects.filter(meeting=meeting, recipient=user, status=MeetingPack.Status.READY)
+            .select_related("agency", "meeting")
+            .order_by("-issued_at")
+        )
         context["statuses"] = MeetingStatus
         return context
 
@@ -158,6 +168,11 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
     record_related = ("panel",)
     form_class = forms.TopicItemForm
     template_name = "mase/agenda_builder.html"
+
+    def get_form_kwargs(self):
+        from mase import topics
+
+        return super().get_form_kwargs() | {"subjects": topics.subject_choices(self.request.user)}
 
     # Change access to a meeting is its panel's chair's and deputy's (mase.models).
 
@@ -286,6 +301,9 @@ class AgendaItemDetailView(CaseworkOnlyMixin, SharableDetailView):
         context = super().get_context_data(**kwargs)
         item, user = self.object, self.request.user
         context["meeting"] = item.meeting
+        from mase import topics
+
+        context["subject_name"] = topics.name_subjects([context["object"]], user)[0].subject_name
         context["can_record"] = (
             context["can_see_full"] and item.meeting.status == MeetingStatus.HELD and chairs(user, item.meeting.panel)
         )
@@ -451,8 +469,8 @@ class ActionListView(CaseworkOnlyMixin, SharableListView):
     def get_queryset(self):
         records = super().get_queryset().select_related("owner", "owner_agency", "meeting")
         shown = self.request.GET.get("show", "")
-        if shown == "mine":
-            records = records.owned_by(self.request.user)
+        if shown == "mine":  # the home queue "My MASE actions": outstanding ones only, as it counts
+            records = records.owned_by(self.request.user).outstanding()
         elif shown == "overdue":
             records = records.overdue()
         elif shown == "outstanding":
@@ -536,7 +554,7 @@ class PackListView(CaseworkOnlyMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["packs"] = self.record.packs.select_related("agency", "recipient", "protocol")
+        context["packs"] = self.record.packs.filter(kind="pack").select_related("agency", "recipient", "protocol")
         return context
 
     def save(self, form):
@@ -554,7 +572,6 @@ class PackDownloadView(CaseworkOnlyMixin, View):
 
         from audit.models import AccessEvent
         from audit.services import record_access
-        from mase.models import MeetingPack
 
         pack = get_object_or_404(MeetingPack.objects.for_user(request.user).filter(status="ready"), pk=pk)
         record_access(
@@ -564,8 +581,63 @@ class PackDownloadView(CaseworkOnlyMixin, View):
         if request.GET.get("format") == "html":
             return HttpResponse(pack.html, content_type="text/html; charset=utf-8")
         response = HttpResponse(bytes(pack.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = f'attachment; filename="mase-pack-{pack.meeting_id}-{pack.agency.code}.pdf"'
+        name = f"mase-{pack.kind}-{pack.meeting_id}-{pack.agency.code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+class MinutesView(CaseworkOnlyMixin, ServiceFormView):
+    """The chair's minutes: the general minutes (a form while they may be
+    written), each item's record as the chair sees it, and the copies
+    circulated to each agency."""
+
+    record_model = Meeting
+    required_level = AccessLevel.CHANGE
+    record_related = ("panel",)
+    form_class = forms.MinutesNotesForm
+    template_name = "mase/minutes_page.html"
+    success_message = "Minutes saved"
+
+    def get_initial(self):
+        return {"minutes_notes": self.record.minutes_notes}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = shown_items(self.record, self.request.user)
+        context["writable"] = self.record.status in services.MINUTES_OPEN
+        context["copies"] = self.record.packs.filter(kind="minutes").select_related("agency", "recipient", "protocol")
+        return context
+
+    def save(self, form):
+        return services.minutes_record(meeting=self.record, recorded_by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        return reverse("mase:minutes", args=[self.record.pk])
+
+
+class MinutesCirculateView(CaseworkOnlyMixin, ServiceFormView):
+    """Circulate the approved minutes: each agency's copy, filtered as packs are."""
+
+    record_model = Meeting
+    required_level = AccessLevel.CHANGE
+    record_related = ("panel",)
+    form_class = forms.MinutesCirculateForm
+    template_name = "mase/minutes_circulate.html"
+    success_message = "Minutes circulated: each agency's copy is being prepared"
+
+    def get_form_kwargs(self):
+        from sharing.models import LawfulBasis
+
+        bases = LawfulBasis.objects.filter(active=True, regime=self.request.user.agency.regime)
+        return super().get_form_kwargs() | {"bases": bases}
+
+    def save(self, form):
+        return services.MEETING_STEPS["circulate_minutes"].take(
+            record=self.record, user=self.request.user, **form.cleaned_data
+        )
+
+    def get_success_url(self):
+        return reverse("mase:minutes", args=[self.record.pk])
 
 
 # --- the strategic CSE action plan ------------------------------------------------------------
@@ -608,3 +680,80 @@ class PlanUpdateView(CaseworkOnlyMixin, FormView):
             return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
         messages.success(self.request, "Update recorded")
         return redirect("mase:action_plan")
+
+
+# --- terms of reference --------------------------------------------------------------------------
+
+
+class PanelTermsView(CaseworkOnlyMixin, FormView):
+    """A panel's terms of reference, every version with its state and
+    sign-offs; its chair drafts a new version here. Panels hold no case data:
+    any casework role may read them."""
+
+    form_class = forms.TermsDraftForm
+    template_name = "mase/terms_list.html"
+
+    @cached_property
+    def panel(self):
+        return get_object_or_404(Panel.objects.select_related("chair", "deputy_chair"), pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        latest = self.panel.terms_of_reference.first()
+        return {"text": latest.text} if latest else {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["panel"] = self.panel
+        context["versions"] = self.panel.terms_of_reference.prefetch_related("signatures__agency")
+        context["members"] = self.panel.members.select_related("agency", "member", "deputy")
+        context["is_chair"] = chairs(self.request.user, self.panel)
+        return context
+
+    def form_valid(self, form):
+        try:
+            terms = services.terms_draft(panel=self.panel, drafted_by=self.request.user, text=form.cleaned_data["text"])
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
+        messages.success(self.request, f"Version {terms.version} drafted")
+        return redirect("mase:terms_detail", pk=terms.pk)
+
+
+class TermsDetailView(CaseworkOnlyMixin, DetailView):
+    """One version: its text, its state, and which member agencies have signed."""
+
+    template_name = "mase/terms_detail.html"
+    context_object_name = "terms"
+
+    def get_queryset(self):
+        from mase.models import TermsOfReference
+
+        return TermsOfReference.objects.select_related("panel", "drafted_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        terms, user = self.object, self.request.user
+        signed = {signature.agency_id: signature for signature in terms.signatures.select_related("signed_by")}
+        seats = list(terms.panel.members.select_related("agency", "member", "deputy"))
+        context["seats"] = [(seat, signed.get(seat.agency_id)) for seat in seats]
+        context["steps"] = services.terms_steps_for(user, terms)
+        return context
+
+
+class TermsStepView(CaseworkOnlyMixin, View):
+    """POST only: finalise (the chair) or sign (a member agency's member or deputy)."""
+
+    def post(self, request, pk, step):
+        from mase.models import TermsOfReference
+
+        if step not in services.TERMS_STEPS:
+            raise Http404("No such step")
+        terms = get_object_or_404(TermsOfReference, pk=pk)
+        chosen = services.TERMS_STEPS[step]
+        return _take(
+            request,
+            lambda: chosen.take(record=terms, user=request.user),
+            reverse("mase:terms_detail", args=[terms.pk]),
+            f"{chosen.label}: done",
+        )

@@ -2,7 +2,8 @@
 caseworker requests a listing -> the chair accepts it, builds the agenda from
 the candidates and closes it -> holds the meeting, records the item and sets
 an action for Medway -> the Medway owner finds it among their actions and
-is e-mailed. (Packs, checked in the PDF text, are not built yet: docs/mase.md.)"""
+is e-mailed. (Packs for KCC and Health, checked in the PDF text, are in
+tests/mase/test_packs.py, not driven in the browser.)"""
 
 import datetime
 
@@ -89,7 +90,7 @@ def test_from_listing_request_to_an_action_the_owner_sees(
     page.screenshot(path=output_dir / "agenda-builder.png", full_page=True)
     assert_accessible(page)
     page.get_by_role("button", name=f"Add {case.reference} to the agenda").click()
-    page.get_by_label("Person, place or theme").fill("Hotels near the station")
+    page.get_by_label("Or a theme").fill("Hotels near the station")
     page.get_by_role("button", name="Add to the agenda", exact=True).click()
     expect(page.get_by_test_id("agenda-items")).to_contain_text("Hotels near the station")
     assert_accessible(page)

@@ -4,6 +4,8 @@
 - `panel`: the Maidstone operational panel (chair: mase.chair, KCC), every
   agency a member.
 - `meeting`: a meeting of it in a week, listings open for five more days.
+- `staffed_panel`: the West Kent panel (Maidstone) with KCC, Health and
+  Medway seats, each naming a member (STAFFED_MEMBERS), who receive packs.
 - `assessed_case(by=..., district=...)`: an open referral with an approved
   risk assessment (so it may be listed).
 """
@@ -79,3 +81,20 @@ def assessed_case(referral_at):
         return referral_at("open", by=by, district=district, **overrides)
 
     return make
+
+
+STAFFED_MEMBERS = {"kcc": "kcc.supervisor", "health": "health.practitioner", "medway": "medway.supervisor"}
+
+
+@pytest.fixture
+def staffed_panel(personas, protocol, chair):
+    return services.panel_create(
+        created_by=personas["admin"],
+        name="West Kent operational MASE",
+        kind="operational",
+        chair=chair,
+        districts=District.objects.filter(code="maidstone"),
+        members={
+            Agency.objects.get(code=code): (personas[username], None) for code, username in STAFFED_MEMBERS.items()
+        },
+    )

@@ -17,6 +17,8 @@ ROUTE_CLAIMS = {
     "mase:agenda_builder": MATRIX,
     "mase:attendance_record": MATRIX,
     "mase:action_new": MATRIX,
+    "mase:minutes": MATRIX,
+    "mase:minutes_circulate": MATRIX,
     "api:meeting-list": MATRIX,
     "api:meeting-detail": MATRIX,
     "api:agendaitem-list": MATRIX,
@@ -36,5 +38,10 @@ ROUTE_CLAIMS = {
     "mase:action_plan": "no personal data: the strategic plan's work streams, actions and owners "
     "(tests/mase/test_views.py)",
     "mase:plan_update": "no personal data: an update on a strategic plan action (tests/mase/test_views.py)",
+    "mase:terms_list": "no personal data: a panel's terms of reference, members and sign-offs, for casework roles "
+    "(tests/mase/test_terms.py)",
+    "mase:terms_detail": "no personal data: one version of a panel's terms of reference (tests/mase/test_terms.py)",
+    "mase:terms_step": "POST only: the chair finalises, a member agency's member or deputy signs "
+    "(tests/mase/test_terms.py)",
     "api:maseaction-step": "POST only, change on the action: tests/mase/test_api.py",
 }

@@ -15,9 +15,11 @@ from mase.models import (
     ListingStatus,
     MaseAction,
     Meeting,
+    MeetingPack,
     MeetingStatus,
     Panel,
     PlanAction,
+    TermsOfReference,
     WorkStream,
 )
 
@@ -51,6 +53,9 @@ def test_the_mase_demo_loads_once_and_shows_each_user_their_work():
         ListingStatus.PROPOSED, ListingStatus.ACCEPTED
     }  # fmt: skip
     assert all("FICTIONAL DEMO" in action.description for action in MaseAction.objects.all())
+    assert sorted(TermsOfReference.objects.values_list("version", "status")) == [(1, "signed_off"), (2, "draft")]
+    # The circulated meeting's copies, one per agency, built by the outbox once the load commits.
+    assert MeetingPack.objects.filter(kind="minutes").count() == 5
     assert WorkStream.objects.count() == 7 and set(PlanAction.objects.values_list("rag", flat=True)) == {
         "red", "amber", "green"
     }  # fmt: skip

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from accounts.models import Agency, District
 from mase import services
-from mase.models import MeetingStatus
+from mase.models import Meeting, MeetingPack, MeetingStatus
 from referrals import services as referral_services
 from sharing import services as sharing_services
 from sharing.models import LawfulBasis
+from tests.mase.documents import pdf_text
 from tests.mase.factories import AgendaItemFactory, MaseActionFactory, MeetingFactory, PanelFactory
 from tests.referrals.conftest import new_child_fields
 from tests.route_claims import assert_claims_exercised
@@ -130,9 +131,19 @@ def test_health_sees_an_item_shared_at_summary_as_initials_and_reference_only(cl
     assert shared.referral.reference not in page
 
 
+def plant_item_canaries(records):
+    """The harness plants the meeting's fields too (an item's summary field
+    `meeting`), but the meeting is shown at its own level, full for every
+    agency on the panel (its own matrix is below): its general minutes are
+    not the items' to hide."""
+    records, planted = plant_canaries(records)
+    Meeting.objects.filter(pk=records[0].meeting_id).update(minutes_notes="General minutes of the meeting")
+    return records, planted
+
+
 def test_no_canary_of_an_agenda_item_reaches_a_reader_below_full(client, personas, items):
     spec, records = items
-    records, planted = plant_canaries(records)
+    records, planted = plant_item_canaries(records)
     checks, failures = run_canaries(
         client,
         casework(personas),
@@ -146,6 +157,48 @@ def test_no_canary_of_an_agenda_item_reaches_a_reader_below_full(client, persona
     )
     assert failures == []
     assert checks > len(records)
+
+
+def test_no_canary_of_an_agenda_item_reaches_a_pack_or_minutes_below_full(
+    personas, items, django_capture_on_commit_callbacks
+):
+    """The canary harness over the rendered files: every agency's pack and
+    copy of the minutes, as HTML and as the PDF's text. A recipient who holds
+    an item below full finds none of its canaries; one who holds it in full
+    finds them (so the check can fail); one who holds it at summary finds its
+    reference."""
+    spec, records = items
+    records, planted = plant_item_canaries(records)
+    meeting = records[0].meeting
+    for seat in meeting.panel.members.select_related("agency"):
+        seat.member = personas[RECORDER[seat.agency.code]]
+        seat.save()
+    chair, basis = personas["mase.chair"], LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.packs_issue(meeting=meeting, issued_by=chair, lawful_basis=basis)
+    Meeting.objects.filter(pk=meeting.pk).update(status=MeetingStatus.MINUTES_APPROVED)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.meeting_circulate_minutes(meeting=meeting, circulated_by=chair, lawful_basis=basis)
+    documents = list(MeetingPack.objects.filter(meeting=meeting).select_related("recipient__agency"))
+    assert sorted(document.kind for document in documents) == ["minutes"] * 5 + ["pack"] * 5
+    failures, levels_seen = [], set()
+    for document in documents:
+        recipient = document.recipient
+        rendered = {"HTML": document.html, "PDF": pdf_text(document)}
+        for record in records:
+            level = expected(recipient, record, spec, "mase.agendaitem")
+            levels_seen.add(level)
+            where = f"{document.get_kind_display()} for {document.agency.code} -> {record.reference} ({level})"
+            for form, body in rendered.items():
+                found = planted[record.pk].found_in(body)
+                if level in (None, "summary") and found:
+                    failures.append(f"{where}: {form} shows canaries {found}")
+                elif level in ("full", "change") and not found:
+                    failures.append(f"{where}: {form} shows no full-level field")
+                if (record.reference in body) != (level is not None):
+                    failures.append(f"{where}: {form} lists it={record.reference in body}")
+    assert failures == []
+    assert {None, "summary", "full"} <= levels_seen
 
 
 def test_the_record_form_needs_the_item_in_full(client, personas, items):
@@ -276,8 +329,11 @@ def test_only_the_chair_opens_a_meetings_chair_pages(client, personas, meetings)
     kcc_meeting = next(record for record in records if record.owning_agency.code == "kcc")
     pages = [
         reverse(name, args=[kcc_meeting.pk])
-        for name in ("mase:agenda_builder", "mase:attendance_record", "mase:action_new")
-    ]
+        for name in (
+            "mase:agenda_builder", "mase:attendance_record", "mase:action_new", "mase:minutes",
+            "mase:minutes_circulate",
+        )
+    ]  # fmt: skip
     for username, user in casework(personas).items():
         client.force_login(user)
         for url in pages:
@@ -317,6 +373,69 @@ def test_listing_requests_are_seen_only_by_full_readers_of_the_case(
     assert "Only full" not in client.get(reverse("mase:listingrequest_list")).content.decode()
 
 
+# --- a listed case, shared with the panel's agencies for the meeting -----------------------
+
+
+def test_a_listed_case_is_shared_with_the_panels_agencies_until_the_listing_is_removed(
+    client, personas, panel, make_meeting, assessed_case, chair
+):
+    """Closing the agenda shares each listed child's case with every agency
+    on the panel at summary, through the engine (a Record of Sharing with the
+    meeting's purpose and an end date); every persona then sees the case as
+    the reference model of the protocol with those shares says, on the case's
+    page; removing the listing ends the shares."""
+    from referrals.models import Referral
+    from sharing.models import Share
+
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    case = assessed_case()
+    listing = services.listing_request_create(
+        referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="review", detail="Stuck"
+    )
+    services.listing_request_accept(listing=listing, accepted_by=chair)
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="listing_request", listing=listing)
+    url = reverse("referrals:referral_detail", args=[case.pk])
+
+    def levels():
+        rules, grants = reference_rules("referrals.referral"), reference_grants("referrals.referral")
+        subject = ref.Record(
+            record_id=case.pk, owner=case.owning_agency.code, authority=case.child.district.childrens_services.code
+        )
+        found, failures = {}, []
+        for username, user in casework(personas).items():
+            level = ref.expected_level(person_of(user), subject, rules, grants)
+            found[username] = level
+            client.force_login(user)
+            page = client.get(url)
+            if level is None and page.status_code != 404:
+                failures.append(f"{username}: {page.status_code}, not 404")
+            elif level is not None and (page.status_code != 200 or case.reference not in page.content.decode()):
+                failures.append(f"{username}: {page.status_code} without the case at {level}")
+            elif level == "summary" and case.concern_summary in page.content.decode():
+                failures.append(f"{username}: a summary reader sees the concern")
+        assert failures == []
+        return found
+
+    before = levels()
+    assert before["health.practitioner"] is None and before["early-help.practitioner"] is None
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    shares = Share.objects.active().filter(record_kind="referrals.referral", record_id=case.pk)
+    assert {share.recipient_agency.code for share in shares} == {"kent-police", "medway", "health", "early-help"}
+    for share in shares:
+        assert share.level == "summary" and meeting.reference in share.purpose and share.expires_at
+        assert share.lawful_basis.code == "gdpr-public-task-safeguarding" and share.shared_by == chair
+    assert set(item.panel_shares.values_list("share_id", flat=True)) == {share.pk for share in shares}
+    during = levels()
+    assert during["health.practitioner"] == during["early-help.practitioner"] == "summary"
+    assert Referral.objects.visible_to(personas["health.practitioner"], "full").filter(pk=case.pk).exists() is False
+
+    services.meeting_hold(meeting=meeting, held_by=chair)
+    services.agenda_item_record(item=item, recorded_by=chair, discussion_summary="Plan", agreed_risk_level="high")
+    services.listing_request_remove(listing=listing, removed_by=chair, note="Risk reduced")
+    assert not Share.objects.active().filter(record_kind="referrals.referral", record_id=case.pk).exists()
+    assert levels() == before
+
+
 def test_the_claimed_routes_are_the_ones_the_matrix_requests():
     """Each page and endpoint above, by route (any id resolves to the same route)."""
     pages = [
@@ -324,7 +443,7 @@ def test_the_claimed_routes_are_the_ones_the_matrix_requests():
         for name in (
             "mase:meeting_detail", "mase:agendaitem_detail", "mase:agendaitem_record", "mase:action_detail",
             "mase:listingrequest_new", "mase:listingrequest_detail", "mase:agenda_builder", "mase:attendance_record",
-            "mase:action_new",
+            "mase:action_new", "mase:minutes", "mase:minutes_circulate",
         )
     ]  # fmt: skip
     steps = [

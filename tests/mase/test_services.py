@@ -13,6 +13,7 @@ from accounts.models import Agency
 from mase import services
 from mase.models import ActionStatus, ListingStatus, MeetingStatus
 from referrals.models import ChronologyEntry, RiskAssessment
+from sharing.models import LawfulBasis
 from sharing.refusals import StepNotAllowed
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,8 @@ def test_the_listing_deadline_is_not_after_the_meeting(panel, chair):
     assert "listing_deadline" in refused.value.message_dict
 
 
-def test_a_meeting_walks_its_lifecycle_and_cannot_skip_a_step(make_meeting, chair, panel):
+def test_a_meeting_walks_its_lifecycle_and_cannot_skip_a_step(make_meeting, chair, panel, personas):
+    panel.members.filter(agency__code="kcc").update(member=personas["kcc.supervisor"])
     meeting = make_meeting(panel, days=0, deadline_days=0)
     assert meeting.reference.startswith("MASE-")
     with pytest.raises(StepNotAllowed, match="at least one item"):
@@ -74,8 +76,12 @@ def test_a_meeting_walks_its_lifecycle_and_cannot_skip_a_step(make_meeting, chai
     with pytest.raises(StepNotAllowed) as refused:
         services.meeting_hold(meeting=meeting, held_by=chair)
     assert refused.value.reason == "status"
-    for step in ("close_agenda", "hold", "draft_minutes", "approve_minutes", "circulate_minutes"):
+    for step in ("close_agenda", "hold", "draft_minutes", "approve_minutes"):
         meeting = services.MEETING_STEPS[step].take(record=meeting, user=chair)
+    with pytest.raises(ValidationError):  # circulating is a disclosure: it needs a lawful basis
+        services.MEETING_STEPS["circulate_minutes"].take(record=meeting, user=chair)
+    basis = LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    meeting = services.MEETING_STEPS["circulate_minutes"].take(record=meeting, user=chair, lawful_basis=basis)
     assert meeting.status == MeetingStatus.CIRCULATED
     assert meeting.agenda_closed_at and meeting.held_at
 

@@ -80,6 +80,9 @@ def test_the_listing_to_action_journey(client, personas, panel, make_meeting, as
     client.post(reverse("mase:action_step", args=[action.pk, "complete"]), {"outcome_note": "Interview held"})
     action.refresh_from_db()
     assert action.status == ActionStatus.COMPLETED
+    # "My MASE actions" on the home page counts outstanding actions; its list agrees.
+    assert action.reference not in client.get(reverse("mase:action_list") + "?show=mine").content.decode()
+    assert action.reference in client.get(reverse("mase:action_list")).content.decode()
 
 
 def test_a_listing_without_an_approved_assessment_is_refused_with_why(client, personas, panel, referral_at):
@@ -167,3 +170,37 @@ def test_a_caseworker_starts_a_listing_request_from_the_cases_reference(client, 
     client.force_login(personas["medway.caseworker"])
     unseen = client.get(url, {"reference": case.reference})
     assert unseen.status_code == 200 and "that you can see in full" in unseen.content.decode()
+
+
+def test_the_list_pages_cost_the_same_number_of_queries_whatever_their_length(client, personas, chair, make_panel):
+    """Meetings, actions and a panel's terms of reference: a constant number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.mase.factories import MeetingFactory
+
+    panel = make_panel(agencies=("kcc", "medway"))
+    panel.members.filter(agency__code="kcc").update(member=personas["kcc.supervisor"])
+    client.force_login(chair)
+    pages = [reverse("mase:meeting_list"), reverse("mase:action_list"), reverse("mase:terms_list", args=[panel.pk])]
+
+    def grow(n):
+        for _ in range(n):
+            meeting = MeetingFactory(panel=panel, status=MeetingStatus.HELD)
+            MaseActionFactory(meeting=meeting, owner=personas["medway.caseworker"])
+            terms = services.terms_draft(panel=panel, drafted_by=chair, text="Purpose")
+            services.terms_finalise(terms=terms, finalised_by=chair)
+            services.terms_sign(terms=terms, signed_by=personas["kcc.supervisor"])
+
+    def costs():
+        found = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200
+            found.append(len(captured))
+        return found
+
+    grow(1)
+    few = costs()
+    grow(6)
+    assert costs() == few
