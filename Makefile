@@ -18,10 +18,10 @@ run: install assets
 	DEBUG=1 $(PY) manage.py load_demo_users
 	DEBUG=1 $(PY) manage.py load_demo_protocol
 	DEBUG=1 $(PY) manage.py load_demo_referrals
-	DEBUG=1 $(PY) manage.py load_demo_notifications
 	DEBUG=1 $(PY) manage.py load_demo_mase
 	DEBUG=1 $(PY) manage.py load_demo_training
 	DEBUG=1 $(PY) manage.py load_demo_intelligence
+	DEBUG=1 $(PY) manage.py load_demo_notifications
 	DEBUG=1 $(PY) manage.py load_demo_dashboard
 	@echo "Serving on http://$(HOST_PORT)/ (DEBUG on; Ctrl-C stops it)"
 	DEBUG=1 $(PY) manage.py runserver $(HOST_PORT)
