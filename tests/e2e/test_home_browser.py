@@ -168,7 +168,7 @@ def main_pages(casework) -> list[tuple[str, str]]:
     return [
         ("kcc.caseworker", "/"),
         ("kcc.caseworker", "/referrals/"),
-        ("kcc.caseworker", "/referrals/?search=nobody+by+this+name"),
+        ("kcc.caseworker", "/referrals/?q=nobody+by+this+name&status=closed"),
         ("kcc.caseworker", f"/referrals/{case.pk}/"),
         ("kcc.caseworker", "/referrals/new/"),
         ("kcc.caseworker", "/referrals/new/details/"),
@@ -218,3 +218,47 @@ def wider_than_the_screen(page) -> list[str]:
             .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`);
         }"""
     )
+
+
+def test_filtering_the_list_updates_the_count_the_selected_filters_and_tells_a_screen_reader(page, casework):
+    sign_in(page, "kcc.caseworker")
+    page.goto("/referrals/")
+    expect(page.get_by_test_id("referral-count")).to_have_text("4 referrals")
+    expect(page.get_by_test_id("referral-count-status")).to_have_text("")
+    page.get_by_test_id("referral-filters").get_by_label("Triaged").check()  # htmx updates on change
+    expect(page.get_by_test_id("referral-count")).to_have_text("1 referral")
+    expect(page.get_by_test_id("referral-count-status")).to_have_text("1 referral, with 1 filter")
+    expect(page.get_by_test_id("selected-filters")).to_contain_text("Status: Triaged")
+    assert_accessible(page)
+    page.get_by_test_id("referral-filters").get_by_label("Closed").check()
+    page.get_by_test_id("referral-filters").get_by_label("Triaged").uncheck()
+    expect(page.get_by_test_id("no-referrals")).to_contain_text("No referrals match")
+    page.get_by_test_id("no-match-suggestions").get_by_role("link", name="remove “Status: Closed”").click()
+    expect(page.get_by_test_id("referral-count")).to_have_text("4 referrals")
+
+
+def test_the_seraf_form_reveals_evidence_on_yes_and_saves_a_draft_to_finish_later(page, casework, output_dir):
+    case = casework["case"]
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/referrals/{case.pk}/assessments/new/{seraf.pk}/")
+    expect(page.get_by_test_id("computed-level-value")).to_have_text("not known until every indicator is answered")
+    question = page.get_by_test_id("indicator-older-partner")
+    evidence = question.get_by_label("Evidence")
+    expect(evidence).to_be_hidden()
+    question.locator("input[type=radio][value=yes]").check()
+    expect(evidence).to_be_visible()
+    question.locator("select").select_option("current")
+    evidence.fill("Boyfriend is 24")
+    question.locator("input[type=radio][value=no]").check()
+    expect(evidence).to_be_hidden()
+    question.locator("input[type=radio][value=yes]").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft SERAF assessment saved: 1 of 21")
+
+    page.goto(f"/referrals/{case.pk}/assessments/new/")
+    page.get_by_role("link", name="Carry on with your draft").click()
+    expect(page.get_by_test_id("draft-resumed")).to_be_visible()
+    expect(page.get_by_test_id("indicator-older-partner").get_by_label("Evidence")).to_have_value("Boyfriend is 24")
+    page.screenshot(path=output_dir / "draft-resumed.png", full_page=True)
