@@ -172,6 +172,11 @@ def main_pages(casework) -> list[tuple[str, str]]:
         ("kcc.caseworker", f"/referrals/{case.pk}/"),
         ("kcc.caseworker", "/referrals/new/"),
         ("kcc.caseworker", "/referrals/new/details/"),
+        ("kcc.caseworker", "/referrals/new/details/?step=child"),
+        ("kcc.caseworker", "/referrals/new/details/?step=referrer"),
+        ("kcc.caseworker", "/referrals/new/details/?step=consent"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/edit/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/child/edit/"),
         ("kcc.caseworker", f"/referrals/{case.pk}/assessments/new/"),
         ("kcc.caseworker", f"/referrals/{case.pk}/assessments/new/{seraf.pk}/"),
         ("kcc.caseworker", f"/referrals/{case.pk}/chronology/new/"),
@@ -182,6 +187,7 @@ def main_pages(casework) -> list[tuple[str, str]]:
         ("kcc.caseworker", "/notifications/settings/"),
         ("kcc.supervisor", "/"),
         ("kcc.supervisor", f"/referrals/{accepted.pk}/assessments/{assessment.pk}/"),
+        ("kcc.supervisor", f"/referrals/{casework['triaged'].pk}/workflow/accept/"),
     ]
 
 
