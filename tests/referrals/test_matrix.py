@@ -161,8 +161,10 @@ def record_on_case(record, recorder):
     episode = services.missing_episode_record(
         referral=record, recorded_by=recorder, reported_missing_at=when, missing_from="home"
     )
+    # Submitted: a draft is its assessor's unfinished work, on no page or endpoint.
     assessment = RiskAssessment.objects.create(
         referral=record,
+        status=RiskAssessment.Status.SUBMITTED,
         instrument=Instrument.objects.get(code="seraf", version=1),
         computed_level="low",
         professional_level="low",
@@ -326,12 +328,14 @@ def referral_canary_spec():
             "recorded_by": lambda r: "me",
             "assessment": lambda r: "awaiting",
             "shared": lambda r: "me",
+            "agency": lambda r: "mine",
         },
         filter_reads={
             "lead": ("lead_professional",),
             "overdue": ("review_due",),
             "needs_linking": ("needs_linking",),
             "recorded_by": ("created_by",),
+            "agency": ("owning_agency",),
             "assessment": ("assessments",),
             # Which shares reach the reader is not a field of the record: a summary row may match.
             "shared": ("id",),
