@@ -71,8 +71,7 @@ from referrals.models import (
 )
 from referrals.services import name_words
 from sharing import registry
-from sharing.levels import ORDER
-from sharing.models import LawfulBasis, Share
+from sharing.models import Share
 
 BENCH_PURPOSE = "Benchmark share (benchmarks/referrals_bench.py)"
 REFERENCE_PREFIX = "BENCH-"
@@ -416,77 +415,12 @@ def load_referrals(records: int, users: dict, leads: dict[str, list[int]]) -> di
 
 
 def load_shares(users: dict, shares: int, health: int, personal: int) -> dict:
-    """Share rows and their permission rows, as sharing_bench.load_shares makes for
-    case files (the rows services.share_record and _resync write)."""
-    started = time.perf_counter()
-    kind = registry.for_model(Referral)
+    """Share rows and their permission rows, made by sharing_bench.load_shares
+    over referrals (the rows services.share_record and _resync write)."""
     protocol = sb.services.protocol_in_force()
-    agencies = {agency.code: agency for agency in Agency.objects.all()}
-    bases = dict(LawfulBasis.objects.values_list("code", "id"))
-    basis_for_regime = {
-        Agency.Regime.LAW_ENFORCEMENT: bases["dpa3-sch8-para4"],
-        Agency.Regime.UK_GDPR: bases["gdpr-public-task-safeguarding"],
-    }
-    sharers = [
-        (agencies[code].pk, users[username].pk, basis_for_regime[agencies[code].regime])
-        for code, username in sb.SHARERS.items()
-    ]
-    sharer_values = ", ".join(["(%s::bigint, %s::bigint, %s::bigint)"] * len(sharers))
-    sharer_params = [value for row in sharers for value in row]
-    levels = dict(zip(ORDER, kind.permission_ids(ORDER), strict=True))
-    level_case = "CASE s.level " + " ".join(f"WHEN '{level}' THEN {pid}" for level, pid in levels.items()) + " END"
-    group_table = ReferralGroupObjectPermission._meta.db_table
-    user_table = ReferralUserObjectPermission._meta.db_table
-    recipients = [(agencies[code].pk, None, count) for code, count in sb.share_plan(shares, health)]
-    recipients.append((None, users["bench.health-named"].pk, personal))
-    with transaction.atomic():
-        execute(f"TRUNCATE {group_table}, {user_table}")
-        Share.objects.filter(purpose=BENCH_PURPOSE).delete()
-        execute("SET LOCAL synchronous_commit = off")
-        for residue, (agency_id, user_id, count) in enumerate(recipients):
-            if not count:
-                continue
-            recipient_agency = agency_id or agencies["health"].pk
-            params = [kind.kind, protocol.pk, agency_id, user_id, BENCH_PURPOSE, *sharer_params]
-            params += [recipient_agency, residue, count]
-            execute(
-                f"""
-                INSERT INTO sharing_share
-                    (record_kind, record_id, protocol_id, shared_by_id, sharing_agency_id, recipient_agency_id,
-                     recipient_user_id, level, purpose, lawful_basis_id, conditions, created_at, expires_at,
-                     ended_at, ended_by_id, end_reason, end_note)
-                SELECT %s, c.id, %s, s.user_id, c.owning_agency_id, %s, %s,
-                       CASE WHEN c.id %% 5 = 1 THEN 'summary' ELSE 'full' END, %s, s.basis_id, '',
-                       c.created_at + interval '1 day', NULL, NULL, NULL, '', ''
-                FROM {Referral._meta.db_table} c
-                JOIN (VALUES {sharer_values}) AS s(agency_id, user_id, basis_id) ON s.agency_id = c.owning_agency_id
-                WHERE c.owning_agency_id <> %s AND ((c.id * 40503) %% 16) = %s
-                ORDER BY (c.id * 2654435761) %% 4294967296
-                LIMIT %s
-                """,  # noqa: S608 - table names from model metadata; values are parameters
-                params,
-            )
-        grants = execute(
-            f"""
-            INSERT INTO {group_table} (content_object_id, group_id, permission_id)
-            SELECT DISTINCT s.record_id, a.group_id, {level_case}
-            FROM sharing_share s JOIN accounts_agency a ON a.id = s.recipient_agency_id
-            WHERE s.record_kind = %s AND s.purpose = %s AND s.ended_at IS NULL
-            ON CONFLICT DO NOTHING
-            """,  # noqa: S608 - table names from model metadata; values are parameters
-            [kind.kind, BENCH_PURPOSE],
-        )
-        user_grants = execute(
-            f"""
-            INSERT INTO {user_table} (content_object_id, user_id, permission_id)
-            SELECT DISTINCT s.record_id, s.recipient_user_id, {level_case}
-            FROM sharing_share s
-            WHERE s.record_kind = %s AND s.purpose = %s AND s.ended_at IS NULL AND s.recipient_user_id IS NOT NULL
-            ON CONFLICT DO NOTHING
-            """,  # noqa: S608 - table names from model metadata; values are parameters
-            [kind.kind, BENCH_PURPOSE],
-        )
-    return {"seconds": time.perf_counter() - started, "group_grants": grants, "user_grants": user_grants}
+    return sb.load_shares(
+        users, protocol, shares, health, personal, model=Referral, purpose=BENCH_PURPOSE, summary_residue=1
+    )
 
 
 def vacuum_analyze() -> float:
@@ -611,11 +545,12 @@ class _EmptyInput:
         return b""
 
 
-# The median server time of a minimal signed-in page (GET /, the home page)
+# The median server time of a minimal signed-in page (GET /accounts/you/, the
+# account page: the layout, no case content)
 # per persona, measured in the same run before the pages: every page line
 # also gives its time as a multiple of it (`x_minimal_page`), which holds
 # across machines of this kind where absolute times differ by up to 1.5x.
-MINIMAL_PAGE = "/"
+MINIMAL_PAGE = "/accounts/you/"
 minimal_page_ms: dict[str, float] = {}
 
 

@@ -412,6 +412,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {"task": "notifications.tasks.queue_daily_digests", "schedule": crontab(hour=7)},
     # MASE action reminders (before the deadline and when overdue), through the outbox.
     "mase-action-reminders": {"task": "mase.tasks.queue_action_reminders", "schedule": crontab(hour=7, minute=30)},
+    # The dashboards viewed in the last week, recomputed (dashboard/snapshots.py).
+    "dashboard-refresh-snapshots": {"task": "dashboard.tasks.refresh_snapshots", "schedule": crontab(minute="*/30")},
 }
 
 # --- REST framework ---------------------------------------------------------

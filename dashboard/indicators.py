@@ -16,6 +16,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.db.models import Aggregate, ExpressionWrapper, F, FloatField, Func
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
 
@@ -70,6 +71,9 @@ class Row:
     records: int  # records behind the figure
     seen: int  # how many of them the viewer may see
     unit: str = ""  # "", "per 10,000", "days", "%"
+    # The drill-down list's query for this row (added to the indicator's
+    # filters), such as (("district", "12"),); empty: the row links nowhere.
+    query: tuple = ()
 
     @property
     def suppressed(self) -> bool:
@@ -90,6 +94,7 @@ class Row:
 class Table:
     rows: list[Row]
     breakdown: str = ""  # what the rows are, such as "District"
+    note: str = ""  # said under the table, such as a filter that does not apply
 
 
 @dataclass(frozen=True)
@@ -101,18 +106,28 @@ class Indicator:
     compute: Callable[[Scope], Table]
     order: int = 50
     drilldown: str = ""  # URL name of the list the rows open, filtered
+    # Records per month over the 12 months to the end of the period (a Table
+    # of one row a month), for the indicators that count records.
+    trend: Callable[[Scope], Table] | None = None
 
     def table(self, scope: Scope) -> Table:
         return self.compute(scope)
+
+    def monthly(self, scope: Scope) -> Table | None:
+        return self.trend(scope) if self.trend else None
 
 
 _registry: dict[str, Indicator] = {}
 
 
-def indicator(*, group: str, title: str, definition: str, order: int = 50, drilldown: str = ""):
+def indicator(*, group: str, title: str, definition: str, order: int = 50, drilldown: str = "", trend=None):
+    """Register an indicator. `drilldown`: the URL name of the list its rows
+    open (each row's `query` added to the dashboard's filters); `trend`: a
+    function of the scope giving its monthly counts (see `monthly_rows`)."""
+
     def register(compute):
         key = f"{compute.__module__.split('.')[0]}.{compute.__name__}"
-        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown)
+        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend)
         return compute
 
     return register
@@ -150,21 +165,25 @@ def seen_filter(model, scope: Scope, *, via: str = ""):
     summary: a row broken down by a full-level field (source agency, closure
     reason) would otherwise give a summary reader that field of a record
     behind a small cell."""
-    from django.db.models import Q
+    from django.db.models import Exists, OuterRef
 
     from sharing.access import visibility_filter
     from sharing.levels import AccessLevel
 
     if not via:
         return visibility_filter(model, scope.user, AccessLevel.FULL)
+    # A correlated EXISTS on the parent's primary key, not `via IN (visible
+    # parents)`: inside a COUNT's FILTER, PostgreSQL cannot hash an IN list of
+    # a million parents within work_mem and rescans it for every row.
     parent = model._meta.get_field(via).related_model
-    return Q(**{f"{via}__in": parent.objects.visible_to(scope.user, AccessLevel.FULL).values("pk")})
+    return Exists(parent.objects.visible_to(scope.user, AccessLevel.FULL).filter(pk=OuterRef(via)))
 
 
-def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "") -> list[Row]:
+def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "", link=None) -> list[Row]:
     """One row per value of `by`, with how many records there are and how many
     the viewer may see, in one grouped query (the visibility test is a FILTER
-    on the count, not a second query)."""
+    on the count, not a second query). `link(value)` gives the row's
+    drill-down query (see `Row.query`)."""
     from django.db.models import Count
 
     seen = seen_filter(queryset.model, scope, via=via)
@@ -175,11 +194,144 @@ def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = ""
             value=item["records"],
             records=item["records"],
             seen=item["seen"],
+            query=tuple(link(item[by])) if link else (),
         )
         for item in grouped_counts
     ]
     return sorted(rows, key=lambda row: (-row.records, row.label))
 
 
-def total_row(rows: list[Row], label: str = "Total") -> Row:
-    return Row(label, sum(row.records for row in rows), sum(row.records for row in rows), sum(row.seen for row in rows))
+def total_row(rows: list[Row], label: str = "Total", query: tuple = ()) -> Row:
+    records = sum(row.records for row in rows)
+    return Row(label, records, records, sum(row.seen for row in rows), query=query)
+
+
+# --- Monthly trends ---------------------------------------------------------------
+
+
+def trend_months(scope: Scope) -> list[datetime.date]:
+    """The first days of the 12 months ending with the month of the period's end."""
+    month = scope.end.replace(day=1)
+    months = []
+    for _ in range(12):
+        months.append(month)
+        month = (month - datetime.timedelta(days=1)).replace(day=1)
+    return months[::-1]
+
+
+def trend_scope(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of the 12 months of `trend_months`, as aware datetimes."""
+    first = trend_months(scope)[0]
+    following = (scope.end.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time.min))
+    return start, timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
+
+
+def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_sees: bool = False) -> Table:
+    """Records per month by `field` (a date or datetime) over the 12 months to
+    the end of the period, in one grouped query, with the small-cell rule per
+    month. `queryset` carries the filters but not the period. `everyone_sees`:
+    records that are not personal data (training sessions)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    start, end = trend_scope(scope)
+    in_months = queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
+    counts = {"records": Count("pk")}
+    if not everyone_sees:
+        counts["seen"] = Count("pk", filter=seen_filter(queryset.model, scope, via=via))
+    grouped = in_months.order_by().annotate(month=TruncMonth(field)).values("month").annotate(**counts)
+    found = {}
+    for item in grouped:
+        month = item["month"]
+        if isinstance(month, datetime.datetime):
+            month = timezone.localtime(month).date()
+        found[month] = item
+    rows = []
+    for month in trend_months(scope):
+        item = found.get(month, {"records": 0, "seen": 0})
+        records = item["records"]
+        rows.append(Row(month.strftime("%b %Y"), records, records, records if everyone_sees else item["seen"]))
+    return Table(rows, breakdown="Month")
+
+
+# --- Drill-down: "n hidden" -------------------------------------------------------
+
+
+def hidden_records(matching, listed) -> str:
+    """How many of the records `matching` finds (before sharing) are not in
+    `listed` (what the viewer's list shows for the same filters), under the
+    same small-number rule as the figures: "" when none are hidden, "fewer
+    than 5" for 1 to 4, the number from 5. One count."""
+    from django.db.models import Count, Q
+
+    found = matching.order_by().aggregate(hidden=Count("pk", filter=~Q(pk__in=listed.order_by().values("pk"))))
+    number = found["hidden"]
+    if not number:
+        return ""
+    return "fewer than 5" if number < SMALL_CELL else f"{number:,}"
+
+
+def hidden_from_drilldown(request, filterset, listed) -> str:
+    """For a list reached from a dashboard figure (`from=dashboard`, by a
+    dashboard viewer): how many records match its filters that the viewer's
+    list does not show. The filters are applied without sharing (and without
+    narrowing to full-level rows); a search is not applied, so a search gives
+    no count."""
+    if request.GET.get("from") != "dashboard" or request.GET.get("q") or not may_view(request.user):
+        return ""
+    if not (filterset.is_bound and filterset.is_valid()):
+        return ""
+    matching = filterset.queryset.model._default_manager.all()
+    for name, value in filterset.form.cleaned_data.items():
+        matching = filterset.filters[name].filter(matching, value)
+    return hidden_records(matching, listed)
+
+
+# --- Durations --------------------------------------------------------------------
+
+
+class Percentile(Aggregate):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), **extra)
+
+
+def days_between(start: str, end):
+    """Days from the field `start` to `end` (a field name or an expression), as a float."""
+    end = F(end) if isinstance(end, str) else end
+    return ExpressionWrapper(
+        Func(end - F(start), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)") / 86400.0,
+        output_field=FloatField(),
+    )
+
+
+def duration_rows(queryset, start: str, end, scope: Scope, *, seen=None) -> list[Row]:
+    """Median and 90th percentile of days from `start` to `end` over the
+    records of `queryset` where `end` is set, with how many records there are
+    and how many the viewer sees in full. `end` is a field name, or an
+    expression (such as a Subquery) the queryset's records all have a value
+    of: an annotation would make Django wrap the aggregate in a subquery that
+    the visibility filter cannot reach into."""
+    from django.db.models import Count
+
+    done = queryset.filter(**{f"{end}__isnull": False}) if isinstance(end, str) else queryset
+    figures = done.aggregate(
+        records=Count("pk"),
+        seen=Count("pk", filter=seen if seen is not None else seen_filter(queryset.model, scope)),
+        median=Percentile(days_between(start, end), fraction=0.5),
+        p90=Percentile(days_between(start, end), fraction=0.9),
+    )
+
+    def days(value):
+        return round(value, 1) if value is not None else None
+
+    return [
+        Row("Median", days(figures["median"]), figures["records"], figures["seen"], "days"),
+        Row("90th percentile", days(figures["p90"]), figures["records"], figures["seen"], "days"),
+    ]

@@ -1,5 +1,6 @@
 """Reference data for rates: each district's under-18 population, with its source and year."""
 
+from django.conf import settings
 from django.db import models
 
 from accounts.models import District
@@ -20,3 +21,22 @@ class DistrictPopulation(models.Model):
 
     def __str__(self):
         return f"{self.district} {self.year}: {self.under_18:,}"
+
+
+class DashboardSnapshot(models.Model):
+    """One viewer's dashboard for one choice of filters, as computed at
+    `computed_at` (dashboard/snapshots.py): what the page shows "as of", kept
+    fresh by the beat task while the viewer keeps opening it. Per viewer,
+    because the small-cell rule depends on what the viewer may see."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    filters = models.CharField(max_length=300, blank=True, help_text="The filters chosen, as a query string")
+    computed_at = models.DateTimeField()
+    last_viewed_at = models.DateTimeField()
+    figures = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "filters"], name="one_snapshot_per_user_filters")]
+
+    def __str__(self):
+        return f"{self.user} {self.filters or 'default'} as of {self.computed_at:%Y-%m-%d %H:%M}"

@@ -6,5 +6,9 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.DashboardView.as_view(), name="dashboard"),
+    path("refresh/", views.DashboardRefreshView.as_view(), name="refresh"),
+    path("board-report/", views.BoardReportView.as_view(), name="board_report"),
+    path("board-report.pdf", views.BoardReportPdfView.as_view(), name="board_report_pdf"),
     path("<str:key>.csv", views.IndicatorCsvView.as_view(), name="indicator_csv"),
+    path("<str:key>/monthly.csv", views.TrendCsvView.as_view(), name="trend_csv"),
 ]

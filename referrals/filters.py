@@ -3,9 +3,12 @@ already gone through sharing. A filter on a field a summary does not show
 (source agency, review date) never matches a row the user sees in summary
 (sharing.field_levels): otherwise the answer would tell them the field."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.core.cache import cache
+from django.utils import timezone
 
 from accounts.models import Agency, District
 from referrals import queues
@@ -13,6 +16,10 @@ from referrals.models import Referral, RiskLevel, Status
 from sharing.field_levels import LevelAwareFilterSet
 
 REFERENCE_CHOICES_SECONDS = 300
+
+
+def start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def reference_choices(model) -> list[tuple[int, str]]:
@@ -38,6 +45,8 @@ class ReferralFilterSet(LevelAwareFilterSet):
         "agency": ("owning_agency",),
         # Which shares reach the reader is their own business, not a field of the record.
         "shared": (),
+        "received_from": ("received_at",),
+        "received_to": ("received_at",),
     }
     # distinct=False: a referral has one status and one level, and DISTINCT
     # would make PostgreSQL sort the whole visible set.
@@ -49,6 +58,14 @@ class ReferralFilterSet(LevelAwareFilterSet):
     )
     district = django_filters.ChoiceFilter(choices=[], empty_label="Any district")
     source_agency = django_filters.ChoiceFilter(label="Source agency", choices=[], empty_label="Any agency")
+    # The dashboard's drill-down links (dashboard/indicators.py, Row.query) use these three.
+    owning_agency = django_filters.ChoiceFilter(label="Owning agency", choices=[], empty_label="Any agency")
+    received_from = django_filters.DateFilter(
+        label="Received on or after", method="filter_received_from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    received_to = django_filters.DateFilter(
+        label="Received on or before", method="filter_received_to", widget=forms.DateInput(attrs={"type": "date"})
+    )
     lead = django_filters.ChoiceFilter(
         label="Lead professional", choices=[("me", "Me")], method="filter_lead", empty_label="Anyone"
     )
@@ -82,21 +99,28 @@ class ReferralFilterSet(LevelAwareFilterSet):
         label="Shared", choices=queues.SHARED_STATES, method="filter_shared", empty_label="Any"
     )
     agency = django_filters.ChoiceFilter(
-        label="Recorded by agency", choices=queues.AGENCY_STATES, method="filter_agency", empty_label="Any agency"
+        label="Owned by", choices=queues.AGENCY_STATES, method="filter_agency", empty_label="Any agency"
     )
 
     class Meta:
         model = Referral
-        fields = ["status", "risk_level", "district", "source_agency"]
+        fields = ["status", "risk_level", "district", "source_agency", "owning_agency"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["district"].extra["choices"] = reference_choices(District)
         self.filters["source_agency"].extra["choices"] = reference_choices(Agency)
+        self.filters["owning_agency"].extra["choices"] = reference_choices(Agency)
         # Only the CSE team links referrals; to anyone else the flag would say
         # that a record they cannot see exists.
         if not (self.request and self.request.user.is_cse_team_member):
             del self.filters["needs_linking"]
+
+    def filter_received_from(self, queryset, name, value):
+        return queryset.filter(received_at__gte=start_of(value))
+
+    def filter_received_to(self, queryset, name, value):
+        return queryset.filter(received_at__lt=start_of(value + datetime.timedelta(days=1)))
 
     def filter_lead(self, queryset, name, value):
         return queryset.led_by(self.request.user) if value == "me" else queryset

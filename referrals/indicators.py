@@ -2,11 +2,21 @@
 
 import datetime
 
-from django.db.models import Aggregate, Count, Exists, ExpressionWrapper, F, FloatField, Func, OuterRef, Q
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
 
 from accounts.models import Agency, District
-from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, seen_filter, total_row
-from referrals.models import MissingEpisode, Referral
+from dashboard.indicators import (
+    Row,
+    Scope,
+    Table,
+    counted_rows,
+    duration_rows,
+    indicator,
+    monthly_rows,
+    seen_filter,
+    total_row,
+)
+from referrals.models import MissingEpisode, Referral, RiskAssessment
 from referrals.models.instruments import RiskLevel
 from referrals.models.referrals import ClosureReason, Status
 
@@ -32,13 +42,33 @@ def district_names() -> dict:
     return dict(District.objects.values_list("pk", "name"))
 
 
+def received_query(scope: Scope, **row) -> tuple:
+    """The referral list's filters for the referrals received in the period
+    within the dashboard's filters, narrowed to a row (referrals/filters.py)."""
+    query = {"received_from": scope.start.isoformat(), "received_to": scope.end.isoformat()}
+    if scope.district:
+        query["district"] = District.objects.filter(code=scope.district).values_list("pk", flat=True).first()
+    if scope.agency:
+        query["owning_agency"] = Agency.objects.filter(code=scope.agency).values_list("pk", flat=True).first()
+    if scope.risk_level:
+        query["risk_level"] = scope.risk_level
+    query.update({key: value for key, value in row.items() if value not in (None, "")})
+    return tuple(query.items())
+
+
+def received_monthly(scope: Scope) -> Table:
+    return monthly_rows(filtered(scope), "received_at", scope)
+
+
 @indicator(
     group=GROUP, order=10, drilldown="referrals:referral_list", title="Referrals received, by district",
     definition="Referrals whose date received falls in the period, by the district recorded on the referral.",
+    trend=received_monthly,
 )  # fmt: skip
 def referrals_by_district(scope: Scope) -> Table:
-    rows = counted_rows(received(scope), "district", district_names(), scope)
-    return Table([*rows, total_row(rows)], breakdown="District")
+    rows = counted_rows(received(scope), "district", district_names(), scope,
+                        link=lambda district: received_query(scope, district=district))  # fmt: skip
+    return Table([*rows, total_row(rows, query=received_query(scope))], breakdown="District")
 
 
 @indicator(
@@ -66,23 +96,25 @@ def referral_rate_by_district(scope: Scope) -> Table:
 
 
 @indicator(
-    group=GROUP, order=12, title="Referrals received, by source agency",
+    group=GROUP, order=12, drilldown="referrals:referral_list", title="Referrals received, by source agency",
     definition="Referrals received in the period, by the agency the referral came from.",
 )  # fmt: skip
 def referrals_by_source(scope: Scope) -> Table:
     names = dict(Agency.objects.values_list("pk", "name"))
-    rows = counted_rows(received(scope), "source_agency", names, scope)
-    return Table([*rows, total_row(rows)], breakdown="Source agency")
+    rows = counted_rows(received(scope), "source_agency", names, scope,
+                        link=lambda agency: received_query(scope, source_agency=agency) if agency else ())  # fmt: skip
+    return Table([*rows, total_row(rows, query=received_query(scope))], breakdown="Source agency")
 
 
 @indicator(
-    group=GROUP, order=13, title="Referrals received, by risk level",
+    group=GROUP, order=13, drilldown="referrals:referral_list", title="Referrals received, by risk level",
     definition="Referrals received in the period, by their current risk level (not yet assessed: no risk level).",
 )  # fmt: skip
 def referrals_by_risk(scope: Scope) -> Table:
     labels = {**dict(RiskLevel.choices), "": "Not yet assessed"}
-    rows = counted_rows(received(scope), "risk_level", labels, scope)
-    return Table([*rows, total_row(rows)], breakdown="Risk level")
+    rows = counted_rows(received(scope), "risk_level", labels, scope,
+                        link=lambda level: received_query(scope, risk_level=level) if level else ())  # fmt: skip
+    return Table([*rows, total_row(rows, query=received_query(scope))], breakdown="Risk level")
 
 
 @indicator(
@@ -102,10 +134,11 @@ def repeat_referrals(scope: Scope) -> Table:
     return Table([*rows, total_row(rows)], breakdown="Referral")
 
 
-def missing_episodes(scope: Scope):
-    episodes = MissingEpisode.objects.filter(
-        reported_missing_at__gte=scope.start_at, reported_missing_at__lt=scope.end_before
-    )
+def missing_episodes(scope: Scope, *, whole: bool = False):
+    """Episodes reported in the period (`whole`: at any time) within the filters."""
+    episodes = MissingEpisode.objects.all()
+    if not whole:
+        episodes = episodes.filter(reported_missing_at__gte=scope.start_at, reported_missing_at__lt=scope.end_before)
     if scope.district:
         episodes = episodes.filter(referral__district__code=scope.district)
     if scope.agency:
@@ -119,6 +152,7 @@ def missing_episodes(scope: Scope):
     group="Missing episodes", order=40, title="Missing episodes and return interviews",
     definition="Missing episodes reported in the period; of those found, how many had a return interview within "
     "72 hours of being found; and how many children had three or more episodes in the period.",
+    trend=lambda scope: monthly_rows(missing_episodes(scope, whole=True), "reported_missing_at", scope, via="referral"),
 )  # fmt: skip
 def missing_episode_figures(scope: Scope) -> Table:
     episodes = missing_episodes(scope)
@@ -177,6 +211,7 @@ def open_caseload(scope: Scope) -> Table:
 @indicator(
     group="Caseload", order=21, title="Referrals closed in the period, by reason",
     definition="Referrals whose closing date falls in the period, by the reason recorded when they were closed.",
+    trend=lambda scope: monthly_rows(filtered(scope), "closed_at", scope),
 )  # fmt: skip
 def closed_by_reason(scope: Scope) -> Table:
     closed = filtered(scope).filter(closed_at__gte=scope.start_at, closed_at__lt=scope.end_before)
@@ -184,38 +219,8 @@ def closed_by_reason(scope: Scope) -> Table:
     return Table([*rows, total_row(rows)], breakdown="Reason")
 
 
-class Percentile(Aggregate):
-    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
-
-
-def days_between(start: str, end: str):
-    return ExpressionWrapper(
-        Func(F(end) - F(start), function="EXTRACT", template="EXTRACT(EPOCH FROM %(expressions)s)") / 86400.0,
-        output_field=FloatField(),
-    )
-
-
 def timeliness_rows(queryset, start: str, end: str, scope: Scope) -> list[Row]:
-    done = queryset.filter(**{f"{end}__isnull": False})
-    figures = done.aggregate(
-        records=Count("pk"),
-        seen=Count("pk", filter=seen_filter(Referral, scope)),
-        median=Percentile(days_between(start, end), fraction=0.5),
-        p90=Percentile(days_between(start, end), fraction=0.9),
-    )
-    return [
-        Row("Median", round(figures["median"], 1) if figures["median"] is not None else None,
-            figures["records"], figures["seen"], "days"),
-        Row("90th percentile", round(figures["p90"], 1) if figures["p90"] is not None else None,
-            figures["records"], figures["seen"], "days"),
-    ]  # fmt: skip
+    return duration_rows(queryset, start, end, scope)
 
 
 @indicator(
@@ -262,3 +267,80 @@ def missing_information(scope: Scope) -> Table:
             Row(label, round(100 * records / total, 1) if total else None, records, figures[f"seen_{number}"], "%")
         )
     return Table(rows, breakdown="Missing")
+
+
+RISK_ORDER = {RiskLevel.LOW: 1, RiskLevel.MEDIUM: 2, RiskLevel.HIGH: 3}
+MOVEMENT_LABELS = {
+    "up": "Risk increased",
+    "down": "Risk reduced",
+    "same": "No change",
+    "new": "First assessed in the period",
+}
+
+
+def level_at(moment) -> Subquery:
+    """The professional risk level of a referral's newest assessment approved before `moment`."""
+    return Subquery(
+        RiskAssessment.objects.filter(
+            referral=OuterRef("pk"), status=RiskAssessment.Status.APPROVED, decided_at__lt=moment
+        )
+        .order_by("-decided_at", "-id")
+        .values("professional_level")[:1]
+    )
+
+
+@indicator(
+    group="Risk movement", order=25, title="Risk movement over the period",
+    definition="Referrals open at some point in the period with an approved risk assessment by its end: the "
+    "professional risk level of the newest assessment approved before the period began, against the newest "
+    "approved by its end. Higher, lower or the same; or first assessed during the period.",
+)  # fmt: skip
+def risk_movement(scope: Scope) -> Table:
+    approved_by_end = RiskAssessment.objects.filter(
+        status=RiskAssessment.Status.APPROVED, decided_at__lt=scope.end_before
+    ).values("referral")
+    referrals = (
+        filtered(scope)
+        .filter(pk__in=approved_by_end, received_at__lt=scope.end_before)
+        .exclude(status=Status.CLOSED, closed_at__lt=scope.start_at)
+        .annotate(at_start=level_at(scope.start_at), at_end=level_at(scope.end_before))
+    )
+    higher = Q()
+    lower = Q()
+    for start, start_rank in RISK_ORDER.items():
+        higher |= Q(at_start=start, at_end__in=[level for level, rank in RISK_ORDER.items() if rank > start_rank])
+        lower |= Q(at_start=start, at_end__in=[level for level, rank in RISK_ORDER.items() if rank < start_rank])
+    moved = referrals.annotate(
+        movement=Case(
+            When(at_start__isnull=True, then=Value("new")),
+            When(higher, then=Value("up")),
+            When(lower, then=Value("down")),
+            default=Value("same"),
+            output_field=CharField(),
+        )
+    )
+    rows = counted_rows(moved, "movement", MOVEMENT_LABELS, scope)
+    order = list(MOVEMENT_LABELS.values())
+    rows.sort(key=lambda row: order.index(row.label) if row.label in order else len(order))
+    return Table([*rows, total_row(rows)], breakdown="Movement")
+
+
+@indicator(
+    group="Risk movement", order=26, drilldown="referrals:referral_list",
+    title="Open cases with a risk review overdue, by owning agency",
+    definition="Referrals open now (within the filters) whose risk review date has passed, by the agency that owns "
+    "them. This is today's position, whatever the period.",
+)  # fmt: skip
+def reviews_overdue(scope: Scope) -> Table:
+    names = dict(Agency.objects.values_list("pk", "name"))
+
+    def link(agency) -> tuple:
+        query = {"overdue": "on", "owning_agency": agency}
+        if scope.district:
+            query["district"] = District.objects.filter(code=scope.district).values_list("pk", flat=True).first()
+        if scope.risk_level:
+            query["risk_level"] = scope.risk_level
+        return tuple(query.items())
+
+    rows = counted_rows(filtered(scope).review_overdue(), "owning_agency", names, scope, link=link)
+    return Table([*rows, total_row(rows)], breakdown="Owning agency")

@@ -8,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.functional import cached_property
 from django.views.generic import FormView
 
-from sharing.levels import AccessLevel
+from sharing.levels import RANK, AccessLevel
+from sharing.presentation import shown
 from sharing.refusals import REFUSALS, refusal_for
 
 
@@ -48,7 +49,12 @@ class RecordPageMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context[self.record_name or self.record_model._meta.model_name] = self.record
+        # Below full, the template gets the record as the reader sees it (a
+        # field outside the summary reads as nothing); at full and above, the
+        # record itself (related managers, methods).
+        level = self.record_access_level
+        record = self.record if RANK[level] >= RANK[AccessLevel.FULL] else shown(self.record, level)
+        context[self.record_name or self.record_model._meta.model_name] = record
         context["record_access_level"] = self.record_access_level
         return context
 

@@ -31,7 +31,11 @@ class IndicatorFiguresSerializer(IndicatorSerializer):
     start = serializers.DateField()
     end = serializers.DateField()
     breakdown = serializers.CharField()
+    note = serializers.CharField(help_text="Said under the table, such as a filter that does not apply")
     rows = RowSerializer(many=True)
+    monthly = RowSerializer(
+        many=True, allow_null=True, help_text="Records per month over the 12 months to `end`; null when not counted"
+    )
 
 
 class FilterSerializer(serializers.Serializer):

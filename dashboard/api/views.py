@@ -51,12 +51,15 @@ class IndicatorViewSet(viewsets.ViewSet):
             agency=data.get("agency") or "", risk_level=data.get("risk_level") or "",
         )  # fmt: skip
         table = item.table(scope)
+        monthly = item.monthly(scope)
         return Response(
             {
                 **serializers.IndicatorSerializer(item).data,
                 "start": scope.start,
                 "end": scope.end,
                 "breakdown": table.breakdown,
+                "note": table.note,
                 "rows": serializers.RowSerializer(table.rows, many=True).data,
+                "monthly": serializers.RowSerializer(monthly.rows, many=True).data if monthly else None,
             }
         )

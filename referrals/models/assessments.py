@@ -50,6 +50,10 @@ class RiskAssessment(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        # The home page's "returned assessments" queue (referrals/queues.py).
+        indexes = [
+            models.Index(fields=["assessed_by"], condition=Q(status="returned"), name="assessment_returned_by_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 name="assessment_override_has_rationale",

@@ -77,6 +77,10 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
+        # The home page's "my actions due" queue (referrals/queues.py).
+        indexes = [
+            models.Index(fields=["owner", "due_date"], condition=Q(status="open"), name="action_open_by_owner_idx")
+        ]
         constraints = [
             models.CheckConstraint(
                 name="action_done_has_completion",

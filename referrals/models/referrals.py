@@ -206,6 +206,17 @@ class Referral(models.Model):
                 condition=Q(review_due__isnull=False) & ~Q(status="closed"),
                 name="referral_reviewable_newest_idx",
             ),
+            # The home page's queues (referrals/queues.py), each counted to its cap:
+            # "my cases", "reviews due", "my referrals awaiting triage".
+            models.Index(
+                fields=["lead_professional"], condition=Q(status__in=ACTIVE_STATUSES), name="referral_lead_active_idx"
+            ),
+            models.Index(
+                fields=["lead_professional", "review_due"],
+                condition=Q(review_due__isnull=False) & ~Q(status="closed"),
+                name="referral_lead_review_due_idx",
+            ),
+            models.Index(fields=["created_by"], condition=Q(status="received"), name="referral_received_creator_idx"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 
 from audit.mixins import AccessLoggedListMixin
 from audit.models import AccessEvent
+from dashboard.indicators import hidden_from_drilldown
 from referrals import services
 from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
@@ -76,6 +77,7 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         # Capped: an exact count over hundreds of thousands of visible rows costs
         # hundreds of milliseconds (DESIGN.md); one query whatever the page size.
         self.match_count = referrals.order_by().values("pk")[: COUNT_CAP + 1].count()
+        self.listed = referrals
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
         try:
@@ -99,6 +101,7 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         context["sort_links"] = self._sort_links()
         context["match_count"] = self.match_count_label()
         context["filter_removals"] = self._filter_removals()
+        context["hidden"] = hidden_from_drilldown(self.request, self.filterset, self.listed)
         return context
 
     def match_count_label(self) -> str:

@@ -1,4 +1,5 @@
-// Draws a bar chart above each dashboard table that has chart data. The table
+// Draws a bar chart above each dashboard table that has chart data, and a
+// line chart of each monthly trend (data.kind "line"). The table
 // stays: it is the chart's alternative for keyboard and screen-reader users,
 // so the canvas is hidden from assistive technology. Cells shown as "fewer
 // than 5" carry no number and are not drawn.
@@ -13,8 +14,26 @@ document.querySelectorAll("[data-chart]").forEach((figure) => {
   // Sized through the DOM, not a style attribute (the Content-Security-Policy allows none).
   figure.style.position = "relative";
   figure.style.maxWidth = "48em";
-  figure.style.height = `${Math.max(160, 36 * data.labels.length + 60)}px`;
   figure.appendChild(canvas);
+  if (data.kind === "line") {
+    figure.style.height = "220px";
+    new Chart(canvas, {
+      type: "line",
+      data: {
+        labels: data.labels,
+        datasets: [{ label: "Records a month", data: data.current, borderColor: "#1d70b8", spanGaps: false }],
+      },
+      options: {
+        animation: false,
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: { legend: { position: "bottom" } },
+        scales: { y: { beginAtZero: true } },
+      },
+    });
+    return;
+  }
+  figure.style.height = `${Math.max(160, 36 * data.labels.length + 60)}px`;
   new Chart(canvas, {
     type: "bar",
     data: {

@@ -47,3 +47,28 @@ def test_the_charts_draw_under_the_content_security_policy(strict_page, personas
     page.wait_for_selector(".app-chart canvas")
     assert failed == []
     assert page.locator(".app-chart canvas").count() >= 5
+
+
+def test_a_monthly_trend_is_drawn_and_a_figure_opens_its_list(page, personas, referrals):
+    sign_in(page, "kent-police.manager")
+    page.goto("/dashboard/")
+    page.wait_for_selector("[data-chart$='-monthly'] canvas")
+    page.locator("summary", has_text="Monthly figures as a table").first.click()
+    assert page.locator("table[data-trend='referrals.referrals_by_district']").is_visible()
+    table = page.locator("table[data-indicator='referrals.referrals_by_district']")
+    table.get_by_role("link", name="Maidstone").click()
+    page.wait_for_url("**/referrals/**")
+    assert page.locator("[data-testid='referral-list'] tbody tr").count() == 7
+    assert_accessible(page)
+
+
+def test_the_board_report_reads_well_and_asks_what_it_is_for(page, personas, referrals, output_dir):
+    sign_in(page, "kent-police.manager")
+    page.goto("/dashboard/")
+    page.get_by_role("link", name="Board report: the headline figures on one printable page").click()
+    assert page.get_by_role("heading", level=1).inner_text().endswith("board report")
+    page.screenshot(path=output_dir / "board-report.png", full_page=True)
+    assert_accessible(page)
+    page.get_by_role("button", name="Download the board report (PDF)").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    assert_accessible(page)

@@ -3,6 +3,8 @@ by every agency about a child in a KCC district and in Medway, on every page
 and API endpoint that shows one, checked against the plain-Python reference
 model of the protocol in force and the shares (tests/sharing/harness.py)."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -329,6 +331,10 @@ def referral_canary_spec():
             "assessment": lambda r: "awaiting",
             "shared": lambda r: "me",
             "agency": lambda r: "mine",
+            # The dashboard's drill-down (docs/isp.md, "Drilling down"): a day either side of the
+            # record's date, so that the form echoing the date typed is not taken for the canary.
+            "received_from": lambda record: str(timezone.localtime(record.received_at).date() - datetime.timedelta(1)),
+            "received_to": lambda record: str(timezone.localtime(record.received_at).date() + datetime.timedelta(1)),
         },
         filter_reads={
             "lead": ("lead_professional",),
@@ -339,6 +345,8 @@ def referral_canary_spec():
             "assessment": ("assessments",),
             # Which shares reach the reader is not a field of the record: a summary row may match.
             "shared": ("id",),
+            "received_from": ("received_at",),
+            "received_to": ("received_at",),
         },
         sorts=dict(SORTS),
         export_urls=(reverse("audit:accessevent_export"),),

@@ -1,21 +1,9 @@
 import pytest
 
 from accounts.models import Agency, District
-from sharing import registry
 from sharing.default_protocol import create_default_protocol
 from sharing.models import LawfulBasis
 from tests.sharing.factories import CaseFileFactory
-
-
-@pytest.fixture(autouse=True)
-def _founding_record_kinds_only(monkeypatch):
-    """The engine's tests are about the founding protocol (version 1): record
-    kinds that feature apps bring in later (`joins_protocol`: MASE records,
-    ...) would agree further versions these tests do not expect, so they are
-    left out of the registry here. Each app's own tests cover its kinds."""
-    for name, kind in list(registry._kinds.items()):
-        if kind.joins_protocol:
-            monkeypatch.delitem(registry._kinds, name)
 
 
 @pytest.fixture

@@ -298,3 +298,36 @@ def test_after_sharing_the_page_returns_only_within_the_service(client, personas
     )  # fmt: skip
     assert response.status_code == 302
     assert response["Location"] == expected
+
+
+def test_a_record_page_below_full_gives_its_template_only_the_summary(rf, personas, record, agency, basis):
+    """RecordPageMixin at a summary level: the template's record reads as the
+    reader sees it, whatever the template writes."""
+    from django.views.generic import TemplateView
+
+    from sharing.levels import AccessLevel
+    from sharing.record_pages import RecordPageMixin
+    from tests.isp_testapp.models import CaseFile
+
+    class SummaryPage(RecordPageMixin, TemplateView):
+        record_model = CaseFile
+        required_level = AccessLevel.SUMMARY
+        template_name = "unused.html"
+
+    services.share_record(
+        shared_by=personas["kcc.caseworker"], record=record, recipient_agency=agency("health"), level="summary",
+        purpose="Nurse involved", lawful_basis=basis("gdpr-public-task-safeguarding"),
+    )  # fmt: skip
+
+    def context_for(user):
+        request = rf.get("/")
+        request.user = user
+        view = SummaryPage()
+        view.setup(request, pk=record.pk)
+        return view.get_context_data()
+
+    summary = context_for(personas["health.practitioner"])
+    assert summary["record_access_level"] == "summary"
+    assert summary["casefile"].reference == "KCC-CAN" and summary["casefile"].concern is None
+    owner = context_for(personas["kcc.caseworker"])
+    assert owner["casefile"].concern.startswith("Seen getting into cars")
