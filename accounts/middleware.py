@@ -19,8 +19,9 @@ LAST_SEEN_AT = "accounts_last_seen_at"
 # A session with this flag was ended by a role or agency change, or "sign out everywhere".
 ENDED = "accounts_ended"
 
-# Requests that do not count as activity: the page's own check of how long is left.
-PASSIVE_PATHS = ("/accounts/session/status/",)
+# Requests that do not count as activity: the page's own check of how long is
+# left, and the header's unread count that htmx refreshes every minute.
+PASSIVE_PATHS = ("/accounts/session/status/", "/notifications/unread/")
 STAY_SIGNED_IN_PATH = "/accounts/session/stay-signed-in/"
 # Activity is written to the session at most this often: a write on every
 # request would be a query on every page.

@@ -8,5 +8,6 @@ urlpatterns = [
     path("", views.NotificationListView.as_view(), name="notification_list"),
     path("<int:pk>/open/", views.NotificationOpenView.as_view(), name="notification_open"),
     path("read/", views.MarkAllReadView.as_view(), name="notification_mark_all_read"),
+    path("unread/", views.UnreadBadgeView.as_view(), name="notification_unread_badge"),
     path("settings/", views.PreferenceView.as_view(), name="preference_edit"),
 ]

@@ -6,11 +6,13 @@ notification away too."""
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from notifications import services
+from notifications.context_processors import unread_count
 from notifications.forms import PreferenceForm
 from notifications.models import EmailChoice, Notification
 
@@ -26,6 +28,20 @@ class NotificationListView(ListView):
     def get_context_data(self, **kwargs):
         choice = EmailChoice(services.email_choice(self.request.user))
         return super().get_context_data(email_choice=choice.label, **kwargs)
+
+
+class UnreadBadgeView(View):
+    """The header's unread count alone, which htmx fetches every minute so that
+    news reaches a page left open. Not activity: it does not keep an idle
+    session alive (accounts.middleware.PASSIVE_PATHS)."""
+
+    def get(self, request):
+        count, label = unread_count(request.user)
+        return TemplateResponse(
+            request,
+            "notifications/partials/unread_badge.html",
+            {"unread_notifications": count, "unread_notifications_label": label},
+        )
 
 
 class NotificationOpenView(View):

@@ -42,6 +42,7 @@ class ReferralFilterSet(LevelAwareFilterSet):
         "my_actions": ("<its actions: seen at full only>",),
         "assessment": ("<its risk assessments: seen at full only>",),
         "immediate_risk": ("immediate_risk",),
+        "agency": ("owning_agency",),
         # Which shares reach the reader is their own business, not a field of the record.
         "shared": (),
         "received_from": ("received_at",),
@@ -97,6 +98,9 @@ class ReferralFilterSet(LevelAwareFilterSet):
     shared = django_filters.ChoiceFilter(
         label="Shared", choices=queues.SHARED_STATES, method="filter_shared", empty_label="Any"
     )
+    agency = django_filters.ChoiceFilter(
+        label="Owned by", choices=queues.AGENCY_STATES, method="filter_agency", empty_label="Any agency"
+    )
 
     class Meta:
         model = Referral
@@ -141,6 +145,9 @@ class ReferralFilterSet(LevelAwareFilterSet):
 
     def filter_immediate_risk(self, queryset, name, value):
         return queues.immediate_risk_unaccepted(queryset) if value else queryset
+
+    def filter_agency(self, queryset, name, value):
+        return queues.owned_by_my_agency(queryset, self.request.user) if value == "mine" else queryset
 
     def filter_shared(self, queryset, name, value):
         return queues.shared_with(queryset, self.request.user, unopened=value == "unopened") if value else queryset

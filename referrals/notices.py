@@ -17,9 +17,13 @@ def supervisors():
 
 
 def assessment_submitted(assessment) -> None:
-    """Supervisors who may approve it (they hold the referral at change; not its assessor)."""
+    """The supervisors it awaits (referrals.queues.awaiting_approval_by): those of
+    the assessor's agency, not the assessor; notify() keeps only those who hold
+    the referral at change."""
     notify(
-        recipients=[user for user in supervisors() if user.pk != assessment.assessed_by_id],
+        recipients=[
+            user for user in supervisors().filter(agency=assessment.agency_id) if user.pk != assessment.assessed_by_id
+        ],
         event=Event.ASSESSMENT_SUBMITTED,
         record=assessment.referral,
         level=AccessLevel.CHANGE,

@@ -17,7 +17,12 @@ ACTIONS_DUE_WITHIN = datetime.timedelta(days=7)
 REVIEWS_DUE_WITHIN = datetime.timedelta(days=14)
 REFERRAL_KIND = Referral._meta.label_lower
 
-ASSESSMENT_STATES = [("awaiting", "Awaiting approval"), ("returned", "Returned to me for changes")]
+ASSESSMENT_STATES = [
+    ("awaiting", "Awaiting approval"),
+    ("awaiting_me", "Awaiting my approval (my agency's assessors)"),
+    ("returned", "Returned to me for changes"),
+]
+AGENCY_STATES = [("mine", "My agency")]
 SHARED_STATES = [("me", "With me or my agency"), ("unopened", "With me or my agency, not yet opened by me")]
 
 
@@ -47,9 +52,20 @@ def _returned_to(user):
     return RiskAssessment.objects.filter(status=RiskAssessment.Status.RETURNED, assessed_by=user).exclude(Exists(later))
 
 
+def awaiting_approval_by(user):
+    """Submitted assessments waiting for this supervisor: made by someone of their
+    own agency (a supervisor approves their own team's work) other than
+    themselves (nobody approves their own; the service refuses it)."""
+    return RiskAssessment.objects.filter(status=RiskAssessment.Status.SUBMITTED, agency=user.agency_id).exclude(
+        assessed_by=user
+    )
+
+
 def with_assessment(referrals, user, state: str):
     if state == "awaiting":
         found = RiskAssessment.objects.filter(referral=OuterRef("pk"), status=RiskAssessment.Status.SUBMITTED)
+    elif state == "awaiting_me":
+        found = awaiting_approval_by(user).filter(referral=OuterRef("pk"))
     elif state == "returned":
         found = _returned_to(user).filter(referral=OuterRef("pk"))
     else:
@@ -111,12 +127,23 @@ def my_returned_assessments(user):
     return _returned_to(user).visible_to(user, AccessLevel.FULL)
 
 
+# A supervisor's queues hold what awaits *them*, not everything they could act
+# on: the CSE team's police supervisors hold every referral at change, so
+# "everything I may accept" was every triaged referral in Kent. Acceptance is
+# the owning agency's; an assessment is approved by a supervisor of the
+# assessor's agency (docs/home.md, "Supervisor queues").
+
+
 def awaiting_acceptance(user):
-    return Referral.objects.visible_to(user, AccessLevel.CHANGE).filter(status=Status.TRIAGED)
+    return owned_by_my_agency(Referral.objects.visible_to(user, AccessLevel.CHANGE).filter(status=Status.TRIAGED), user)
+
+
+def owned_by_my_agency(referrals, user):
+    return referrals.filter(owning_agency=user.agency_id)
 
 
 def assessments_awaiting_approval(user):
-    return RiskAssessment.objects.visible_to(user, AccessLevel.CHANGE).filter(status=RiskAssessment.Status.SUBMITTED)
+    return awaiting_approval_by(user).visible_to(user, AccessLevel.CHANGE)
 
 
 def immediate_risk_alerts(user):

@@ -28,7 +28,12 @@ def _who(user) -> str:
 
 
 def assessments_of(referral: Referral):
-    return RiskAssessment.objects.filter(referral=referral).select_related("agency", "assessed_by", "instrument")
+    # Drafts are their assessor's unfinished work, not part of the case's record yet.
+    return (
+        RiskAssessment.objects.filter(referral=referral)
+        .exclude(status=RiskAssessment.Status.DRAFT)
+        .select_related("agency", "assessed_by", "instrument")
+    )
 
 
 def actions_of(referral: Referral):

@@ -1,13 +1,13 @@
 from django.urls import path
 
-from referrals.views import assessments, case_records, referrals
+from referrals.views import assessments, case_records, new_referral, referrals
 
 app_name = "referrals"
 
 urlpatterns = [
     path("", referrals.ReferralListView.as_view(), name="referral_list"),
     path("new/", referrals.ChildSearchView.as_view(), name="referral_new"),
-    path("new/details/", referrals.ReferralCreateView.as_view(), name="referral_new_details"),
+    path("new/details/", new_referral.ReferralCreateView.as_view(), name="referral_new_details"),
     path("<int:pk>/", referrals.ReferralDetailView.as_view(), name="referral_detail"),
     path("<int:pk>/print/", referrals.ReferralPrintView.as_view(), name="referral_print"),
     path("<int:pk>/edit/", referrals.ReferralUpdateView.as_view(), name="referral_edit"),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from accounts.decorators import step_up_required_action
 from sharing import registry, services
 from sharing.models import LawfulBasis, Protocol, ScopeRule, Share, ShareRule, Signatory
+from sharing.protocol_matrix import condition_label
 
 
 def record_kind_choices():
@@ -16,7 +17,7 @@ def record_kind_choices():
 
 def condition_choices():
     names = sorted({name for kind in registry.kinds() for name in kind.conditions})
-    return [(name, name.replace("_", " ")) for name in names]
+    return [(name, condition_label(name).capitalize()) for name in names]
 
 
 class ScopeRuleForm(forms.ModelForm):
@@ -47,6 +48,21 @@ class ScopeRuleInline(admin.TabularInline):
     model = ScopeRule
     form = ScopeRuleForm
     extra = 0
+    readonly_fields = ["record_kind_shown", "condition_shown"]
+
+    def get_fields(self, request, obj=None):
+        # An agreed version is read-only: its rules by name, not by code.
+        if obj is not None and obj.status != Protocol.Status.DRAFT:
+            return ["record_kind_shown", "recipient", "condition_shown", "level"]
+        return ["record_kind", "recipient", "condition", "level"]
+
+    @admin.display(description="Record kind")
+    def record_kind_shown(self, rule):
+        return dict(record_kind_choices()).get(rule.record_kind, rule.record_kind)
+
+    @admin.display(description="Condition")
+    def condition_shown(self, rule):
+        return condition_label(rule.condition).capitalize()
 
 
 class ShareRuleInline(admin.TabularInline):

@@ -187,6 +187,10 @@ class RiskAssessmentViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
     related = ("instrument", "assessed_by__agency", "decided_by__agency", "agency")
     prefetched = (Prefetch("answers", queryset=IndicatorAnswer.objects.select_related("indicator__section")),)
 
+    def readable_records(self):
+        # A draft (saved on the page to finish later) is its assessor's unfinished work, not the case's record.
+        return super().readable_records().exclude(status=RiskAssessment.Status.DRAFT)
+
     def create(self, request, *args, **kwargs):
         fields = self.validated()
         answers = fields.pop("answers")

@@ -96,6 +96,9 @@ class RiskAssessmentForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 2}),
                     label="Evidence",
                 )
+        # The error summary lists errors in field order, which is the page's:
+        # the indicators first, the judgement after them.
+        self.order_fields([name for name in self.fields if name not in ("professional_level", "rationale")])
 
     def section_questions(self) -> list[SectionQuestions]:
         return [

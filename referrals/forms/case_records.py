@@ -234,3 +234,13 @@ class MissingEpisodeForm(forms.Form):
             "return_interview_done_at": episode.return_interview_done_at,
             "interview_findings": episode.interview_findings,
         }
+
+
+class ActionCompleteForm(forms.Form):
+    outcome = forms.CharField(
+        label="What was the outcome?",
+        help_text="What was done and what came of it. It is added to the case's chronology.",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Say what the outcome of the action was"},
+    )

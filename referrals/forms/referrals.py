@@ -2,9 +2,11 @@
 workflow steps. They check shape only; the rules are in referrals.services."""
 
 from django import forms
+from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from accounts.models import Agency, District, User
+from referrals.forms.case_records import GovukDateTimeField
 from referrals.models import (
     Channel,
     ClosureReason,
@@ -18,51 +20,29 @@ from referrals.models import (
 )
 from referrals.services import TRIAGE_OUTCOMES
 
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+def date_field(label, *, what, required=False, help_text="For example, 27 3 2012"):
+    """A GOV.UK date input (day, month, year) with messages that name the field."""
+    return GovukDateTimeField(what=what, with_time=False, label=label, required=required, help_text=help_text)
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
+class OptionalLabelsMixin:
+    """GOV.UK marks the questions that may be left blank, not those that must be answered."""
 
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format=DATETIME_FORMAT, **kwargs)
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not field.required and not isinstance(field, forms.BooleanField):
+                field.label = f"{field.label or pretty_name(name)} (optional)"
 
 
-def date_field(label, *, required=False, help_text=""):
-    return forms.DateField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateInput(),
-        error_messages={"invalid": f"{label} must be a real date, for example 2012-03-27"},
-    )
-
-
-def datetime_field(label, *, required=True, help_text=""):
-    return forms.DateTimeField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=DateTimeInput(),
-        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        error_messages={"invalid": f"{label} must be a real date and time"},
-    )
-
-
-class ChildSearchForm(forms.Form):
+class ChildSearchForm(OptionalLabelsMixin, forms.Form):
     first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the child's first name"})
     last_name = forms.CharField(max_length=100, error_messages={"required": "Enter the child's last name"})
-    date_of_birth = date_field("Date of birth", help_text="If you know it")
+    date_of_birth = date_field("Date of birth", what="the date of birth")
 
 
-class ChildForm(forms.Form):
+class ChildForm(OptionalLabelsMixin, forms.Form):
     """A child not yet known to the service."""
 
     first_name = forms.CharField(max_length=100, error_messages={"required": "Enter the child's first name"})
@@ -70,7 +50,7 @@ class ChildForm(forms.Form):
     aliases = forms.CharField(
         max_length=500, required=False, help_text="Other names the child uses, separated by commas"
     )
-    date_of_birth = date_field("Date of birth")
+    date_of_birth = date_field("Date of birth", what="the date of birth")
     estimated_age = forms.IntegerField(
         label="Estimated age",
         min_value=0,
@@ -92,8 +72,13 @@ class ChildForm(forms.Form):
     placing_authority = forms.CharField(label="Placing authority", max_length=200, required=False)
 
     def child_fields(self) -> dict:
-        data = dict(self.cleaned_data)
-        data["aliases"] = [alias.strip() for alias in data["aliases"].split(",") if alias.strip()]
+        return self.child_fields_from(self.cleaned_data)
+
+    @staticmethod
+    def child_fields_from(cleaned_data: dict) -> dict:
+        """The service's child fields from the form's answers (aliases as a list)."""
+        data = dict(cleaned_data)
+        data["aliases"] = [alias.strip() for alias in data.get("aliases", "").split(",") if alias.strip()]
         return data
 
 
@@ -110,8 +95,10 @@ class ChildEditForm(ChildForm):
         return initial
 
 
-class ReferralForm(forms.Form):
-    received_at = datetime_field("When the referral was received")
+class ReferralForm(OptionalLabelsMixin, forms.Form):
+    received_at = GovukDateTimeField(
+        what="the date and time the referral was received", label="When was the referral received?"
+    )
     channel = forms.ChoiceField(
         label="How it arrived", choices=Channel.choices, widget=forms.RadioSelect,
         error_messages={"required": "Choose how the referral arrived"},
@@ -154,7 +141,7 @@ class ReferralForm(forms.Form):
         required=False,
     )
     consent_decided_by = forms.CharField(label="Who decided about consent", max_length=200, required=False)
-    consent_decided_on = date_field("When consent was decided")
+    consent_decided_on = date_field("When consent was decided", what="the date consent was decided")
 
     def referral_fields(self) -> dict:
         return dict(self.cleaned_data)
@@ -239,5 +226,5 @@ STEP_FORMS = {
 }
 
 
-def default_received_at() -> str:
-    return timezone.localtime().strftime(DATETIME_FORMAT)
+def default_received_at():
+    return timezone.localtime().replace(second=0, microsecond=0)

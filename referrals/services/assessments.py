@@ -85,6 +85,8 @@ def assessment_submit(
             {"rationale": f"Explain why your judgement differs from the computed level ({result.computed_level})"}
         )
     now = timezone.now()
+    # The assessor's draft of this referral is finished by this submission.
+    drafts_of(referral, assessed_by).delete()
     assessment = RiskAssessment.objects.create(
         referral=referral,
         instrument=instrument,
@@ -120,6 +122,81 @@ def assessment_submit(
     )
     notices.assessment_submitted(assessment)
     return assessment
+
+
+def drafts_of(referral: Referral, assessed_by: User):
+    """The assessor's saved, unsubmitted assessment of the referral (at most one)."""
+    return RiskAssessment.objects.filter(referral=referral, assessed_by=assessed_by, status=RiskAssessment.Status.DRAFT)
+
+
+@transaction.atomic
+def assessment_save_draft(
+    *,
+    referral: Referral,
+    assessed_by: User,
+    instrument: Instrument,
+    responses: dict,  # indicator id -> scoring.Response, only those answered so far
+    evidence: dict | None = None,
+    professional_level: str = "",
+    rationale: str = "",
+    request=None,
+) -> RiskAssessment:
+    """Save an unfinished assessment to finish later ("save and return"). The
+    same people and statuses as a submission; nothing is checked for
+    completeness, and nobody is told. It replaces the assessor's earlier draft
+    of the referral. A present answer without its time is not kept (an answer
+    always has one); the judgement is kept only with what makes it valid."""
+    require_level(assessed_by, referral, AccessLevel.CHANGE)
+    require_role(assessed_by, CASEWORKERS, "assess risk")
+    if not instrument.active:
+        raise ValidationError({"instrument": "This instrument version is no longer used; choose a current one"})
+    if locked_referral(referral).status not in ASSESSABLE_STATUSES:
+        raise StepNotAllowed("Risk is assessed once a supervisor has accepted the referral", reason="status")
+    responses = {
+        indicator_id: response
+        for indicator_id, response in responses.items()
+        if response.answer == "no" or response.timeframe in ("current", "past", "both")
+    }
+    _validate_responses(instrument, responses)
+    result = compute_for(instrument, referral.child, responses)
+    rationale = rationale.strip()
+    if professional_level not in ("low", "medium", "high") or (
+        professional_level != result.computed_level and not rationale
+    ):
+        professional_level = result.computed_level
+    drafts_of(referral, assessed_by).delete()
+    draft = RiskAssessment.objects.create(
+        referral=referral,
+        instrument=instrument,
+        status=RiskAssessment.Status.DRAFT,
+        score=result.score,
+        band_label=result.band_label,
+        computed_level=result.computed_level,
+        override_rules_applied=result.rules_applied,
+        professional_level=professional_level,
+        rationale=rationale,
+        assessed_by=assessed_by,
+        agency=assessed_by.agency,
+    )
+    evidence = evidence or {}
+    IndicatorAnswer.objects.bulk_create(
+        IndicatorAnswer(
+            assessment=draft,
+            indicator_id=indicator_id,
+            answer=response.answer,
+            timeframe=response.timeframe if response.answer != "no" else "",
+            evidence=(evidence.get(indicator_id) or "").strip(),
+        )
+        for indicator_id, response in responses.items()
+    )
+    record_access(
+        user=assessed_by,
+        action=AccessEvent.Action.CREATE,
+        record_kind="referrals.riskassessment",
+        record_ids=[draft.pk],
+        request=request,
+    )
+    return draft
 
 
 def _decidable(assessment: RiskAssessment, user: User) -> RiskAssessment:

@@ -77,8 +77,10 @@ def action_create(*, referral: Referral, created_by: User, description: str, own
 
 
 @transaction.atomic
-def action_complete(*, action: Action, completed_by: User, request=None) -> Action:
-    """Mark an action done: its owner, or anyone with change access to the referral."""
+def action_complete(*, action: Action, completed_by: User, outcome: str = "", request=None) -> Action:
+    """Mark an action done: its owner, or anyone with change access to the referral.
+    Its outcome, when given (the page asks for one), goes on the case's
+    chronology, so what came of the action is part of the record."""
     held = require_level(completed_by, action.referral, AccessLevel.FULL)
     current = Action.objects.select_for_update().get(pk=action.pk)
     if current.owner_id != completed_by.pk and held != AccessLevel.CHANGE:
@@ -89,6 +91,15 @@ def action_complete(*, action: Action, completed_by: User, request=None) -> Acti
     current.completed_at = timezone.now()
     current.completed_by = completed_by
     current.save()
+    if outcome.strip():
+        ChronologyEntry.objects.create(
+            referral_id=current.referral_id,
+            occurred_at=current.completed_at,
+            kind=ChronologyEntry.Kind.NOTE,
+            summary=f"Action done: {current.description}\nOutcome: {outcome.strip()}",
+            recorded_by=completed_by,
+            agency=completed_by.agency,
+        )
     return current
 
 

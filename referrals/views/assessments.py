@@ -19,7 +19,10 @@ from referrals.forms.assessments import (
     InstrumentChoiceForm,
     ReturnAssessmentForm,
     RiskAssessmentForm,
+    answer_field_name,
+    evidence_field_name,
     provisional_answers,
+    timeframe_field_name,
 )
 from referrals.models import Instrument, RiskAssessment, RiskLevel
 from referrals.views.base import ReferralPageMixin, referral_url
@@ -34,7 +37,8 @@ class InstrumentChoiceView(ReferralPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         # For the message only: the service refuses an assessment at any other status.
-        return {**super().get_context_data(**kwargs), "assessable": self.assessable}
+        draft = services.drafts_of(self.referral, self.request.user).select_related("instrument").first()
+        return {**super().get_context_data(**kwargs), "assessable": self.assessable, "draft": draft}
 
     @property
     def assessable(self) -> bool:
@@ -77,6 +81,28 @@ class RiskAssessmentCreateView(InstrumentPageMixin, FormView):
     form_class = RiskAssessmentForm
     template_name = "referrals/assessment_form.html"
 
+    @cached_property
+    def draft(self) -> RiskAssessment | None:
+        """The user's saved draft of this referral with this instrument, to carry on with."""
+        return (
+            services.drafts_of(self.referral, self.request.user)
+            .filter(instrument=self.instrument)
+            .prefetch_related("answers")
+            .first()
+        )
+
+    def get_initial(self):
+        if self.draft is None:
+            return {}
+        initial = {"rationale": self.draft.rationale}
+        if self.draft.professional_level != self.draft.computed_level:
+            initial["professional_level"] = self.draft.professional_level
+        for answer in self.draft.answers.all():
+            initial[answer_field_name(answer.indicator_id)] = answer.answer
+            initial[timeframe_field_name(answer.indicator_id)] = answer.timeframe
+            initial[evidence_field_name(answer.indicator_id)] = answer.evidence
+        return initial
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["sections"] = self.sections
@@ -94,16 +120,54 @@ class RiskAssessmentCreateView(InstrumentPageMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        data = self.request.POST if self.request.method == "POST" else {}
+        data = self.request.POST if self.request.method == "POST" else self.get_initial()
         context.update(self.level_context(data))
         context["level_url"] = reverse("referrals:assessment_level", args=[self.referral.pk, self.instrument.pk])
         context["calculated"] = self.calculating
+        context["draft"] = self.draft
         return context
 
     def post(self, request, *args, **kwargs):
         if self.calculating:
             return self.render_to_response(self.get_context_data())
+        if "save_draft" in request.POST:
+            return self.save_draft()
         return super().post(request, *args, **kwargs)
+
+    def save_draft(self):
+        """Save and return later: whatever is answered so far, nothing required."""
+        data = self.request.POST
+        answers = provisional_answers(data, self.sections)
+        indicator_ids = [indicator.pk for section in self.sections for indicator in section.indicators.all()]
+        try:
+            services.assessment_save_draft(
+                referral=self.referral,
+                assessed_by=self.request.user,
+                instrument=self.instrument,
+                responses=answers.responses,
+                evidence={pk: data.get(evidence_field_name(pk), "")[:5000] for pk in indicator_ids},
+                professional_level=data.get("professional_level", ""),
+                rationale=data.get("rationale", "")[:5000],
+                request=self.request,
+            )
+        except REFUSALS as error:
+            refusal = refusal_for(error)
+            form = self.get_form()
+            form.is_valid()
+            form.errors.clear()
+            refusal.add_to_form(form)
+            return self.render_to_response(self.get_context_data(form=form), status=refusal.page_status)
+        message = (
+            f"Draft {self.instrument.name} assessment saved: {answers.answered} of {answers.total} indicators "
+            "answered. Finish it from “Assess risk” on this page."
+        )
+        if answers.without_timeframe:
+            message += (
+                f" {answers.without_timeframe} answer{'s' if answers.without_timeframe > 1 else ''} "
+                "without a time (now, 6 to 12 months ago, or both) could not be kept."
+            )
+        messages.success(self.request, message)
+        return redirect(referral_url(self.referral))
 
     def form_valid(self, form):
         try:
@@ -141,8 +205,11 @@ class ComputedLevelView(InstrumentPageMixin, View):
 class AssessmentPageMixin(ReferralPageMixin):
     @cached_property
     def assessment(self) -> RiskAssessment:
+        # A draft is its assessor's unfinished work: nobody opens it as an assessment.
         return get_object_or_404(
-            self.referral.assessments.select_related("instrument", "assessed_by", "agency", "decided_by"),
+            self.referral.assessments.exclude(status=RiskAssessment.Status.DRAFT).select_related(
+                "instrument", "assessed_by", "agency", "decided_by"
+            ),
             pk=self.kwargs["assessment_id"],
         )
 

@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 from audit.models import AccessEvent
 from audit.services import record_access
 from referrals import services
-from referrals.forms.case_records import ActionForm, ChronologyEntryForm, MissingEpisodeForm
+from referrals.forms.case_records import ActionCompleteForm, ActionForm, ChronologyEntryForm, MissingEpisodeForm
 from referrals.models import Action, MissingEpisode
 from referrals.views.base import ReferralFormView, ReferralPageMixin
 from sharing.refusals import StepNotAllowed, refusal_for
@@ -73,15 +73,23 @@ class ActionCompleteView(ReferralPageMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
+        kwargs.setdefault("form", ActionCompleteForm())
         return {**super().get_context_data(**kwargs), "action": self.action}
 
     def post(self, request, *args, **kwargs):
+        form = ActionCompleteForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
         try:
-            services.action_complete(action=self.action, completed_by=request.user, request=request)
+            services.action_complete(
+                action=self.action, completed_by=request.user, outcome=form.cleaned_data["outcome"], request=request
+            )
         except StepNotAllowed as error:
             refusal = refusal_for(error)
-            return self.render_to_response(self.get_context_data(refusal=refusal.message), status=refusal.page_status)
-        messages.success(request, "Action marked as done")
+            return self.render_to_response(
+                self.get_context_data(form=form, refusal=refusal.message), status=refusal.page_status
+            )
+        messages.success(request, "Action marked as done. Its outcome is on the chronology.")
         return redirect(reverse("referrals:referral_detail", args=[self.referral.pk]))
 
 

@@ -4,13 +4,10 @@ the referral page with its timeline, editing, and the workflow steps."""
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, ListView, TemplateView
+from django.views.generic import FormView, ListView
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 
@@ -22,11 +19,8 @@ from referrals.filters import ReferralFilterSet
 from referrals.forms.referrals import (
     STEP_FORMS,
     ChildEditForm,
-    ChildForm,
     ChildSearchForm,
     ReferralEditForm,
-    ReferralForm,
-    default_received_at,
 )
 from referrals.models import Child, Referral, RiskAssessment
 from referrals.next_steps import done_message, next_step
@@ -39,7 +33,6 @@ from sharing.levels import AccessLevel
 from sharing.mixins import SharableDetailView
 from sharing.models import Share
 from sharing.presentation import computed_from, shown
-from sharing.refusals import refusal_for
 
 # By summary fields only: newest and oldest are the order of recording (the
 # id), not the creation time, which a summary does not show (a sort on it
@@ -53,6 +46,9 @@ SORTS = {
 
 # A summary may show a child's full name: it reads only summary fields.
 computed_from(Child, full_name=("first_name", "last_name"))
+
+
+COUNT_CAP = 10_000
 
 
 class ReferralCursorPagination(LevelAwareCursorPagination):
@@ -78,6 +74,9 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         self.filterset = ReferralFilterSet(self.request.GET or None, queryset=referrals, request=self.request)
         referrals = self.filterset.qs if self.filterset.is_bound and self.filterset.is_valid() else referrals
         referrals = referrals.search(self.get_search_query())
+        # Capped: an exact count over hundreds of thousands of visible rows costs
+        # hundreds of milliseconds (DESIGN.md); one query whatever the page size.
+        self.match_count = referrals.order_by().values("pk")[: COUNT_CAP + 1].count()
         self.listed = referrals
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
@@ -100,8 +99,43 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         context["next_url"] = self.paginator.get_next_link()
         context["previous_url"] = self.paginator.get_previous_link()
         context["sort_links"] = self._sort_links()
+        context["match_count"] = self.match_count_label()
+        context["filter_removals"] = self._filter_removals()
         context["hidden"] = hidden_from_drilldown(self.request, self.filterset, self.listed)
         return context
+
+    def match_count_label(self) -> str:
+        if self.match_count > COUNT_CAP:
+            return f"More than {COUNT_CAP:,} referrals"
+        return f"{self.match_count:,} referral{'' if self.match_count == 1 else 's'}"
+
+    def _filter_removals(self) -> list[tuple[str, str, str]]:
+        """(filter label, chosen value, the list's address without it) for each
+        filter and the search: the "Selected filters" tags and the ways on when
+        nothing matches."""
+        removals = []
+        form = self.filterset.form
+        if self.filterset.is_bound and form.is_valid():
+            for name, value in form.cleaned_data.items():
+                if value in (None, "", [], False):
+                    continue
+                field = form.fields[name]
+                labels = {str(key): label for key, label in getattr(field, "choices", [])}
+                for item in value if isinstance(value, list) else [value]:
+                    params = self.request.GET.copy()
+                    params.pop("cursor", None)
+                    if isinstance(value, list):
+                        params.setlist(name, [v for v in params.getlist(name) if v != str(item)])
+                    else:
+                        params.pop(name, None)
+                    shown_value = "Yes" if item is True else str(labels.get(str(item), item))
+                    removals.append((str(field.label), shown_value, f"?{params.urlencode()}"))
+        if query := self.get_search_query():
+            params = self.request.GET.copy()
+            params.pop("cursor", None)
+            params.pop(self.search_parameter, None)
+            removals.append(("Search", query, f"?{params.urlencode()}"))
+        return removals
 
     def _sort_links(self) -> dict:
         """Column -> (url, aria-sort) for the sortable headers."""
@@ -179,74 +213,6 @@ class ChildSearchView(FormView):
         return self.render_to_response(
             self.get_context_data(form=form, searched=True, matches=matches, new_child_query=new_child_query)
         )
-
-
-class ReferralCreateView(TemplateView):
-    """Step 2: the referral, about a child chosen from the search (?child=) or
-    a new one (the child's details are asked here)."""
-
-    template_name = "referrals/referral_form.html"
-
-    def chosen_child(self) -> Child | None:
-        child_id = self.request.GET.get("child") or self.request.POST.get("child")
-        if not child_id:
-            return None
-        if not str(child_id).isdigit():
-            raise Http404("No such child")
-        children = Child.objects.visible_to(self.request.user, AccessLevel.FULL).select_related("district")
-        return get_object_or_404(children, pk=child_id)
-
-    def forms(self, data=None):
-        child = self.chosen_child()
-        initial_child = {name: self.request.GET.get(name, "") for name in ("first_name", "last_name", "date_of_birth")}
-        referral_form = ReferralForm(data, prefix="referral", initial={"received_at": default_received_at()})
-        child_form = None if child else ChildForm(data, prefix="child", initial=initial_child)
-        return child, child_form, referral_form
-
-    def get(self, request, *args, **kwargs):
-        child, child_form, referral_form = self.forms()
-        return self.render_to_response(self.get_context_data(child=child, child_form=child_form, form=referral_form))
-
-    def post(self, request, *args, **kwargs):
-        child, child_form, referral_form = self.forms(request.POST)
-        valid = referral_form.is_valid() & (child_form is None or child_form.is_valid())
-        if valid:
-            try:
-                referral = services.referral_create(
-                    created_by=request.user,
-                    child=child,
-                    new_child=child_form.child_fields() if child_form else None,
-                    request=request,
-                    **referral_form.referral_fields(),
-                )
-            except ValidationError as error:
-                self._spread_errors(error, child_form, referral_form)
-            else:
-                if referral.immediate_risk:
-                    messages.warning(
-                        request,
-                        "Immediate risk: hold a strategy discussion now. The CSE team supervisor has been alerted.",
-                    )
-                messages.success(request, f"Referral {referral.reference} recorded")
-                return redirect("referrals:referral_detail", pk=referral.pk)
-        return self.render_to_response(self.get_context_data(child=child, child_form=child_form, form=referral_form))
-
-    @staticmethod
-    def _spread_errors(error, child_form, referral_form):
-        """A service error names a field of the child or of the referral."""
-        for field, field_messages in refusal_for(error).errors.items():
-            form = child_form if child_form is not None and field in child_form.fields else referral_form
-            target = field if field in form.fields else None
-            for message in field_messages:
-                form.add_error(target, message)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["all_forms"] = [form for form in (kwargs.get("child_form"), kwargs.get("form")) if form is not None]
-        context["has_errors"] = any(form.errors for form in context["all_forms"])
-        child = kwargs.get("child")
-        context["open_referrals"] = open_referrals_of(self.request.user, [child.pk]).get(child.pk, []) if child else []
-        return context
 
 
 # --- the referral page ------------------------------------------------------------------

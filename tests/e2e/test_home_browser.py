@@ -4,6 +4,7 @@ notifications in the header, and the referral page fixes a person notices.
 axe: no violations on any page visited; no sideways scroll on a phone."""
 
 import datetime
+import json
 
 import pytest
 from django.utils import timezone
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 from notifications import services as notification_services
 from referrals import services
 from referrals.models import Instrument
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import AXE_SCRIPT, assert_accessible
 from tests.e2e.test_sign_in import sign_in
 from tests.home.helpers import share_with_health
 from tests.referrals import conftest as referral_fixtures
@@ -147,3 +148,123 @@ def test_the_filter_panel_hides_behind_a_toggle_on_small_screens(page, casework,
     # The list is usable again: a referral opens.
     page.get_by_role("link", name=casework["case"].reference).click()
     expect(page.get_by_test_id("case-status")).to_be_visible()
+
+
+def every_axe_violation(page) -> list[dict]:
+    """Every axe rule, best practices included ("region" is one), not only the WCAG-tagged ones."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    results = page.evaluate("async () => await axe.run(document)")
+    return [
+        {"id": v["id"], "impact": v["impact"], "targets": [node["target"] for node in v["nodes"]]}
+        for v in results["violations"]
+    ]
+
+
+def main_pages(casework) -> list[tuple[str, str]]:
+    """(persona, path) for the caseworker's and supervisor's main pages."""
+    case, accepted = casework["case"], casework["accepted"]
+    assessment = accepted.assessments.get()
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    return [
+        ("kcc.caseworker", "/"),
+        ("kcc.caseworker", "/referrals/"),
+        ("kcc.caseworker", "/referrals/?q=nobody+by+this+name&status=closed"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/"),
+        ("kcc.caseworker", "/referrals/new/"),
+        ("kcc.caseworker", "/referrals/new/details/"),
+        ("kcc.caseworker", "/referrals/new/details/?step=child"),
+        ("kcc.caseworker", "/referrals/new/details/?step=referrer"),
+        ("kcc.caseworker", "/referrals/new/details/?step=consent"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/edit/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/child/edit/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/assessments/new/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/assessments/new/{seraf.pk}/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/chronology/new/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/actions/new/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/actions/{case.actions.get().pk}/done/"),
+        ("kcc.caseworker", f"/referrals/{case.pk}/missing-episodes/new/"),
+        ("kcc.caseworker", "/notifications/"),
+        ("kcc.caseworker", "/notifications/settings/"),
+        ("kcc.supervisor", "/"),
+        ("kcc.supervisor", f"/referrals/{accepted.pk}/assessments/{assessment.pk}/"),
+        ("kcc.supervisor", f"/referrals/{casework['triaged'].pk}/workflow/accept/"),
+    ]
+
+
+@pytest.mark.parametrize("width", [1280, 768, 390])
+def test_the_main_pages_have_no_axe_violation_of_any_impact_nor_sideways_scroll(page, casework, output_dir, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    signed_in, problems = None, {}
+    for username, path in main_pages(casework):
+        if username != signed_in:
+            if signed_in:
+                page.get_by_role("button", name="Sign out").click()
+            sign_in(page, username)
+            signed_in = username
+        response = page.goto(path)
+        assert response.status == 200, path
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=output_dir / f"{name}-{username}.png", full_page=True)
+        if violations := every_axe_violation(page):
+            problems[path] = violations
+        if wider := wider_than_the_screen(page):
+            problems[path] = wider
+    assert problems == {}, json.dumps(problems, indent=1)
+
+
+def wider_than_the_screen(page) -> list[str]:
+    """The elements reaching past the right edge (the page scrolls sideways), if any."""
+    return page.evaluate(
+        """() => {
+          const width = document.documentElement.clientWidth;
+          if (document.documentElement.scrollWidth <= width) return [];
+          return [...document.querySelectorAll("body *")]
+            .filter((e) => e.getBoundingClientRect().right > width + 1)
+            .slice(0, 5)
+            .map((e) => `${e.tagName.toLowerCase()}.${e.className} (${Math.round(e.getBoundingClientRect().right)}px)`);
+        }"""
+    )
+
+
+def test_filtering_the_list_updates_the_count_the_selected_filters_and_tells_a_screen_reader(page, casework):
+    sign_in(page, "kcc.caseworker")
+    page.goto("/referrals/")
+    expect(page.get_by_test_id("referral-count")).to_have_text("4 referrals")
+    expect(page.get_by_test_id("referral-count-status")).to_have_text("")
+    page.get_by_test_id("referral-filters").get_by_label("Triaged").check()  # htmx updates on change
+    expect(page.get_by_test_id("referral-count")).to_have_text("1 referral")
+    expect(page.get_by_test_id("referral-count-status")).to_have_text("1 referral, with 1 filter")
+    expect(page.get_by_test_id("selected-filters")).to_contain_text("Status: Triaged")
+    assert_accessible(page)
+    page.get_by_test_id("referral-filters").get_by_label("Closed").check()
+    page.get_by_test_id("referral-filters").get_by_label("Triaged").uncheck()
+    expect(page.get_by_test_id("no-referrals")).to_contain_text("No referrals match")
+    page.get_by_test_id("no-match-suggestions").get_by_role("link", name="remove “Status: Closed”").click()
+    expect(page.get_by_test_id("referral-count")).to_have_text("4 referrals")
+
+
+def test_the_seraf_form_reveals_evidence_on_yes_and_saves_a_draft_to_finish_later(page, casework, output_dir):
+    case = casework["case"]
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/referrals/{case.pk}/assessments/new/{seraf.pk}/")
+    expect(page.get_by_test_id("computed-level-value")).to_have_text("not known until every indicator is answered")
+    question = page.get_by_test_id("indicator-older-partner")
+    evidence = question.get_by_label("Evidence")
+    expect(evidence).to_be_hidden()
+    question.locator("input[type=radio][value=yes]").check()
+    expect(evidence).to_be_visible()
+    question.locator("select").select_option("current")
+    evidence.fill("Boyfriend is 24")
+    question.locator("input[type=radio][value=no]").check()
+    expect(evidence).to_be_hidden()
+    question.locator("input[type=radio][value=yes]").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and finish later").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Draft SERAF assessment saved: 1 of 21")
+
+    page.goto(f"/referrals/{case.pk}/assessments/new/")
+    page.get_by_role("link", name="Carry on with your draft").click()
+    expect(page.get_by_test_id("draft-resumed")).to_be_visible()
+    expect(page.get_by_test_id("indicator-older-partner").get_by_label("Evidence")).to_have_value("Boyfriend is 24")
+    page.screenshot(path=output_dir / "draft-resumed.png", full_page=True)

@@ -149,3 +149,34 @@ def test_a_count_past_the_cap_says_so(client, personas, referral, monkeypatch):
     everything = Referral.objects.visible_to(personas["kcc.caseworker"])
     assert capped_counts([everything, everything.filter(pk=-1)]) == [3, 0]
     assert home(client, personas["kcc.caseworker"])["My referrals awaiting triage"][0] == "2+"
+
+
+def test_a_supervisors_queues_hold_what_awaits_them_not_all_they_could_act_on(client, personas, referral_at, responses):
+    """The CSE team's police supervisor holds KCC's referrals at change, but KCC's
+    triaged referrals and its caseworkers' assessments await KCC's supervisor
+    (docs/home.md, "Supervisor queues")."""
+    seraf = Instrument.objects.get(code="seraf", version=1)
+    kcc_triaged = referral_at("triaged", by="kcc.caseworker")
+    police_triaged = referral_at("triaged", by="kent-police.caseworker")
+    kcc_accepted = referral_at("accepted", by="kcc.caseworker")
+    police_accepted = referral_at("accepted", by="kent-police.caseworker")
+    for record, by in ((kcc_accepted, "kcc.caseworker"), (police_accepted, "kent-police.caseworker")):
+        services.assessment_submit(
+            referral=record, assessed_by=personas[by], instrument=seraf,
+            responses=responses(seraf, {"older-partner": ("yes", "current")}), professional_level="low",
+        )  # fmt: skip
+
+    police = home(client, personas["kent-police.supervisor"])
+    assert police["Referrals awaiting acceptance"][0] == "1"
+    assert police["Assessments awaiting approval"][0] == "1"
+    accept_page = client.get(police["Referrals awaiting acceptance"][1]).content.decode()
+    assert police_triaged.reference in accept_page and kcc_triaged.reference not in accept_page
+    approve_page = client.get(police["Assessments awaiting approval"][1]).content.decode()
+    assert police_accepted.reference in approve_page and kcc_accepted.reference not in approve_page
+    # They may still act on KCC's, covering: the services did not change.
+    services.referral_accept(referral=kcc_triaged, accepted_by=personas["kent-police.supervisor"])
+
+    kcc = home(client, personas["kcc.supervisor"])
+    assert kcc["Referrals awaiting acceptance"][0] == "0"
+    assert kcc["Assessments awaiting approval"][0] == "1"
+    assert kcc_accepted.reference in client.get(kcc["Assessments awaiting approval"][1]).content.decode()

@@ -123,3 +123,30 @@ def test_an_overdue_review_is_flagged_at_the_top(client, personas, referral_at):
     page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
     assert 'data-testid="review-overdue"' in page
     assert page.index('data-testid="review-overdue"') < page.index('id="child-heading"')
+
+
+def test_the_sharing_agency_sees_a_revoke_link_for_each_of_its_shares(client, personas, referral):
+    from tests.home.helpers import share_with_health
+
+    record = referral(by="kcc.caseworker")
+    share = share_with_health(personas, record, by="kcc.caseworker")
+    revoke = reverse("sharing:share_revoke", args=[share.pk])
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert f'href="{revoke}" data-testid="revoke-share"' in page
+    assert client.get(revoke).status_code == 200
+    # The police in the CSE team change the referral and see its shares, but only KCC may revoke KCC's share.
+    client.force_login(personas["kent-police.caseworker"])
+    other = client.get(reverse("referrals:referral_detail", args=[record.pk])).content.decode()
+    assert 'data-testid="shares"' in other and "The sexual health nurse is seeing the child" in other
+    assert 'data-testid="revoke-share"' not in other
+    assert client.get(revoke).status_code == 404
+
+
+def test_the_protocol_admin_names_conditions_rather_than_showing_codes(client, personas, protocol):
+    client.force_login(personas["admin"])
+    agreed = client.get(reverse("admin:sharing_protocol_change", args=[protocol.pk])).content.decode()
+    assert "Records it owns" in agreed and "Children living in its area" in agreed
+    assert ">owned_by_recipient<" not in agreed and ">child_in_recipient_authority<" not in agreed
+    draft = client.get(reverse("admin:sharing_protocol_add")).content.decode()
+    assert '<option value="owned_by_recipient">Records it owns</option>' in draft

@@ -393,3 +393,95 @@ def test_a_decision_must_be_approve_or_return(client, personas, accepted, seraf,
     client.force_login(personas["kcc.supervisor"])
     assertContains(client.post(decide_url(assessment), {"decision": "shrug"}), "Choose to approve or return")
     assert client.get(decide_url(assessment)).status_code == 405
+
+
+# --- the form made easier to use (issue #12, item 3) -----------------------------------
+
+
+def test_no_level_is_shown_until_every_indicator_is_answered(client, personas, accepted, seraf):
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(form_url(accepted, seraf))
+    assertContains(page, 'data-testid="computed-level-value">not known until every indicator is answered<')
+    assertNotContains(page, 'data-testid="computed-level-value">Low<')
+    assertContains(page, 'data-testid="computed-band">Not known yet<')
+    # Part answered, already above low: a floor, since more answers only raise it.
+    partial = client.post(level_url(accepted, seraf), answers_post(seraf, significant_now(3), default=None))
+    assertContains(partial, "Computed level so far: at least")
+    assertContains(partial, 'data-testid="computed-level-value">Medium<')
+    # Part answered and low so far: still not known.
+    low_so_far = client.post(level_url(accepted, seraf), answers_post(seraf, significant_now(1), default=None))
+    assertContains(low_so_far, "not known until every indicator is answered")
+
+
+def test_the_evidence_boxes_are_revealed_by_a_present_answer(client, personas, accepted, seraf):
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(form_url(accepted, seraf))
+    older = seraf.sections.get(code="significant").indicators.get(code="older-partner")
+    assertContains(page, f'data-reveal-for="indicator_{older.pk}" data-reveal-values="yes suspected"', count=1)
+    # A box with an error is never hidden behind its answer.
+    data = answers_post(seraf, {"older-partner": ("yes", "")}, professional_level="low")
+    errors = client.post(form_url(accepted, seraf), data)
+    assertNotContains(errors, f'data-reveal-for="indicator_{older.pk}"')
+
+
+def test_the_error_summary_lists_errors_in_the_order_of_the_page(client, personas, accepted, seraf):
+    client.force_login(personas["kcc.caseworker"])
+    cars = seraf.sections.get(code="significant").indicators.get(code="cars")
+    page = client.post(form_url(accepted, seraf), answers_post(seraf, {"cars": (None, "")}))
+    content = page.content.decode()
+    start = content.index("govuk-error-summary")
+    summary = content[start : content.index("</ul>", start)]
+    assert summary.index(f"#id_indicator_{cars.pk}") < summary.index("#id_professional_level")
+    assert content.index(f'id="id_indicator_{cars.pk}"') < content.index('id="id_professional_level"')
+
+
+def test_a_caseworker_saves_a_part_answered_assessment_and_finishes_it_later(client, personas, accepted, seraf):
+    client.force_login(personas["kcc.caseworker"])
+    older = seraf.sections.get(code="significant").indicators.get(code="older-partner")
+    cars = seraf.sections.get(code="significant").indicators.get(code="cars")
+    answers = {"older-partner": ("yes", "current", "Boyfriend is 24"), "cars": ("yes", "")}
+    response = client.post(form_url(accepted, seraf), answers_post(seraf, answers, default=None, save_draft="1"))
+    assert response.status_code == 302
+    draft = RiskAssessment.objects.get()
+    assert draft.status == "draft"
+    assert list(draft.answers.values_list("indicator__code", "evidence")) == [("older-partner", "Boyfriend is 24")]
+    message = client.get(response.url).content.decode()
+    assert "Draft SERAF assessment saved: 2 of 21 indicators answered" in message
+    assert "1 answer without a time" in message
+    # Nobody else is told, and it is not on the case's record or approval queue.
+    assert "is awaiting approval" not in message
+    assert client.get(detail_url(draft)).status_code == 404
+
+    choice = client.get(reverse("referrals:assessment_new", args=[accepted.pk]))
+    assertContains(choice, "Carry on with your draft")
+    resumed = client.get(form_url(accepted, seraf))
+    assertContains(resumed, 'data-testid="draft-resumed"')
+    assertContains(resumed, f'name="indicator_{older.pk}" type="radio" value="yes" checked')
+    assertContains(resumed, "Boyfriend is 24")
+    assertNotContains(resumed, f'name="indicator_{cars.pk}" type="radio" value="yes" checked')
+
+    done = answers_post(seraf, significant_now(2), professional_level="low")
+    assert client.post(form_url(accepted, seraf), done).status_code == 302
+    assert list(RiskAssessment.objects.values_list("status", flat=True)) == ["submitted"]
+
+
+def test_a_draft_is_refused_as_a_submission_is(client, personas, referral_at, accepted, seraf):
+    client.force_login(personas["kent-police.intelligence-officer"])
+    page = client.post(form_url(accepted, seraf), answers_post(seraf, default=None, save_draft="1"))
+    assert page.status_code == 403
+    assertContains(page, "Only caseworkers or supervisors can assess risk", status_code=403)
+    client.force_login(personas["health.practitioner"])
+    assert client.post(form_url(accepted, seraf), answers_post(seraf, save_draft="1")).status_code == 404
+    client.force_login(personas["kcc.caseworker"])
+    triaged = referral_at(Status.TRIAGED)
+    refused = client.post(form_url(triaged, seraf), answers_post(seraf, default=None, save_draft="1"))
+    assert refused.status_code == 409
+    assert not RiskAssessment.objects.exists()
+
+
+def test_the_supervisor_reads_the_evidence_before_the_decision(client, personas, accepted, seraf, responses):
+    assessment = submitted(accepted, seraf, personas, responses, evidence=None)
+    client.force_login(personas["kcc.supervisor"])
+    content = client.get(detail_url(assessment)).content.decode()
+    assert content.index("Answers and evidence") < content.index(">Approve<")
+    assert content.index("Relationship with a significantly older person") < content.index(">Approve<")

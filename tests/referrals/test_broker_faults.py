@@ -14,7 +14,9 @@ from outbox.models import Message
 from outbox.tasks import deliver
 from outbox.tasks import deliver_pending as sweep
 from referrals.models import Referral
+from referrals.views.new_referral import CHECK
 from tests.celery_worker import BROKER_URL, broker_at, celery_worker, closed_broker, hung_broker, wait_for_log
+from tests.referrals.new_referral import answer_every_step, step_url
 from tests.referrals.test_referral_views import new_referral_post
 
 BROKEN_BROKERS = {"closed port": closed_broker, "hung listener": hung_broker}
@@ -36,21 +38,17 @@ def publish_times(monkeypatch):
 
 
 def record_immediate_risk_referral(client, district, broken_broker, capture=None):
-    """POST the new-referral form while the broker is broken; (response, seconds taken)."""
-    client.get(reverse("referrals:referral_new_details"))  # warm up: the form page compiled once
+    """Record an immediate-risk referral ("Record the referral", the last step)
+    while the broker is broken; (response, seconds taken)."""
+    answers = new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"})
+    assert answer_every_step(client, answers) is None
     with broken_broker() as url, broker_at(url):
         started = time.monotonic()
         if capture is None:
-            response = client.post(
-                reverse("referrals:referral_new_details"),
-                new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"}),
-            )
+            response = client.post(step_url(CHECK))
         else:
             with capture(execute=True):  # what the commit at the end of the request does
-                response = client.post(
-                    reverse("referrals:referral_new_details"),
-                    new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"}),
-                )
+                response = client.post(step_url(CHECK))
         return response, time.monotonic() - started
 
 

@@ -236,11 +236,11 @@ def test_the_owner_marks_their_action_done(client, personas, referral_at):
     client.force_login(personas["medway.caseworker"])
     url = reverse("referrals:action_complete", args=[record.pk, action.pk])
     assertContains(client.get(url), "Call &lt;i&gt;the&lt;/i&gt; school")
-    response = client.post(url)
+    response = client.post(url, {"outcome": "The school will watch for cars at home time"})
     assert response.status_code == 302 and response.url == referral_url(record)
     action.refresh_from_db()
     assert (action.status, action.completed_by) == ("done", personas["medway.caseworker"])
-    assertContains(client.post(url), "This action is already done", status_code=409)
+    assertContains(client.post(url, {"outcome": "Again"}), "This action is already done", status_code=409)
 
 
 def test_someone_else_with_full_access_only_cannot_mark_it_done(client, personas, referral_at):
@@ -251,11 +251,14 @@ def test_someone_else_with_full_access_only_cannot_mark_it_done(client, personas
     )  # fmt: skip
     client.force_login(personas["medway.supervisor"])
     url = reverse("referrals:action_complete", args=[record.pk, action.pk])
-    assertContains(client.post(url), "Only the action&#x27;s owner or the case team can mark it done", status_code=403)
+    outcome = {"outcome": "Spoke to the head of year"}
+    assertContains(
+        client.post(url, outcome), "Only the action&#x27;s owner or the case team can mark it done", status_code=403
+    )
     action.refresh_from_db()
     assert action.status == "open"
     client.force_login(personas["kent-police.caseworker"])  # the CSE team: change access
-    assert client.post(url).status_code == 302
+    assert client.post(url, outcome).status_code == 302
 
 
 def test_an_action_of_another_referral_is_404(client, personas, accepted, referral_at):
@@ -371,3 +374,24 @@ def test_the_missing_episode_pages_are_404_for_those_who_cannot_see_the_referral
     assert client.post(edit, episode_post(hours_ago(5), hours_ago(1))).status_code == 404
     episode.refresh_from_db()
     assert episode.found_at is None
+
+
+def test_marking_an_action_done_asks_for_its_outcome_and_puts_it_on_the_chronology(client, personas, referral_at):
+    record = referral_at(Status.ACCEPTED)
+    action = services.action_create(
+        referral=record, created_by=personas["kcc.caseworker"], description="Visit the school",
+        owner=personas["kcc.caseworker"], due_date=timezone.localdate(),
+    )  # fmt: skip
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(referral_url(record)).content.decode()
+    url = reverse("referrals:action_complete", args=[record.pk, action.pk])
+    assert f'href="{url}" data-testid="mark-done"' in page  # a link to the outcome, not a one-click button
+    refused = client.post(url, {"outcome": "  "})
+    assert refused.status_code == 200
+    assertContains(refused, "Say what the outcome of the action was")
+    action.refresh_from_db()
+    assert action.status == "open"
+    assert client.post(url, {"outcome": "Head of year will report cars"}).status_code == 302
+    entry = record.chronology.get()
+    assert entry.summary == "Action done: Visit the school\nOutcome: Head of year will report cars"
+    assert entry.recorded_by == personas["kcc.caseworker"]

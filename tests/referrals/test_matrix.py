@@ -163,8 +163,10 @@ def record_on_case(record, recorder):
     episode = services.missing_episode_record(
         referral=record, recorded_by=recorder, reported_missing_at=when, missing_from="home"
     )
+    # Submitted: a draft is its assessor's unfinished work, on no page or endpoint.
     assessment = RiskAssessment.objects.create(
         referral=record,
+        status=RiskAssessment.Status.SUBMITTED,
         instrument=Instrument.objects.get(code="seraf", version=1),
         computed_level="low",
         professional_level="low",
@@ -328,6 +330,7 @@ def referral_canary_spec():
             "recorded_by": lambda r: "me",
             "assessment": lambda r: "awaiting",
             "shared": lambda r: "me",
+            "agency": lambda r: "mine",
             # The dashboard's drill-down (docs/isp.md, "Drilling down"): a day either side of the
             # record's date, so that the form echoing the date typed is not taken for the canary.
             "received_from": lambda record: str(timezone.localtime(record.received_at).date() - datetime.timedelta(1)),
@@ -338,6 +341,7 @@ def referral_canary_spec():
             "overdue": ("review_due",),
             "needs_linking": ("needs_linking",),
             "recorded_by": ("created_by",),
+            "agency": ("owning_agency",),
             "assessment": ("assessments",),
             # Which shares reach the reader is not a field of the record: a summary row may match.
             "shared": ("id",),

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from referrals import services
-from referrals.models import Referral, Status
+from referrals.models import Child, Referral, Status
 from sharing import services as sharing_services
 from sharing.models import LawfulBasis
+from tests.referrals.new_referral import answer_every_step, date_parts, record_new_referral, step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -107,12 +108,12 @@ def new_referral_post(district, **overrides):
         "child-first_name": "Tallulah",
         "child-last_name": "Brightwater",
         "child-aliases": "Tally, Lou",
-        "child-date_of_birth": (timezone.localdate() - datetime.timedelta(days=14 * 366)).isoformat(),
+        **date_parts("child-date_of_birth", timezone.localdate() - datetime.timedelta(days=14 * 366)),
         "child-gender": "female",
         "child-ethnicity": "not_stated",
         "child-special_needs": "not_known",
         "child-district": district.pk,
-        "referral-received_at": (timezone.localtime() - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        **date_parts("referral-received_at", timezone.localtime() - datetime.timedelta(hours=1)),
         "referral-channel": "phone",
         "referral-referrer_name": "Ms Khan",
         "referral-concern_summary": "Seen with older men <script>alert('x')</script>",
@@ -125,7 +126,7 @@ def new_referral_post(district, **overrides):
 
 def test_caseworker_records_a_referral_about_a_new_child(client, personas, protocol, district):
     client.force_login(personas["kcc.caseworker"])
-    response = client.post(reverse("referrals:referral_new_details"), new_referral_post(district("maidstone")))
+    response = record_new_referral(client, new_referral_post(district("maidstone")))
     referral = Referral.objects.get(child__last_name="Brightwater")
     assert response.status_code == 302 and response.url == reverse("referrals:referral_detail", args=[referral.pk])
     assert referral.owning_agency.code == "kcc" and referral.status == Status.RECEIVED
@@ -137,30 +138,31 @@ def test_caseworker_records_a_referral_about_a_new_child(client, personas, proto
 def test_a_child_of_18_is_refused_with_a_message_about_adult_services(client, personas, protocol, district):
     client.force_login(personas["kcc.caseworker"])
     eighteen = timezone.localdate().replace(year=timezone.localdate().year - 18) - datetime.timedelta(days=1)
-    response = client.post(
-        reverse("referrals:referral_new_details"),
-        new_referral_post(district("maidstone"), **{"child-date_of_birth": eighteen.isoformat()}),
+    response = record_new_referral(
+        client, new_referral_post(district("maidstone"), **date_parts("child-date_of_birth", eighteen))
     )
     assert response.status_code == 200
-    assert "adult services" in str(response.context["child_form"].errors["date_of_birth"])
+    assert response.context["step"].slug == "child"  # the service's refusal, on the step that asked
+    assert "adult services" in str(response.context["form"].errors["date_of_birth"])
     assert not Referral.objects.exists()
 
 
 def test_missing_and_future_fields_are_errors_next_to_them(client, personas, protocol, district):
     client.force_login(personas["kcc.caseworker"])
-    tomorrow = (timezone.localtime() + datetime.timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
     data = new_referral_post(
         district("maidstone"),
-        **{"referral-received_at": tomorrow, "referral-referrer_name": "", "referral-channel": "carrier-pigeon"},
+        **date_parts("referral-received_at", tomorrow),
+        **{"referral-referrer_name": "", "referral-channel": "carrier-pigeon"},
     )
-    response = client.post(reverse("referrals:referral_new_details"), data)
+    response = record_new_referral(client, data)
     errors = response.context["form"].errors
     assert "Enter the referrer's name" in errors["referrer_name"]
     assert "channel" in errors
     assert not Referral.objects.exists()
     data["referral-referrer_name"] = "Ms Khan"
     data["referral-channel"] = "phone"
-    response = client.post(reverse("referrals:referral_new_details"), data)
+    response = record_new_referral(client, data)
     assert "must not be in the future" in str(response.context["form"].errors["received_at"])
     assert not Referral.objects.exists()
 
@@ -183,8 +185,8 @@ def test_a_likely_match_the_user_cannot_see_flags_the_referral_for_linking(clien
         by="medway.caseworker", district="medway", new_child={"first_name": "Tallulah", "last_name": "Brightwater"}
     )
     client.force_login(personas["kcc.caseworker"])
-    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": hidden.child.date_of_birth.isoformat()})
-    response = client.post(reverse("referrals:referral_new_details"), data)
+    data = new_referral_post(district("maidstone"), **date_parts("child-date_of_birth", hidden.child.date_of_birth))
+    response = record_new_referral(client, data)
     created = Referral.objects.exclude(pk=hidden.pk).get()
     assert created.needs_linking is True
     page = client.get(response.url).content.decode()
@@ -203,10 +205,8 @@ def test_immediate_risk_shows_the_guidance_and_alerts_the_supervisors(
 ):
     client.force_login(personas["kcc.caseworker"])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            reverse("referrals:referral_new_details"),
-            new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"}),
-            follow=True,
+        response = record_new_referral(
+            client, new_referral_post(district("maidstone"), **{"referral-immediate_risk": "yes"}), follow=True
         )
     page = response.content.decode()
     assert "strategy discussion" in page
@@ -383,8 +383,8 @@ def test_only_the_cse_team_sees_and_filters_referrals_that_need_linking(client, 
     )
     hidden = Referral.objects.get()
     client.force_login(personas["kcc.caseworker"])
-    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": hidden.child.date_of_birth.isoformat()})
-    flagged = Referral.objects.get(pk=client.post(reverse("referrals:referral_new_details"), data).url.split("/")[-2])
+    data = new_referral_post(district("maidstone"), **date_parts("child-date_of_birth", hidden.child.date_of_birth))
+    flagged = Referral.objects.get(pk=record_new_referral(client, data).url.split("/")[-2])
     assert flagged.needs_linking
 
     page = client.get(reverse("referrals:referral_detail", args=[flagged.pk])).content.decode()
@@ -418,7 +418,7 @@ def child_edit_data(child, **overrides):
         "first_name": child.first_name,
         "last_name": child.last_name,
         "aliases": ", ".join(child.aliases),
-        "date_of_birth": child.date_of_birth.isoformat(),
+        **date_parts("date_of_birth", child.date_of_birth),
         "gender": child.gender,
         "ethnicity": child.ethnicity,
         "special_needs": child.special_needs,
@@ -472,11 +472,11 @@ def test_child_edit_needs_change_access_and_valid_input(client, personas, referr
     assert client.get(reverse("referrals:referral_detail", args=[record.pk])).status_code == 200
     assert client.get(reverse("referrals:child_edit", args=[record.pk])).status_code == 404
     client.force_login(personas["kcc.caseworker"])
-    tomorrow = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    tomorrow = date_parts("date_of_birth", timezone.localdate() + datetime.timedelta(days=1))
     url = reverse("referrals:child_edit", args=[record.pk])
     errors = client.post(url, child_edit_data(record.child, first_name="")).context["form"].errors
     assert "Enter the child's first name" in errors["first_name"]
-    errors = client.post(url, child_edit_data(record.child, date_of_birth=tomorrow)).context["form"].errors
+    errors = client.post(url, child_edit_data(record.child, **tomorrow)).context["form"].errors
     assert "Date of birth must be in the past" in errors["date_of_birth"]
     record.child.refresh_from_db()
     assert record.child.version == 1
@@ -490,8 +490,8 @@ def flagged_referral(client, personas, referral, district):
         by="medway.caseworker", district="medway", new_child={"first_name": "Tallulah", "last_name": "Brightwater"}
     )
     client.force_login(personas["kcc.caseworker"])
-    data = new_referral_post(district("maidstone"), **{"child-date_of_birth": known.child.date_of_birth.isoformat()})
-    flagged = Referral.objects.get(pk=client.post(reverse("referrals:referral_new_details"), data).url.split("/")[-2])
+    data = new_referral_post(district("maidstone"), **date_parts("child-date_of_birth", known.child.date_of_birth))
+    flagged = Referral.objects.get(pk=record_new_referral(client, data).url.split("/")[-2])
     assert flagged.needs_linking
     return known, flagged
 
@@ -545,3 +545,82 @@ def test_a_forged_cursor_or_a_nul_in_the_search_is_refused_cleanly(client, perso
     assert client.get(reverse("referrals:referral_list"), {"q": "Smith\x00"}).status_code == 400
     assert client.get("/api/children/", {"q": "\x00"}).status_code == 400
     assert AccessEvent.objects.count() == before
+
+
+# --- the new referral in steps (issue #12, item 3) --------------------------------------------
+
+
+def test_the_first_question_is_immediate_risk_and_nothing_is_saved_until_the_last_step(
+    client, personas, protocol, district
+):
+    client.force_login(personas["kcc.caseworker"])
+    first = client.get(reverse("referrals:referral_new_details"), {"first_name": "Tallulah", "last_name": "B"})
+    assert first.context["step"].slug == "immediate-risk"
+    assert "Is the child at immediate risk?" in first.content.decode()
+    assert "call 999" in first.content.decode()
+    refused = client.post(step_url("immediate-risk"), {})
+    assert "Say whether the child is at immediate risk" in refused.context["form"].errors["immediate_risk"]
+
+    assert answer_every_step(client, new_referral_post(district("maidstone"))) is None
+    assert not Referral.objects.exists() and not Child.objects.exists()
+    check = client.get(step_url("check")).content.decode()
+    assert "Check the referral before recording it" in check
+    assert (
+        "Tallulah" in check
+        and "Ms Khan" in check
+        and "Inappropriate relationship (&#x27;boyfriend&#x27;), Online" in check
+    )
+    assert client.post(step_url("check")).status_code == 302
+    assert Referral.objects.get().child.first_name == "Tallulah"
+    # The answers went with it: the next referral starts afresh.
+    assert client.get(step_url("check")).context["step"].slug == "immediate-risk"
+
+
+def test_each_step_asks_one_topic_and_marks_what_may_be_left_blank(client, personas, protocol):
+    client.force_login(personas["kcc.caseworker"])
+    client.get(reverse("referrals:referral_new_details"))
+    child = client.get(step_url("child")).content.decode()
+    assert "About the child" in child and "Referrer" not in child
+    assert "Other names the child uses" in child and "Aliases (optional)" in child
+    assert "First name (optional)" not in child
+    referrer = client.get(step_url("referrer")).content.decode()
+    assert "Referrer&#x27;s role (optional)" in referrer and "Referrer&#x27;s name (optional)" not in referrer
+    # GOV.UK date inputs: day, month and year boxes, not the browser's date picker.
+    assert 'name="referral-received_at_day"' in referrer and 'type="datetime-local"' not in referrer
+    assert 'name="child-date_of_birth_month"' in child and 'type="date"' not in child
+
+
+def test_a_date_typed_wrong_is_a_clear_error_next_to_it(client, personas, protocol):
+    client.force_login(personas["kcc.caseworker"])
+    client.get(reverse("referrals:referral_new_details"))
+    data = {"child-first_name": "Tallulah", "child-last_name": "Brightwater", "child-gender": "female",
+            "child-ethnicity": "not_stated", "child-special_needs": "not_known"}  # fmt: skip
+    missing_month = client.post(
+        step_url("child"), data | {"child-date_of_birth_day": "3", "child-date_of_birth_year": "2012"}
+    )
+    assert missing_month.context["form"].errors["date_of_birth"] == ["The date of birth must include a month"]
+    assert 'href="#id_child-date_of_birth"' in missing_month.content.decode()
+    impossible = client.post(
+        step_url("child"),
+        data | {"child-date_of_birth_day": "31", "child-date_of_birth_month": "2", "child-date_of_birth_year": "2012"},
+    )
+    assert impossible.context["form"].errors["date_of_birth"] == ["The date of birth must be a real date"]
+
+
+def test_change_from_the_check_page_returns_to_it(client, personas, protocol, district):
+    client.force_login(personas["kcc.caseworker"])
+    answer_every_step(client, new_referral_post(district("maidstone")))
+    changed = client.post(step_url("concern") + "&change=1", {"referral-concern_summary": "Missing overnight"})
+    assert changed.url == step_url("check")
+    assert "Missing overnight" in client.get(step_url("check")).content.decode()
+    client.post(step_url("check"))
+    assert Referral.objects.get().concern_summary == "Missing overnight"
+
+
+def test_a_known_child_skips_the_child_questions(client, personas, referral):
+    known = referral(by="kcc.caseworker")
+    client.force_login(personas["kcc.caseworker"])
+    data = new_referral_post(known.child.district)
+    response = record_new_referral(client, data, child=known.child)
+    assert response.status_code == 302
+    assert Referral.objects.filter(child=known.child).count() == 2
