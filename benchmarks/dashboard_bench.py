@@ -23,7 +23,7 @@ Medway supervisor (who sees a tenth of them, so small cells are suppressed):
 
 - each indicator's computation (SQL time and the whole call), to see which
   are costly;
-- the minimal signed-in page (`GET /`, the home page) and the dashboard page
+- the minimal signed-in page (`GET /accounts/you/`, rb.MINIMAL_PAGE) and the dashboard page
   (`GET /dashboard/`), unfiltered and with one filter (a district), through
   Django's WSGI handler with a signed-in session (server time: the handler
   call and reading the body, what gunicorn would time), live (no snapshot) and
@@ -309,7 +309,9 @@ def main() -> None:
             log(f"indicators: {key}")
             measure_indicators(key, user, scope, runs=args.indicator_runs)
         browser = rb.Browser(user)
-        minimal = measure_page("minimal_signed_in_page", key, browser, "/", "", runs=args.runs, warmup=args.warmup)
+        minimal = measure_page(
+            "minimal_signed_in_page", key, browser, rb.MINIMAL_PAGE, "", runs=args.runs, warmup=args.warmup
+        )
         MINIMAL[key] = minimal["median_ms"]
         filtered = f"district={FILTER_DISTRICT}"
         if "live" not in skip:

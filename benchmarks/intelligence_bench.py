@@ -23,8 +23,9 @@ them; no Share rows, which no measured read uses). Then, warm:
 - entity search, `GET /intelligence/entities/person/?q=<misspelt name>`;
 - the triage queue's first page (the unit's; partners get 403, so for them
   their own submissions list is timed instead);
-- the home page, `GET /`: the minimal signed-in page, timed in the same run;
-  each page is also reported as a multiple of it.
+- the minimal signed-in page, `GET /accounts/you/` (the layout, no case
+  content), timed in the same run; each page is also reported as a multiple
+  of it.
 
 stdout: one JSON object per measurement; stderr: progress. It owns its data
 (references starting BENCH-) and refuses a database holding other
@@ -346,7 +347,7 @@ def measure(users: dict, runs: int) -> None:
         client = Client()
         client.force_login(user)
         mark_fully_signed_in(client, user)  # the unit must use a second factor: as after a full sign-in
-        minimal = handler_ms(client, "/", runs)
+        minimal = handler_ms(client, "/accounts/you/", runs)
         emit({"measure": "minimal_signed_in_page", "persona": key, **minimal})
 
         def ratio(line, minimal=minimal):

@@ -39,6 +39,8 @@ class ChronologyEntry(models.Model):
     class Meta:
         verbose_name_plural = "chronology entries"
         ordering = ["-occurred_at", "-id"]
+        # "Recent activity" (MASE's stuck-case criterion, mase/agenda.py) reads entries by when they were made.
+        indexes = [models.Index(fields=["created_at"], name="chronology_created_idx")]
 
     def __str__(self):
         return f"{self.get_kind_display()} on {self.occurred_at:%d %b %Y}"
@@ -77,9 +79,11 @@ class Action(models.Model):
 
     class Meta:
         ordering = ["due_date", "id"]
-        # The home page's "my actions due" queue (referrals/queues.py).
+        # The home page's "my actions due" queue (referrals/queues.py), and recent
+        # activity (MASE's stuck-case criterion, mase/agenda.py).
         indexes = [
-            models.Index(fields=["owner", "due_date"], condition=Q(status="open"), name="action_open_by_owner_idx")
+            models.Index(fields=["owner", "due_date"], condition=Q(status="open"), name="action_open_by_owner_idx"),
+            models.Index(fields=["created_at"], name="action_created_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -120,6 +124,8 @@ class MissingEpisode(models.Model):
 
     class Meta:
         ordering = ["-reported_missing_at", "-id"]
+        # Episodes in a period: MASE's "three or more in 90 days", the dashboard's missing-episode figures.
+        indexes = [models.Index(fields=["reported_missing_at"], name="missing_reported_idx")]
         constraints = [
             models.CheckConstraint(
                 name="missing_found_after_reported",
