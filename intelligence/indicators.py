@@ -3,6 +3,8 @@ the "Disruptions" and "Partner intelligence" groups of DOMAIN.md. Each row
 counts the records behind it and how many the viewer sees in full, so the
 dashboard hides small cells the viewer could not open."""
 
+import datetime
+
 from django.db.models import Aggregate, Count, ExpressionWrapper, F, FloatField, Func
 
 from accounts.models import Agency, District
@@ -133,3 +135,18 @@ def reports_by_district(scope: Scope) -> Table:
         reports = reports.filter(district__code=scope.district)
     rows = counted_rows(reports, "district", dict(District.objects.values_list("pk", "name")), scope)
     return Table([*rows, total_row(rows)], breakdown="District")
+
+
+UNGRADED_AFTER_DAYS = 7
+
+
+@indicator(
+    group="Data quality", order=92, title=f"Submissions still ungraded after {UNGRADED_AFTER_DAYS} days, by agency",
+    definition=f"Submissions made up to {UNGRADED_AFTER_DAYS} days before the end of the period (and after its "
+    "start) that the intelligence unit has not yet graded, by the submitter's agency.",
+)  # fmt: skip
+def ungraded_submissions(scope: Scope) -> Table:
+    cutoff = scope.end_before - datetime.timedelta(days=UNGRADED_AFTER_DAYS)
+    waiting = _submissions(scope).filter(status=Submission.Status.RECEIVED, submitted_at__lt=cutoff)
+    rows = counted_rows(waiting, "owning_agency", dict(Agency.objects.values_list("pk", "name")), scope)
+    return Table([*rows, total_row(rows)], breakdown="Agency")

@@ -22,7 +22,7 @@ from dashboard.indicators import (
     seen_filter,
     total_row,
 )
-from mase.models import ActionStatus, AgendaItem, MaseAction, Meeting, Panel, PanelKind
+from mase.models import ActionStatus, AgendaItem, Attendance, MaseAction, Meeting, Panel, PanelKind
 from referrals.models import Referral
 
 GROUP = "MASE"
@@ -86,6 +86,21 @@ def held_in(scope: Scope):
 def meetings_held(scope: Scope) -> Table:
     rows = counted_rows(held_in(scope), "panel__kind", dict(PanelKind.choices), scope)
     return Table([*rows, total_row(rows)], breakdown="Panel")
+
+
+@indicator(
+    group=GROUP, order=65, title="MASE attendance, by agency",
+    definition="For meetings held in the period, how many each agency attended and how many it sent apologies "
+    "to, as recorded in the meeting's attendance.",
+)  # fmt: skip
+def attendance_by_agency(scope: Scope) -> Table:
+    names = agency_names()
+    recorded = Attendance.objects.filter(meeting__in=held_in(scope).values("pk"))
+    rows = []
+    for status, suffix in ((Attendance.Status.ATTENDED, "attended"), (Attendance.Status.APOLOGIES, "apologies")):
+        labels = {pk: f"{name}: {suffix}" for pk, name in names.items()}
+        rows += counted_rows(recorded.filter(status=status), "agency", labels, scope, via="meeting")
+    return Table(sorted(rows, key=lambda row: row.label), breakdown="Agency")
 
 
 @indicator(

@@ -2,7 +2,22 @@
 
 import datetime
 
-from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from accounts.models import Agency, District
 from dashboard.indicators import (
@@ -16,7 +31,7 @@ from dashboard.indicators import (
     seen_filter,
     total_row,
 )
-from referrals.models import MissingEpisode, Referral, RiskAssessment
+from referrals.models import ExploitationModel, Gender, MissingEpisode, Referral, RiskAssessment
 from referrals.models.instruments import RiskLevel
 from referrals.models.referrals import ClosureReason, Status
 
@@ -115,6 +130,89 @@ def referrals_by_risk(scope: Scope) -> Table:
     rows = counted_rows(received(scope), "risk_level", labels, scope,
                         link=lambda level: received_query(scope, risk_level=level) if level else ())  # fmt: skip
     return Table([*rows, total_row(rows, query=received_query(scope))], breakdown="Risk level")
+
+
+@indicator(
+    group=GROUP, order=15, title="Referrals received, by the child's gender",
+    definition="Referrals received in the period, by the gender recorded for the child (as it is recorded now).",
+)  # fmt: skip
+def referrals_by_gender(scope: Scope) -> Table:
+    rows = counted_rows(received(scope), "child__gender", dict(Gender.choices), scope)
+    return Table([*rows, total_row(rows)], breakdown="Gender")
+
+
+@indicator(
+    group=GROUP, order=16, title="Referrals received, by looked-after status",
+    definition="Referrals received in the period, by whether the child is looked after (as it is recorded now).",
+)  # fmt: skip
+def referrals_by_looked_after(scope: Scope) -> Table:
+    labels = {True: "Looked after", False: "Not looked after"}
+    rows = counted_rows(received(scope), "child__looked_after", labels, scope)
+    return Table([*rows, total_row(rows)], breakdown="Looked-after status")
+
+
+class YearsBetween(Func):
+    """Whole years from the second date to the first (PostgreSQL's age())."""
+
+    template = "EXTRACT(YEAR FROM age(%(expressions)s))::integer"
+    output_field = IntegerField()
+
+
+AGE_BANDS = (
+    ("under_10", "Under 10", 10),
+    ("10_12", "10 to 12", 13),
+    ("13_15", "13 to 15", 16),
+    ("16_17", "16 to 17", 18),
+)
+
+
+def age_band_at_referral():
+    """The child's age band on the day the referral was received: from the date
+    of birth, else the estimated age; 18 and over, or not known."""
+    age = Coalesce(
+        YearsBetween(Cast("received_at", DateField()), F("child__date_of_birth")),
+        F("child__estimated_age"),
+        output_field=IntegerField(),
+    )
+    whens = [When(age_at__lt=below, then=Value(code)) for code, _label, below in AGE_BANDS]
+    return age, Case(*whens, When(age_at__isnull=False, then=Value("18_plus")), default=Value(""),
+                     output_field=CharField())  # fmt: skip
+
+
+@indicator(
+    group=GROUP, order=17, title="Referrals received, by the child's age",
+    definition="Referrals received in the period, by the child's age on the day the referral was received, from "
+    "the date of birth or, where it is not known, the estimated age.",
+)  # fmt: skip
+def referrals_by_age_band(scope: Scope) -> Table:
+    age, band = age_band_at_referral()
+    labels = {**{code: label for code, label, _below in AGE_BANDS}, "18_plus": "18 and over", "": "Not known"}
+    rows = counted_rows(received(scope).annotate(age_at=age).annotate(age_band=band), "age_band", labels, scope)
+    order = list(labels.values())
+    rows.sort(key=lambda row: order.index(row.label))
+    return Table([*rows, total_row(rows)], breakdown="Age when referred")
+
+
+@indicator(
+    group=GROUP, order=18, title="Referrals received, by exploitation model",
+    definition="Referrals received in the period recording each exploitation model. A referral may record more "
+    "than one, so the rows add up to more than the referrals; 'None recorded' counts those with none.",
+)  # fmt: skip
+def referrals_by_exploitation_model(scope: Scope) -> Table:
+    seen = seen_filter(Referral, scope)
+    conditions = {label: Q(exploitation_models__contains=[code]) for code, label in ExploitationModel.choices}
+    conditions["None recorded"] = Q(exploitation_models=[])
+    aggregates = {}
+    for number, condition in enumerate(conditions.values()):
+        aggregates[f"records_{number}"] = Count("pk", filter=condition)
+        aggregates[f"seen_{number}"] = Count("pk", filter=condition & seen)
+    figures = received(scope).aggregate(**aggregates)
+    rows = [
+        Row(label, figures[f"records_{number}"], figures[f"records_{number}"], figures[f"seen_{number}"])
+        for number, label in enumerate(conditions)
+        if figures[f"records_{number}"]
+    ]
+    return Table(sorted(rows, key=lambda row: (-row.records, row.label)), breakdown="Exploitation model")
 
 
 @indicator(

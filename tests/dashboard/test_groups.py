@@ -8,12 +8,10 @@ from django.utils import timezone
 
 from accounts.models import District
 from dashboard import indicators
-from mase.models import ActionStatus, MeetingStatus
 from referrals.models import Instrument, RiskAssessment
 from referrals.models.referrals import ClosureReason, Status
 from sharing.default_protocol import create_default_protocol
-from tests.mase.factories import AgendaItemFactory, MaseActionFactory, MeetingFactory, PanelFactory
-from tests.referrals.factories import ChildFactory, ReferralFactory
+from tests.dashboard.helpers import ago, referral, scope_for, shown
 from tests.training.factories import DeliveredSessionFactory, PlanFactory, SessionFactory
 from training.coverage import rebuild_coverage
 from training.models import Audience
@@ -23,59 +21,7 @@ KCC = "Kent County Council Children's Services"
 MEDWAY = "Medway Council Children's Services"
 
 
-def scope_for(user, **filters):
-    today = timezone.localdate()
-    return indicators.Scope(user=user, start=today - datetime.timedelta(days=364), end=today, **filters)
-
-
-def shown(table) -> dict[str, str]:
-    return {row.label: row.shown for row in table.rows}
-
-
-def ago(days: int) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def referral(personas, *, received_days_ago: int, by="kcc.caseworker", district="maidstone", **fields):
-    place = District.objects.get(code=district)
-    return ReferralFactory(child=ChildFactory(district=place), created_by=personas[by],
-                           received_at=ago(received_days_ago), **fields)  # fmt: skip
-
-
 # --- MASE ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def mase_year(personas):
-    """A KCC-owned Maidstone panel (no member agencies): two meetings held in
-    the period (20 and 10 days ago), one held 400 days ago, one to come. Child
-    A's referral (received 30 days ago) is on both meetings, first added 25
-    days ago, discussed at the first; child B's (received 40 days ago) on the
-    second, added 12 days ago, not discussed. Actions agreed at the first
-    meeting: two KCC ones open (one overdue), one Medway one completed 2 days
-    ago, one Medway one cancelled."""
-    create_default_protocol(agreed_by=personas["admin"])
-    panel = PanelFactory()
-    panel.districts.set([District.objects.get(code="maidstone")])
-    held = {"status": MeetingStatus.CIRCULATED}
-    first = MeetingFactory(panel=panel, starts_at=ago(20), held_at=ago(20), **held)
-    second = MeetingFactory(panel=panel, starts_at=ago(10), held_at=ago(10), **held)
-    MeetingFactory(panel=panel, starts_at=ago(400), held_at=ago(400), **held)
-    MeetingFactory(panel=panel)  # scheduled, in a week
-    child_a = referral(personas, received_days_ago=30)
-    child_b = referral(personas, received_days_ago=40)
-    AgendaItemFactory(meeting=first, referral=child_a, created_at=ago(25), discussed_at=ago(20))
-    AgendaItemFactory(meeting=second, referral=child_a, created_at=ago(12))
-    AgendaItemFactory(meeting=second, referral=child_b, created_at=ago(12))
-    today = timezone.localdate()
-    kcc, medway = personas["kcc.caseworker"], personas["medway.caseworker"]
-    MaseActionFactory(meeting=first, owner=kcc, due_date=today + datetime.timedelta(days=5), created_at=ago(20))
-    MaseActionFactory(meeting=first, owner=kcc, due_date=today - datetime.timedelta(days=3), created_at=ago(20))
-    MaseActionFactory(meeting=first, owner=medway, status=ActionStatus.COMPLETED, closed_at=ago(2), created_at=ago(20),
-                      outcome_note="Done")  # fmt: skip
-    MaseActionFactory(meeting=first, owner=medway, status=ActionStatus.CANCELLED, closed_at=ago(2), created_at=ago(20),
-                      outcome_note="No longer needed")  # fmt: skip
-    return {"panel": panel, "first": first}
 
 
 def test_meetings_held_count_only_meetings_held_in_the_period(personas, mase_year):

@@ -103,3 +103,15 @@ def test_time_from_submission_to_grading_median_and_90th_percentile(unit, person
     found = rows("intelligence.time_to_grading", unit)
     assert (found["Median"].value, found["90th percentile"].value) == (2.5, 7.9)
     assert found["Median"].records == 4
+
+
+def test_submissions_still_ungraded_after_seven_days(unit, personas, protocol):
+    health, kcc = personas["health.practitioner"], personas["kcc.caseworker"]
+    submitted(health, at(datetime.date(2026, 3, 1)))  # ungraded, 30 days before the period's end
+    submitted(health, at(datetime.date(2026, 3, 20)))  # ungraded, 11 days before
+    submitted(kcc, at(datetime.date(2026, 3, 28)))  # ungraded, but only 3 days before: not yet late
+    submitted(kcc, at(datetime.date(2026, 2, 1)), status=Submission.Status.GRADED)
+    submitted(kcc, at(datetime.date(2025, 12, 1)))  # before the period
+    found = rows("intelligence.ungraded_submissions", unit)
+    assert {label: row.value for label, row in found.items()} == {"Health": 2, "Total": 2}
+    assert rows("intelligence.ungraded_submissions", personas["kcc.supervisor"])["Health"].shown == "fewer than 5"
