@@ -437,7 +437,7 @@ REST_FRAMEWORK = {
     # pages show a record's fields. People use the pages; the API is read and
     # documented at /api/docs/ (Swagger UI, no record data).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "cse_team.openapi.AutoSchema",  # read-only fields that may be empty say so
 }
 # API throttles: requests per user (session or token), per token, and failed
 # tokens per client address (after which the address gets 429 until the
@@ -483,6 +483,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the answers every operation can give (401,
+    # 403, 404, 429, 400): cse_team/openapi.py (issue #14, item 6).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cse_team.openapi.document_common_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
         "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",
