@@ -17,7 +17,9 @@ import logging
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils.module_loading import autodiscover_modules
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,6 +67,14 @@ def sign_in_required(view):
 
 schema_view = signed_in_or_token(SpectacularAPIView.as_view())
 docs_view = sign_in_required(ApiDocsView.as_view())
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (an API client reads `detail`, as from
+    DRF's own 404s), the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 def exception_handler(exc, context):

@@ -437,6 +437,9 @@ REST_FRAMEWORK = {
     # pages show a record's fields. People use the pages; the API is read and
     # documented at /api/docs/ (Swagger UI, no record data).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON in as well as out: a form-encoded body cannot say null or a list of
+    # one, so the OpenAPI document offered bodies the API then misread.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "cse_team.openapi.AutoSchema",  # read-only fields that may be empty say so
 }
 # API throttles: requests per user (session or token), per token, and failed
