@@ -391,6 +391,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # timeouts, not retried: a request waits on the broker at most about 2 x this
 # (connect, then write). What the broker does not take, the sweep delivers.
 OUTBOX_PUBLISH_TIMEOUT = 0.5
+# How long a delivery holds its message before another worker may take it over
+# (a worker that died mid-delivery). 5 minutes; .ci/production-shape shortens it.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 5 * 60)
 OUTBOX_QUEUE = None  # Celery's default queue; tests point it at their own worker's
 CELERY_BEAT_SCHEDULE = {
     # Outbox messages the after-commit publish missed (broker down) and retries.
