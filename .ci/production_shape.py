@@ -251,7 +251,8 @@ def record_immediate_risk_referral(browser: Browser, surname: str) -> str:
         },
     )
     check(response.status == 201, f"referral not recorded: {response.status} {content[:300]}")
-    reference = json.loads(content)["reference"]
+    reference = json.loads(content).get("reference")
+    check(reference, f"the referrer cannot see the referral they recorded: {content[:200]}")
     say(f"recorded immediate-risk referral {reference}")
     return reference
 
