@@ -69,6 +69,28 @@ schema_view = signed_in_or_token(SpectacularAPIView.as_view())
 docs_view = sign_in_required(ApiDocsView.as_view())
 
 
+def text_fields_take_only_text() -> None:
+    """DRF's CharField turns a JSON number into text (`"what_happened": 12`
+    is stored as "12"), so the API accepted what its OpenAPI document says is
+    refused (a string). Every API text field, in every app, takes a JSON
+    string only; anything else is a 400 "Not a valid string." Applied once
+    at start-up (CseTeamConfig.ready) rather than in each app's serializers,
+    so a new serializer cannot forget it."""
+    from rest_framework import fields
+
+    if getattr(fields.CharField.to_internal_value, "takes_only_text", False):
+        return
+    lenient = fields.CharField.to_internal_value
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return lenient(self, data)
+
+    to_internal_value.takes_only_text = True
+    fields.CharField.to_internal_value = to_internal_value
+
+
 def not_found(request, exception):
     """handler404: JSON under /api/ (an API client reads `detail`, as from
     DRF's own 404s), the service's page elsewhere."""

@@ -9,6 +9,8 @@ repeated on every viewset, so a new app's operations get them too:
   404 (no such record, or one you may not see; a forged cursor), 429 (throttled,
   with Retry-After), and 400 where the operation takes query parameters
   (a bad `page_size` or id filter) or a body;
+- a text query parameter never holds a NUL (refused with 400 by
+  `cse_team.middleware.RejectNullCharactersMiddleware`);
 - integer query parameters are ids (`referral`, `child`, `meeting`: a whole
   number, `sharing.api_writes.id_filter`) or the page size (1 and up,
   `sharing.field_levels.LevelAwareCursorPagination`), and say so.
@@ -64,6 +66,9 @@ def document_common_answers(result, generator, request, public):
                 schema = parameter.get("schema", {})
                 if schema.get("type") == "integer":
                     schema.setdefault("minimum", 1 if parameter["name"] == "page_size" else 0)
+                elif schema.get("type") == "string" and "enum" not in schema:
+                    # cse_team.middleware.RejectNullCharactersMiddleware: 400 for a NUL in the query
+                    schema.setdefault("pattern", "^[^\\x00]*$")
     return result
 
 
