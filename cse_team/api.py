@@ -69,26 +69,34 @@ schema_view = signed_in_or_token(SpectacularAPIView.as_view())
 docs_view = sign_in_required(ApiDocsView.as_view())
 
 
-def text_fields_take_only_text() -> None:
+def api_fields_take_json_types() -> None:
     """DRF's CharField turns a JSON number into text (`"what_happened": 12`
-    is stored as "12"), so the API accepted what its OpenAPI document says is
-    refused (a string). Every API text field, in every app, takes a JSON
-    string only; anything else is a 400 "Not a valid string." Applied once
-    at start-up (CseTeamConfig.ready) rather than in each app's serializers,
-    so a new serializer cannot forget it."""
+    is stored as "12") and its BooleanField takes "yes", "on" or 1 for true,
+    so the API accepted what its OpenAPI document says is refused. Every API
+    text field, in every app, takes a JSON string only, and every yes/no field
+    a JSON true or false; anything else is a 400 with the field's message.
+    Applied once at start-up (CseTeamConfig.ready) rather than in each app's
+    serializers, so a new serializer cannot forget it."""
     from rest_framework import fields
 
-    if getattr(fields.CharField.to_internal_value, "takes_only_text", False):
+    if getattr(fields.CharField.to_internal_value, "takes_json_types", False):
         return
-    lenient = fields.CharField.to_internal_value
+    lenient_text = fields.CharField.to_internal_value
+    lenient_boolean = fields.BooleanField.to_internal_value
 
-    def to_internal_value(self, data):
+    def text(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
-        return lenient(self, data)
+        return lenient_text(self, data)
 
-    to_internal_value.takes_only_text = True
-    fields.CharField.to_internal_value = to_internal_value
+    def boolean(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return lenient_boolean(self, data)
+
+    text.takes_json_types = boolean.takes_json_types = True
+    fields.CharField.to_internal_value = text
+    fields.BooleanField.to_internal_value = boolean
 
 
 def not_found(request, exception):

@@ -68,6 +68,21 @@ def test_a_number_is_not_text(caseworker):
     assert answer.json()["what_happened"] == ["Not a valid string."]
 
 
+def test_yes_or_one_is_not_true(caseworker, personas):
+    from referrals.models import Referral
+
+    answer = caseworker.post(
+        "/api/referrals/",
+        {"immediate_risk": "yes", "referrer_name": 7, "channel": "phone"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400
+    errors = answer.json()
+    assert errors["immediate_risk"] == ["Must be a valid boolean."]
+    assert errors["referrer_name"] == ["Not a valid string."]
+    assert not Referral.objects.exists()
+
+
 def test_a_path_under_api_that_matches_nothing_is_a_json_404(caseworker, settings):
     settings.DEBUG = False
     answer = caseworker.get("/api/referrals/not.an.id/")
