@@ -443,6 +443,7 @@ REST_FRAMEWORK = {
     # JSON in as well as out: a form-encoded body cannot say null or a list of
     # one, so the OpenAPI document offered bodies the API then misread.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_SCHEMA_CLASS": "cse_team.openapi.AutoSchema",  # read-only fields that may be empty say so
 }
 # API throttles: requests per user (session or token), per token, and failed
