@@ -59,3 +59,33 @@ def address_is_throttled(request: HttpRequest) -> bool:
         total=Sum("failures_since_start")
     )["total"]
     return (failures or 0) >= settings.SIGN_IN_ADDRESS_FAILURE_LIMIT
+
+
+def allauth_rate_limited(request: HttpRequest) -> HttpResponse:
+    """`handler429` of the project's URLs, which allauth calls when one of its
+    own limits (ACCOUNT_RATE_LIMITS: password change, reset, re-authentication)
+    refuses a request. allauth's answer is a bare 429; like every other
+    throttled answer this one says when to try again and is logged.
+
+    allauth does not tell the handler which limit was reached, so Retry-After
+    is the longest window of any of them: never too early, at most a few
+    minutes late."""
+    seconds = allauth_retry_after_seconds()
+    user = getattr(request, "user", None)
+    logger.warning(
+        "allauth rate limit: address=%s user=%s path=%s retry_after=%ss",
+        client_address(request),
+        user.get_username() if user is not None and user.is_authenticated else "-",
+        request.path,
+        seconds,
+    )
+    response = render(request, "429.html", {"retry_after_minutes": -(-seconds // 60)}, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def allauth_retry_after_seconds() -> int:
+    from allauth.core.internal.ratelimit import parse_rates
+
+    windows = [rate.duration for rates in settings.ACCOUNT_RATE_LIMITS.values() for rate in parse_rates(rates)]
+    return int(max(windows, default=60))

@@ -17,7 +17,9 @@ import logging
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse
 from django.utils.module_loading import autodiscover_modules
+from django.views.defaults import page_not_found
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import exceptions, routers
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -65,6 +67,44 @@ def sign_in_required(view):
 
 schema_view = signed_in_or_token(SpectacularAPIView.as_view())
 docs_view = sign_in_required(ApiDocsView.as_view())
+
+
+def api_fields_take_json_types() -> None:
+    """DRF's CharField turns a JSON number into text (`"what_happened": 12`
+    is stored as "12") and its BooleanField takes "yes", "on" or 1 for true,
+    so the API accepted what its OpenAPI document says is refused. Every API
+    text field, in every app, takes a JSON string only, and every yes/no field
+    a JSON true or false; anything else is a 400 with the field's message.
+    Applied once at start-up (CseTeamConfig.ready) rather than in each app's
+    serializers, so a new serializer cannot forget it."""
+    from rest_framework import fields
+
+    if getattr(fields.CharField.to_internal_value, "takes_json_types", False):
+        return
+    lenient_text = fields.CharField.to_internal_value
+    lenient_boolean = fields.BooleanField.to_internal_value
+
+    def text(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return lenient_text(self, data)
+
+    def boolean(self, data):
+        if not isinstance(data, bool):
+            self.fail("invalid", input=data)
+        return lenient_boolean(self, data)
+
+    text.takes_json_types = boolean.takes_json_types = True
+    fields.CharField.to_internal_value = text
+    fields.BooleanField.to_internal_value = boolean
+
+
+def not_found(request, exception):
+    """handler404: JSON under /api/ (an API client reads `detail`, as from
+    DRF's own 404s), the service's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
 
 
 def exception_handler(exc, context):

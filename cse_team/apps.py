@@ -35,6 +35,8 @@ class CseTeamConfig(AppConfig):
     )
 
     def ready(self):
+        from cse_team.api import api_fields_take_json_types
         from cse_team.celery import announce_eager_mode
 
         announce_eager_mode()
+        api_fields_take_json_types()

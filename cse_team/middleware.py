@@ -1,7 +1,9 @@
 """Request checks that every page and endpoint needs."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.cache import patch_cache_control
+
+NUL_REFUSED = "The address contains a character that is not allowed."
 
 
 class RejectNullCharactersMiddleware:
@@ -15,7 +17,9 @@ class RejectNullCharactersMiddleware:
 
     def __call__(self, request):
         if "\x00" in request.path or any("\x00" in key or "\x00" in value for key, value in request.GET.items()):
-            return HttpResponseBadRequest("The address contains a character that is not allowed.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": NUL_REFUSED}, status=400)
+            return HttpResponseBadRequest(NUL_REFUSED)
         return self.get_response(request)
 
 

@@ -391,6 +391,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 # timeouts, not retried: a request waits on the broker at most about 2 x this
 # (connect, then write). What the broker does not take, the sweep delivers.
 OUTBOX_PUBLISH_TIMEOUT = 0.5
+# How long a delivery holds its message before another worker may take it over
+# (a worker that died mid-delivery). 5 minutes; .ci/production-shape shortens it.
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 5 * 60)
 OUTBOX_QUEUE = None  # Celery's default queue; tests point it at their own worker's
 CELERY_BEAT_SCHEDULE = {
     # Outbox messages the after-commit publish missed (broker down) and retries.
@@ -444,7 +447,11 @@ REST_FRAMEWORK = {
     # pages show a record's fields. People use the pages; the API is read and
     # documented at /api/docs/ (Swagger UI, no record data).
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON in as well as out: a form-encoded body cannot say null or a list of
+    # one, so the OpenAPI document offered bodies the API then misread.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_SCHEMA_CLASS": "cse_team.openapi.AutoSchema",  # read-only fields that may be empty say so
 }
 # API throttles: requests per user (session or token), per token, and failed
 # tokens per client address (after which the address gets 429 until the
@@ -490,6 +497,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the answers every operation can give (401,
+    # 403, 404, 429, 400): cse_team/openapi.py (issue #14, item 6).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cse_team.openapi.document_common_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "RiskLevelEnum": "referrals.models.instruments.RiskLevel",
         "ClosureReasonEnum": "referrals.models.referrals.ClosureReason",

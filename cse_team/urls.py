@@ -3,6 +3,11 @@ from django.urls import include, path
 
 from cse_team import api, views
 
+# Under /api/ a path that matches no route is a JSON 404, as the API's own are.
+handler404 = api.not_found
+# allauth's own rate limits answer through this: 429 with Retry-After, logged.
+handler429 = "accounts.throttle.allauth_rate_limited"
+
 admin.site.site_header = "CSE case management administration"
 admin.site.site_title = "CSE case management"
 

@@ -25,6 +25,7 @@ import django_filters
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as RequestInvalid
 from rest_framework.pagination import CursorPagination
 
 from sharing import registry
@@ -99,7 +100,22 @@ class LevelAwareFilterSet(django_filters.FilterSet):
         return queryset
 
 
-class LevelAwareCursorPagination(CursorPagination):
+class StrictPageSize:
+    """`?page_size=` is a whole number from 1, or a 400: DRF's pagination
+    silently ignores `page_size=null` or `page_size=-3`, which the OpenAPI
+    document (an integer, minimum 1) says is refused. Above `max_page_size`
+    it is capped, as DRF does."""
+
+    def get_page_size(self, request):
+        value = request.query_params.get(self.page_size_query_param) if self.page_size_query_param else None
+        if value is None:
+            return self.page_size
+        if not value.isdigit() or int(value) < 1:
+            raise RequestInvalid({self.page_size_query_param: ["Give a whole number from 1."]})
+        return min(int(value), self.max_page_size) if self.max_page_size else int(value)
+
+
+class LevelAwareCursorPagination(StrictPageSize, CursorPagination):
     """Keyset pagination (the same cost on page 1,000 as on page 1) whose
     ordering obeys the rule: ordered by a non-summary field, only the rows
     seen at full or above are listed, so no cursor carries such a field of a

@@ -487,7 +487,7 @@ class ActionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 class MissingEpisodeSerializer(serializers.ModelSerializer):
     recorded_by = ProfessionalSerializer(read_only=True)
     agency = by_code()
-    return_interview_due = serializers.DateTimeField(read_only=True)
+    return_interview_due = serializers.DateTimeField(read_only=True, allow_null=True)
     return_interview_in_time = serializers.BooleanField(read_only=True, allow_null=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Agency, District, User
 from audit.models import AccessEvent
 from audit.services import record_access
+from cse_team.validators import invisible_characters
 from outbox.services import enqueue
 from referrals import notices
 from referrals.models import (
@@ -47,6 +48,23 @@ def search_names_for(first_name: str, last_name: str, aliases) -> str:
     return " ".join([first_name, last_name, *aliases]).lower().strip()
 
 
+# Names the pages and the API both refuse with invisible control characters
+# (bidi overrides, NUL): a name that displays differently from what is stored.
+INVISIBLE_CHARACTERS_MESSAGE = (
+    "Remove the invisible control characters (such as right-to-left overrides) from this text"
+)
+
+
+def _invisible_character_errors(**texts) -> dict:
+    errors = {}
+    for field, value in texts.items():
+        for text in value if isinstance(value, list | tuple) else [value]:
+            if isinstance(text, str) and invisible_characters(text):
+                errors[field] = INVISIBLE_CHARACTERS_MESSAGE
+                break
+    return errors
+
+
 def _validate_child_age(*, date_of_birth, estimated_age, on: datetime.date) -> None:
     errors = {}
     if date_of_birth and date_of_birth > on:
@@ -73,6 +91,7 @@ def child_create(
         errors["last_name"] = "Enter the child's last name"
     if district is None:
         errors["district"] = "Choose the district where the child lives"
+    errors |= _invisible_character_errors(first_name=first_name, last_name=last_name, aliases=aliases)
     if errors:
         raise ValidationError(errors)
     child = Child(
@@ -135,6 +154,9 @@ def child_update(
         errors["date_of_birth"] = "Date of birth must be in the past"
     if not current.date_of_birth and current.estimated_age is None:
         errors["date_of_birth"] = "Enter the date of birth or, if it is not known, an estimated age"
+    errors |= _invisible_character_errors(
+        first_name=current.first_name, last_name=current.last_name, aliases=current.aliases
+    )
     if errors:
         raise ValidationError(errors)
     current.search_names = search_names_for(current.first_name, current.last_name, current.aliases)
@@ -232,8 +254,8 @@ def next_reference(year: int) -> str:
 
 
 def _validate_referral(*, received_at, child_dob, estimated_age, consent_outcome, consent_not_sought_reason,
-                       concern_summary, now) -> None:  # fmt: skip
-    errors = {}
+                       concern_summary, now, referrer_name="") -> None:  # fmt: skip
+    errors = _invisible_character_errors(referrer_name=referrer_name)
     if received_at > now:
         errors["received_at"] = "The date the referral was received must not be in the future"
     if not concern_summary.strip():
@@ -289,6 +311,7 @@ def referral_create(
         consent_not_sought_reason=consent_not_sought_reason,
         concern_summary=concern_summary,
         now=now,
+        referrer_name=referrer_name,
     )
     if consent_decided_on and consent_decided_on > timezone.localdate(now):
         raise ValidationError({"consent_decided_on": "The consent decision date must not be in the future"})
@@ -393,6 +416,8 @@ def referral_update(
         raise ValidationError({"consent_decided_on": "The consent decision date must not be in the future"})
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
+    if errors := _invisible_character_errors(referrer_name=current.referrer_name):
+        raise ValidationError(errors)
     current.full_clean(exclude=["reference"])
     save_referral(current, user=changed_by, request=request, details={"fields": sorted(changes)})
     if immediate_risk_raised:

@@ -80,3 +80,24 @@ def test_the_address_behind_the_trusted_proxy_is_the_one_locked(client, personas
         through_balancer(ATTACKER, "guess")
     assert through_balancer(ATTACKER, TEST_PASSWORD).status_code == 429
     assert signed_in(through_balancer(OFFICE, TEST_PASSWORD))
+
+
+def test_allauths_own_limits_answer_429_with_retry_after_and_are_logged(client, personas, settings, caplog):
+    """Password change is limited by allauth itself (ACCOUNT_RATE_LIMITS,
+    5 a minute per user); its refusal says when to come back, as ours do."""
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(personas["kcc.caseworker"])
+    url = reverse("account_change_password")
+    attempt = {"oldpassword": "not-it", "password1": "x-long-new-passphrase-1", "password2": "x-long-new-passphrase-1"}
+    with caplog.at_level(logging.WARNING, logger="accounts.throttle"):
+        answers = [client.post(url, attempt, REMOTE_ADDR=OFFICE) for _ in range(6)]
+    assert [answer.status_code for answer in answers[:5]] == [200] * 5
+    refused = answers[5]
+    assertContains(refused, "Too many attempts", status_code=429)
+    assert int(refused["Retry-After"]) == 300  # the longest of ACCOUNT_RATE_LIMITS' windows ("5/5m/key")
+    assertContains(refused, "Wait 5 minutes", status_code=429)
+    (record,) = [r for r in caplog.records if r.name == "accounts.throttle"]
+    assert "kcc.caseworker" in record.getMessage() and OFFICE in record.getMessage()
+    assert "not-it" not in record.getMessage()

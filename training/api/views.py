@@ -11,6 +11,7 @@ from rest_framework.pagination import CursorPagination
 from audit.models import AccessEvent
 from audit.services import record_access
 from sharing.api_writes import ERROR_RESPONSES, ServiceRefusalsMixin, WriteSerializersMixin
+from sharing.field_levels import StrictPageSize
 from training import permissions, services
 from training.api.serializers import (
     CommunitySafetyPlanSerializer,
@@ -26,7 +27,7 @@ from training.api.serializers import (
 from training.models import Attendee, CommunitySafetyPlan, Course, Event, Feedback, PlanPriority, Session
 
 
-class NewestFirst(CursorPagination):
+class NewestFirst(StrictPageSize, CursorPagination):
     ordering = ("-id",)
     page_size = 50
     page_size_query_param = "page_size"
