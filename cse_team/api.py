@@ -97,6 +97,23 @@ def api_fields_take_json_types() -> None:
     text.takes_json_types = boolean.takes_json_types = True
     fields.CharField.to_internal_value = text
     fields.BooleanField.to_internal_value = boolean
+    # Dates in the range the forms take (cse_team.validators.EARLIEST_YEAR).
+    for field_class in (fields.DateField, fields.DateTimeField):
+        field_class.to_internal_value = _in_form_range(field_class.to_internal_value)
+
+
+def _in_form_range(lenient):
+    from rest_framework.exceptions import ValidationError
+
+    from cse_team.validators import before_earliest_message, too_early
+
+    def dated(self, data):
+        value = lenient(self, data)
+        if too_early(value):
+            raise ValidationError(before_earliest_message("The date"), code="too_early")
+        return value
+
+    return dated
 
 
 def not_found(request, exception):

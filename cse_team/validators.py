@@ -1,6 +1,8 @@
-"""Text rules every app applies to what people type: a maximum length, and no
-invisible characters that change how text reads (issue #14: right-to-left
-overrides made a name display differently from what was stored)."""
+"""Rules every app applies to what people type: no invisible characters that
+change how text reads (issue #14: right-to-left overrides made a name display
+differently from what was stored), and dates in the range the forms take."""
+
+import datetime
 
 from django.core.exceptions import ValidationError
 
@@ -24,3 +26,17 @@ def refuse_invisible_characters(value: str) -> None:
             "Remove the invisible control characters (such as right-to-left overrides) from this text",
             code="control_characters",
         )
+
+
+# The forms' GOV.UK date inputs refuse years before this (referrals/forms/
+# case_records.py); the API and the services refuse them too (issue #14: the API
+# stored 0001-01-01, which the record's page then could not save again).
+EARLIEST_YEAR = 1900
+
+
+def too_early(value: datetime.date | datetime.datetime | None) -> bool:
+    return value is not None and value.year < EARLIEST_YEAR
+
+
+def before_earliest_message(label: str) -> str:
+    return f"{label} must be after {EARLIEST_YEAR}"

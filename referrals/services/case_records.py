@@ -1,10 +1,13 @@
 """Chronology entries, actions and missing episodes."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from cse_team.validators import before_earliest_message, too_early
 from referrals import notices
 from referrals.models import (
     Action,
@@ -23,8 +26,16 @@ from sharing.levels import AccessLevel
 
 
 def _not_future(errors: dict, name: str, value, label: str) -> None:
+    """In the past, and after the earliest year the forms take."""
     if value and value > timezone.now():
         errors[name] = f"{label} must not be in the future"
+    elif too_early(value):
+        errors[name] = before_earliest_message(label)
+
+
+# An action is for the case as it is: a due date further ahead is a typing slip
+# (31/12/9999 was accepted, issue #14).
+ACTION_DUE_WITHIN_YEARS = 5
 
 
 @transaction.atomic
@@ -55,8 +66,11 @@ def action_create(*, referral: Referral, created_by: User, description: str, own
     errors = {}
     if not description.strip():
         errors["description"] = "Describe the action"
-    if due_date and due_date < timezone.localdate():
+    today = timezone.localdate()
+    if due_date and due_date < today:
         errors["due_date"] = "The due date must be today or later"
+    elif due_date and due_date > today + datetime.timedelta(days=366 * ACTION_DUE_WITHIN_YEARS):
+        errors["due_date"] = f"The due date must be within {ACTION_DUE_WITHIN_YEARS} years"
     if access.access_level(owner, referral) not in (AccessLevel.FULL, AccessLevel.CHANGE):
         errors["owner"] = "Choose someone who can see this referral in full"
     if errors:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Agency, District, User
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import invisible_characters
+from cse_team.validators import before_earliest_message, invisible_characters, too_early
 from outbox.services import enqueue
 from referrals import notices
 from referrals.models import (
@@ -315,6 +315,8 @@ def referral_create(
     )
     if consent_decided_on and consent_decided_on > timezone.localdate(now):
         raise ValidationError({"consent_decided_on": "The consent decision date must not be in the future"})
+    if too_early(consent_decided_on):
+        raise ValidationError({"consent_decided_on": before_earliest_message("The consent decision date")})
     needs_linking = False
     if new_child is not None:
         hidden_matches = likely_matches(
@@ -414,6 +416,8 @@ def referral_update(
         current.consent_not_sought_reason = ""
     if current.consent_decided_on and current.consent_decided_on > timezone.localdate():
         raise ValidationError({"consent_decided_on": "The consent decision date must not be in the future"})
+    if too_early(current.consent_decided_on):
+        raise ValidationError({"consent_decided_on": before_earliest_message("The consent decision date")})
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
     if errors := _invisible_character_errors(referrer_name=current.referrer_name):

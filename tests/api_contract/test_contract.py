@@ -110,3 +110,31 @@ def test_read_only_fields_that_may_be_empty_or_left_out_say_so(schema):
     assert "attendees" not in session.get("required", [])  # left out for all but trainers and managers
     timeframe = components["IndicatorAnswer"]["properties"]["timeframe"]
     assert any(option.get("$ref", "").endswith("BlankEnum") for option in timeframe.get("oneOf", [])), timeframe
+
+
+def test_dates_before_1900_are_refused_as_the_forms_refuse_them(caseworker, personas):
+    """Issue #14: the API stored reported_missing_at 0001-01-01, which the
+    episode's page could then not save again; an action due 31/12/9999 and a
+    consent date of 0001-01-01 were accepted."""
+    from referrals.models import Action
+    from sharing.default_protocol import create_default_protocol
+    from tests.referrals.factories import MissingEpisodeFactory, ReferralFactory
+
+    create_default_protocol(agreed_by=personas["admin"])
+    referral = ReferralFactory(created_by=personas["kcc.caseworker"])
+    episode = MissingEpisodeFactory(referral=referral)
+    answer = caseworker.patch(f"/api/missing-episodes/{episode.pk}/", {"reported_missing_at": "0001-01-01T00:01:15Z"},
+                              content_type="application/json")  # fmt: skip
+    assert answer.status_code == 400
+    assert "after 1900" in json.dumps(answer.json())
+    episode.refresh_from_db()
+    assert episode.reported_missing_at.year > 1900
+    due = caseworker.post("/api/actions/", {"referral": referral.pk, "description": "Visit school",
+                                            "owner": personas["kcc.caseworker"].pk, "due_date": "9999-12-31"},
+                          content_type="application/json")  # fmt: skip
+    assert due.status_code == 400 and "within 5 years" in json.dumps(due.json())
+    assert not Action.objects.filter(referral=referral).exists()
+    consent = caseworker.patch(f"/api/referrals/{referral.pk}/", {"consent_decided_on": "0001-01-01",
+                                                                   "version": referral.version},
+                               content_type="application/json")  # fmt: skip
+    assert consent.status_code == 400 and "after 1900" in json.dumps(consent.json())
