@@ -30,6 +30,7 @@ from referrals.models import (
     Timeframe,
 )
 from referrals.models.assessments import Answer
+from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
 from referrals.services import MISSING_EPISODE_FIELDS, TRIAGE_OUTCOMES
 from sharing.api import LevelAwareSerializer
 
@@ -253,7 +254,7 @@ class ReferralCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     referrer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source_agency = agency_field(required=False, allow_null=True)
     district = district_field(required=False, allow_null=True)
-    concern_summary = serializers.CharField()
+    concern_summary = serializers.CharField(max_length=CONCERN_SUMMARY_MAX_LENGTH)
     exploitation_models = serializers.ListField(
         child=serializers.ChoiceField(choices=ExploitationModel.choices), required=False
     )
@@ -283,7 +284,7 @@ class ReferralUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
     referrer_agency = serializers.CharField(max_length=200, required=False, allow_blank=True)
     source_agency = agency_field(required=False, allow_null=True)
     district = district_field(required=False)
-    concern_summary = serializers.CharField(required=False)
+    concern_summary = serializers.CharField(required=False, max_length=CONCERN_SUMMARY_MAX_LENGTH)
     exploitation_models = serializers.ListField(
         child=serializers.ChoiceField(choices=ExploitationModel.choices), required=False
     )

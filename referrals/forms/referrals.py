@@ -18,6 +18,7 @@ from referrals.models import (
     Referral,
     SpecialNeeds,
 )
+from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
 from referrals.services import TRIAGE_OUTCOMES
 
 
@@ -117,6 +118,7 @@ class ReferralForm(OptionalLabelsMixin, forms.Form):
     concern_summary = forms.CharField(
         label="What is the concern?",
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=CONCERN_SUMMARY_MAX_LENGTH,
         error_messages={"required": "Describe the concern"},
     )
     exploitation_models = forms.MultipleChoiceField(

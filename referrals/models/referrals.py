@@ -30,6 +30,9 @@ class Status(models.TextChoices):
 
 # Statuses in which the case is still being worked.
 ACTIVE_STATUSES = (Status.RECEIVED, Status.TRIAGED, Status.ACCEPTED, Status.RISK_ASSESSED, Status.OPEN)
+# The longest concern summary the form, the API and the services take (issue
+# #14: 1 MB was accepted; the longest in the demo is a few hundred characters).
+CONCERN_SUMMARY_MAX_LENGTH = 10_000
 
 
 class Channel(models.TextChoices):

@@ -25,6 +25,7 @@ from referrals.models import (
     StatusChange,
 )
 from referrals.models.children import age_on
+from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
 from referrals.people import LEAD_ROLES
 from referrals.services.common import (
     ADULT_AGE,
@@ -253,13 +254,20 @@ def next_reference(year: int) -> str:
     return f"CSE-{year}-{counter.last_number:06d}"
 
 
+CONCERN_TOO_LONG = f"The concern must be {CONCERN_SUMMARY_MAX_LENGTH:,} characters or fewer"
+
+
 def _validate_referral(*, received_at, child_dob, estimated_age, consent_outcome, consent_not_sought_reason,
                        concern_summary, now, referrer_name="") -> None:  # fmt: skip
     errors = _invisible_character_errors(referrer_name=referrer_name)
     if received_at > now:
         errors["received_at"] = "The date the referral was received must not be in the future"
+    if too_early(received_at):
+        errors["received_at"] = before_earliest_message("The date the referral was received")
     if not concern_summary.strip():
         errors["concern_summary"] = "Describe the concern"
+    elif len(concern_summary) > CONCERN_SUMMARY_MAX_LENGTH:
+        errors["concern_summary"] = CONCERN_TOO_LONG
     if consent_outcome == ConsentOutcome.NOT_SOUGHT and not consent_not_sought_reason:
         errors["consent_not_sought_reason"] = "Say why consent was not sought"
     if errors:
@@ -420,6 +428,8 @@ def referral_update(
         raise ValidationError({"consent_decided_on": before_earliest_message("The consent decision date")})
     if not current.concern_summary:
         raise ValidationError({"concern_summary": "Describe the concern"})
+    if len(current.concern_summary) > CONCERN_SUMMARY_MAX_LENGTH:
+        raise ValidationError({"concern_summary": CONCERN_TOO_LONG})
     if errors := _invisible_character_errors(referrer_name=current.referrer_name):
         raise ValidationError(errors)
     current.full_clean(exclude=["reference"])

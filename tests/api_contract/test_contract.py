@@ -138,3 +138,25 @@ def test_dates_before_1900_are_refused_as_the_forms_refuse_them(caseworker, pers
                                                                    "version": referral.version},
                                content_type="application/json")  # fmt: skip
     assert consent.status_code == 400 and "after 1900" in json.dumps(consent.json())
+
+
+def test_the_concern_summary_has_the_forms_maximum_in_the_api_and_the_services(caseworker, personas):
+    """Issue #14: the concern summary accepted 1 MB."""
+    from django.core.exceptions import ValidationError
+
+    from referrals import services
+    from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
+    from sharing.default_protocol import create_default_protocol
+    from tests.referrals.factories import ReferralFactory
+
+    create_default_protocol(agreed_by=personas["admin"])
+    referral = ReferralFactory(created_by=personas["kcc.caseworker"], concern_summary="Seen with older men")
+    too_long = "x" * (CONCERN_SUMMARY_MAX_LENGTH + 1)
+    body = {"concern_summary": too_long, "version": referral.version}
+    answer = caseworker.patch(f"/api/referrals/{referral.pk}/", body, content_type="application/json")
+    assert answer.status_code == 400 and "concern_summary" in answer.json()
+    referral.refresh_from_db()
+    assert referral.concern_summary == "Seen with older men"
+    with pytest.raises(ValidationError, match="10,000 characters or fewer"):
+        services.referral_update(referral=referral, changed_by=personas["kcc.caseworker"],
+                                 expected_version=referral.version, concern_summary=too_long)  # fmt: skip
