@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from referrals import services
 from referrals.models import Referral
+from tests.referrals.new_referral import record_new_referral
 from tests.referrals.test_referral_views import child_edit_data, new_referral_post
 
 pytestmark = pytest.mark.django_db
@@ -18,11 +19,11 @@ MESSAGE = "Remove the invisible control characters"
 
 def test_a_new_childs_name_with_a_right_to_left_override_is_refused_on_the_page(client, personas, protocol, district):
     client.force_login(personas["kcc.caseworker"])
-    response = client.post(
-        reverse("referrals:referral_new_details"),
-        new_referral_post(district("maidstone"), **{"child-last_name": f"Bright{RLO}retaw"}),
+    response = record_new_referral(
+        client, new_referral_post(district("maidstone"), **{"child-last_name": f"Bright{RLO}retaw"})
     )
     assert response.status_code == 200
+    assert response.context["step"].slug == "child"  # the refusal, on the step that asked for the name
     page = response.content.decode()
     assert MESSAGE in page and "govuk-error-summary" in page
     assert not Referral.objects.exists()  # nothing half-saved
@@ -35,9 +36,7 @@ def test_an_isolate_in_an_alias_the_referrers_name_or_a_nul_is_refused(client, p
         ("referral-referrer_name", f"Ms {RLO}nahK", MESSAGE),
         ("referral-referrer_name", "Ms\x00Khan", "Null characters are not allowed"),  # Django's own check
     ):
-        response = client.post(
-            reverse("referrals:referral_new_details"), new_referral_post(district("maidstone"), **{field: value})
-        )
+        response = record_new_referral(client, new_referral_post(district("maidstone"), **{field: value}))
         page = response.content.decode()
         assert response.status_code == 200 and message in page and "govuk-error-summary" in page, field
     assert not Referral.objects.exists()
