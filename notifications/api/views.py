@@ -4,10 +4,10 @@ marking one or all read. Each is the reader's own and listed only while its
 record is visible to them at the level its news needs (visible_to), as on
 the pages: anything else is 404."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
@@ -28,19 +28,26 @@ class NotificationPagination(CursorPagination):
 class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = NotificationSerializer
     pagination_class = NotificationPagination
+    lookup_value_regex = "[0-9]+"  # anything else is no notification: a 404, never a 500
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # the OpenAPI document, made without a reader
             return Notification.objects.none()
         notifications = Notification.objects.visible_to(self.request.user)
-        if self.request.query_params.get("unread") in ("true", "1", "yes"):
+        if self.action == "list" and self._only_unread():
             notifications = notifications.unread()
         return notifications
+
+    def _only_unread(self) -> bool:
+        unread = self.request.query_params.get("unread")
+        if unread not in (None, "true", "false"):
+            raise ValidationError({"unread": ["Give true or false."]})
+        return unread == "true"
 
     @extend_schema(request=None, responses=NotificationSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
-        notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+        notification = self.get_object()
         return Response(self.get_serializer(services.mark_read(user=request.user, notification=notification)).data)
 
     @extend_schema(request=None, responses=MarkedReadSerializer)

@@ -113,3 +113,14 @@ def test_htmx_refreshes_the_unread_count_without_keeping_the_session_alive(clien
     assert client.session[LAST_SEEN_AT] == a_minute_ago  # polling is not activity
     client.get(reverse("home"))
     assert client.session[LAST_SEEN_AT] > a_minute_ago  # a page is
+
+
+def test_a_bad_unread_filter_is_a_400_and_a_bad_id_a_404(client, personas):
+    """schemathesis (CI): `?unread=null` listed everything, and
+    POST /api/notifications/null,null/read/ was a 500."""
+    client.force_login(personas["kcc.caseworker"])
+    answer = client.get("/api/notifications/", {"unread": "null"})
+    assert answer.status_code == 400 and answer.json() == {"unread": ["Give true or false."]}
+    assert client.get("/api/notifications/", {"unread": "false"}).status_code == 200
+    assert client.post("/api/notifications/null,null/read/").status_code == 404
+    assert client.get("/api/notifications/abc/").status_code == 404
