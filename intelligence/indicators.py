@@ -5,10 +5,10 @@ dashboard hides small cells the viewer could not open."""
 
 import datetime
 
-from django.db.models import Aggregate, Count, ExpressionWrapper, F, FloatField, Func
+from django.db.models import Count, ExpressionWrapper, F, FloatField, Func
 
 from accounts.models import Agency, District
-from dashboard.indicators import Row, Scope, Table, counted_rows, indicator, seen_filter, total_row
+from dashboard.indicators import Percentile, Row, Scope, Table, counted_rows, indicator, seen_filter, total_row
 from intelligence.models import IntelligenceReport, Submission
 from intelligence.models.disruptions import Disruption, DisruptionKind, DisruptionStatus
 
@@ -71,18 +71,6 @@ def submissions_by_agency(scope: Scope) -> Table:
     names = dict(Agency.objects.values_list("pk", "name"))
     rows = counted_rows(_submissions(scope), "owning_agency", names, scope)
     return Table([*rows, total_row(rows)], breakdown="Agency")
-
-
-class Percentile(Aggregate):
-    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression).
-    (Referrals declares the same aggregate; the dashboard would be its home.)"""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 @indicator(
