@@ -40,3 +40,20 @@ def too_early(value: datetime.date | datetime.datetime | None) -> bool:
 
 def before_earliest_message(label: str) -> str:
     return f"{label} must be after {EARLIEST_YEAR}"
+
+
+# How much a person may type into one box (issue #14: a text field with no
+# maximum let one request store a megabyte, and a name longer than its column
+# was a server error). A form field and the API field that writes the same
+# value share the maximum; tests/api_contract/test_text_limits.py holds every
+# form and every API write to one.
+NOTE_MAX_LENGTH = 5_000  # a note, a reason, an outcome, a description, a rationale
+NARRATIVE_MAX_LENGTH = 10_000  # an account of what happened, a report's text, a summary
+DOCUMENT_MAX_LENGTH = 50_000  # a problem profile's assessment, a panel's terms of reference
+
+
+def column_length(model, name: str) -> int:
+    """The maximum a model's text column (or an array column's items) holds,
+    for the form field that fills it."""
+    field = model._meta.get_field(name)
+    return getattr(field, "base_field", field).max_length

@@ -4,6 +4,7 @@ services check everything (and the pages show their refusals next to the field).
 from django import forms
 
 from accounts.models import Agency, District
+from cse_team.validators import DOCUMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, column_length
 from intelligence.models import (
     GRADES,
     HANDLING_CODES,
@@ -14,6 +15,7 @@ from intelligence.models import (
     ReportOriginal,
     Scheme,
     Submission,
+    Vehicle,
 )
 from intelligence.models.disruptions import CawnSection, DisruptionKind
 from intelligence.models.reviews import RetentionRule, ReviewDecision
@@ -21,6 +23,7 @@ from intelligence.plan_priorities import priorities_for
 from referrals.models import Child
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
+from sharing.services import SHARE_TEXT_MAX
 
 
 class DateInput(forms.DateInput):
@@ -38,13 +41,20 @@ def _lines(text: str) -> list[str]:
 class SubmissionForm(forms.Form):
     what_happened = forms.CharField(
         label="What happened", widget=forms.Textarea(attrs={"rows": 6}), required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         help_text="Say what you know in your own words. Do not wait to be sure.",
     )  # fmt: skip
     occurred_on = forms.DateField(label="When it happened (if you know the date)", required=False, widget=DateInput())
-    occurred_when = forms.CharField(label="When, in words", required=False, help_text="For example: most Friday nights")
-    where = forms.CharField(label="Where", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    occurred_when = forms.CharField(
+        label="When, in words", required=False, help_text="For example: most Friday nights",
+        max_length=column_length(Submission, "occurred_when"),
+    )  # fmt: skip
+    where = forms.CharField(
+        label="Where", required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=NOTE_MAX_LENGTH
+    )
     who = forms.CharField(
         label="Who was involved", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
         help_text="Names, nicknames, descriptions, phone numbers, vehicles",
     )  # fmt: skip
     how_known = forms.ChoiceField(
@@ -55,7 +65,7 @@ class SubmissionForm(forms.Form):
         widget=forms.CheckboxSelectMultiple, help_text="Children from referrals you can see",
     )  # fmt: skip
     further_information = forms.CharField(
-        label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label="Anything else", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NARRATIVE_MAX_LENGTH
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -93,10 +103,12 @@ class ReportForm(forms.Form):
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
     original_text = forms.CharField(
         label="Original text", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         help_text="The intelligence unit only. Never the identity of a covert source.",
     )  # fmt: skip
     sanitised_text = forms.CharField(
         label="Sanitised text", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
         help_text="What partners may ever see",
     )  # fmt: skip
     scheme = forms.ChoiceField(label="Grading scheme", choices=Scheme.choices, initial=Scheme.CURRENT)
@@ -105,6 +117,7 @@ class ReportForm(forms.Form):
     handling_code = forms.ChoiceField(label="Handling code", choices=[("", "Choose"), *HANDLING_CODES], required=False)
     handling_conditions = forms.CharField(
         label="Handling conditions", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=SHARE_TEXT_MAX,
         help_text="Needed for code C: they travel with the report wherever it is shown",
     )  # fmt: skip
     source_type = forms.ChoiceField(
@@ -120,20 +133,40 @@ class ReportForm(forms.Form):
 
 class SanitiseForm(forms.Form):
     title = forms.CharField(label="Subject (sanitised)", required=False, max_length=200)
-    sanitised_text = forms.CharField(label="Sanitised text", widget=forms.Textarea(attrs={"rows": 8}), required=False)
+    sanitised_text = forms.CharField(
+        label="Sanitised text", widget=forms.Textarea(attrs={"rows": 8}), required=False,
+        max_length=NARRATIVE_MAX_LENGTH,
+    )  # fmt: skip
 
 
 class PersonForm(forms.Form):
-    first_name = forms.CharField(label="First name", required=False)
-    last_name = forms.CharField(label="Last name", required=False)
-    aliases = forms.CharField(label="Aliases and nicknames", required=False, help_text="Separate with commas")
+    first_name = forms.CharField(
+        label="First name", required=False, max_length=column_length(PersonOfConcern, "first_name")
+    )
+    last_name = forms.CharField(
+        label="Last name", required=False, max_length=column_length(PersonOfConcern, "last_name")
+    )
+    aliases = forms.CharField(label="Aliases and nicknames", required=False, help_text="Separate with commas",
+                              max_length=NOTE_MAX_LENGTH)  # fmt: skip
     date_of_birth = forms.DateField(label="Date of birth", required=False, widget=DateInput())
     estimated_age = forms.IntegerField(label="Estimated age", required=False, min_value=0, max_value=120)
-    phone_numbers = forms.CharField(label="Phone numbers", required=False, help_text="Separate with commas")
-    online_handles = forms.CharField(label="Online handles", required=False, help_text="Separate with commas")
-    taxi_licence = forms.CharField(label="Taxi licence", required=False)
-    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    phone_numbers = forms.CharField(label="Phone numbers", required=False, help_text="Separate with commas",
+                                    max_length=NOTE_MAX_LENGTH)  # fmt: skip
+    online_handles = forms.CharField(label="Online handles", required=False, help_text="Separate with commas",
+                                     max_length=NOTE_MAX_LENGTH)  # fmt: skip
+    taxi_licence = forms.CharField(label="Taxi licence", required=False,
+                                   max_length=column_length(PersonOfConcern, "taxi_licence"))  # fmt: skip
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                                  max_length=NOTE_MAX_LENGTH)  # fmt: skip
     status = forms.ChoiceField(label="Status", choices=PersonOfConcern.Status.choices)
+
+    def clean(self):
+        # Each alias and handle fits its column (a longer one was a server error).
+        for name, what in (("aliases", "alias"), ("online_handles", "online handle")):
+            longest = column_length(PersonOfConcern, name)
+            if any(len(value) > longest for value in _lines(self.cleaned_data.get(name, ""))):
+                self.add_error(name, f"Each {what} must be {longest} characters or fewer")
+        return self.cleaned_data
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
@@ -150,9 +183,10 @@ class PersonForm(forms.Form):
 
 
 class LocationForm(forms.Form):
-    name = forms.CharField(label="Name", required=False)
+    name = forms.CharField(label="Name", required=False, max_length=column_length(Location, "name"))
     kind = forms.ChoiceField(label="Kind", choices=[("", "Choose"), *Location.Kind.choices], required=False)
-    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    address = forms.CharField(label="Address", required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                              max_length=NOTE_MAX_LENGTH)  # fmt: skip
     postcode = forms.CharField(label="Postcode", required=False, max_length=10)
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
 
@@ -165,9 +199,9 @@ class LocationForm(forms.Form):
 
 class VehicleForm(forms.Form):
     registration = forms.CharField(label="Registration", required=False, max_length=12)
-    make = forms.CharField(label="Make", required=False)
-    model = forms.CharField(label="Model", required=False)
-    colour = forms.CharField(label="Colour", required=False)
+    make = forms.CharField(label="Make", required=False, max_length=column_length(Vehicle, "make"))
+    model = forms.CharField(label="Model", required=False, max_length=column_length(Vehicle, "model"))
+    colour = forms.CharField(label="Colour", required=False, max_length=column_length(Vehicle, "colour"))
     private_hire = forms.BooleanField(label="Private hire", required=False)
 
     def service_arguments(self) -> dict:
@@ -217,7 +251,8 @@ class DisruptionForm(forms.Form):
     occurred_on = forms.DateField(label="Date", required=False, widget=DateInput(),
                                   help_text="When it was done; for a notice, the day it is drafted")  # fmt: skip
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
-    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              max_length=NARRATIVE_MAX_LENGTH)  # fmt: skip
     persons = forms.TypedMultipleChoiceField(label="Persons of concern", coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
     locations = forms.TypedMultipleChoiceField(label="Locations", coerce=int, required=False,
@@ -244,12 +279,13 @@ class CawnServeForm(forms.Form):
 class CawnBreachForm(forms.Form):
     breached_on = forms.DateField(label="Date of the breach", required=False, widget=DateInput())
     breach_details = forms.CharField(label="What the breach was", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
+                                     widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE_MAX_LENGTH)  # fmt: skip
 
 
 class CawnWithdrawForm(forms.Form):
     withdrawal_reason = forms.CharField(label="Why the notice is withdrawn", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
+                                        widget=forms.Textarea(attrs={"rows": 3}),
+                                        max_length=NOTE_MAX_LENGTH)  # fmt: skip
 
 
 CAWN_STEP_FORMS = {
@@ -268,6 +304,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
                                  required=False)  # fmt: skip
     rationale = forms.CharField(label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                max_length=NOTE_MAX_LENGTH,
                                 help_text="Why the information is still necessary, or why it is not")  # fmt: skip
     retention_rule = forms.ModelChoiceField(
         label="Retention rule", queryset=RetentionRule.objects.all(), required=False,
@@ -285,9 +322,11 @@ class ProblemProfileForm(forms.Form):
                                       empty_label="The county (Kent and Medway)")  # fmt: skip
     period_start = forms.DateField(label="Period from", required=False, widget=DateInput())
     period_end = forms.DateField(label="Period to", required=False, widget=DateInput())
-    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                                 max_length=DOCUMENT_MAX_LENGTH)  # fmt: skip
     recommendations = forms.CharField(label="Recommendations", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
+                                      widget=forms.Textarea(attrs={"rows": 5}),
+                                      max_length=NARRATIVE_MAX_LENGTH)  # fmt: skip
     plan_priority_ids = forms.TypedMultipleChoiceField(
         label="Community Safety Plan priorities it informs", coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -306,12 +345,12 @@ class DisseminateForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(label="Agencies", queryset=Agency.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
     purpose = forms.CharField(
-        label="Purpose", required=False,
+        label="Purpose", required=False, max_length=SHARE_TEXT_MAX,
         initial="To inform the Community Safety Partnership's plan and partners' disruption work",
     )  # fmt: skip
     lawful_basis = forms.ModelChoiceField(label="Lawful basis", queryset=LawfulBasis.objects.none(), required=False)
     conditions = forms.CharField(label="Conditions passed on", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+                                 widget=forms.Textarea(attrs={"rows": 2}), max_length=SHARE_TEXT_MAX)  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

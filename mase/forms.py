@@ -3,6 +3,7 @@
 from django import forms
 
 from accounts.models import User
+from cse_team.validators import DOCUMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 from mase.models import AgendaItem, Attendance, ListingReason, Meeting, Panel
 from referrals.models import RiskLevel
 from sharing.access import casework_role_held
@@ -56,6 +57,7 @@ class ListingRequestForm(forms.Form):
     detail = forms.CharField(
         label="Why now",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX_LENGTH,
         error_messages={"required": "Say why the panel should discuss the case now"},
     )
 
@@ -67,7 +69,9 @@ class ListingRequestForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class MonitorForm(forms.Form):
@@ -90,7 +94,12 @@ class TopicItemForm(forms.Form):
         help_text="Leave empty for a person or place. Do not name a child or a person of concern here: "
         "every agency on the panel reads it.",
     )
-    why = forms.CharField(label="Why it is on the agenda", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    why = forms.CharField(
+        label="Why it is on the agenda",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=NOTE_MAX_LENGTH,
+    )
 
     def __init__(self, *args, subjects=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,12 +114,14 @@ class TopicItemForm(forms.Form):
 
 class ItemRecordForm(forms.Form):
     discussion_summary = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), error_messages={"required": "Summarise the discussion"}
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=NARRATIVE_MAX_LENGTH,
+        error_messages={"required": "Summarise the discussion"},
     )
     agreed_risk_level = forms.ChoiceField(
         label="Agreed risk level", choices=[("", "Not about a child"), *RiskLevel.choices], required=False
     )
-    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    decisions = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH)
 
 
 class AttendanceForm(forms.Form):
@@ -131,6 +142,7 @@ class ActionForm(forms.Form):
     description = forms.CharField(
         label="What is to be done",
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
         error_messages={"required": "Say what is to be done"},
     )
     owner = forms.ModelChoiceField(queryset=User.objects.none(), error_messages={"required": "Choose the owner"})
@@ -160,7 +172,10 @@ def action_owners(agency_ids):
 
 class OutcomeForm(forms.Form):
     outcome_note = forms.CharField(
-        label="Outcome", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Record the outcome"}
+        label="Outcome",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"required": "Record the outcome"},
     )
 
 
@@ -189,6 +204,7 @@ class TermsDraftForm(forms.Form):
     text = forms.CharField(
         label="Terms of reference",
         widget=forms.Textarea(attrs={"rows": 12}),
+        max_length=DOCUMENT_MAX_LENGTH,
         error_messages={"required": "Write the terms of reference"},
         help_text="Purpose, membership, quorum, information sharing, how often the panel meets",
     )
@@ -199,6 +215,7 @@ class MinutesNotesForm(forms.Form):
         label="General minutes",
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=NARRATIVE_MAX_LENGTH,
         help_text="Matters arising, apologies noted, any other business. Nothing about a child: "
         "record each child's discussion on their item, where only those who may see it read it.",
     )
@@ -206,7 +223,9 @@ class MinutesNotesForm(forms.Form):
 
 class PlanUpdateForm(forms.Form):
     note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Say what has happened"}
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=NOTE_MAX_LENGTH,
+        error_messages={"required": "Say what has happened"},
     )
     rag = forms.ChoiceField(
         label="RAG status",

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from cse_team.validators import refuse_invisible_characters
+from cse_team.validators import column_length, refuse_invisible_characters
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
 from sharing.services import SHARE_TEXT_MAX
@@ -23,6 +23,7 @@ class ShareForm(forms.Form):
     recipient_user = forms.CharField(
         required=False,
         label="Or one named person (username)",
+        max_length=column_length(User, "username"),
         help_text="Leave empty to share with the whole agency.",
     )
     level = forms.ChoiceField(

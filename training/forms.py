@@ -6,6 +6,7 @@ import io
 from django import forms
 
 from accounts.models import District, User
+from cse_team.validators import NOTE_MAX_LENGTH
 from training.models import Audience, Campaign, CourseVersion, Event, Session
 
 
@@ -68,7 +69,9 @@ class SessionDeliverForm(forms.Form):
 
 
 class SessionCancelForm(forms.Form):
-    reason = forms.CharField(label="Why is it cancelled", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label="Why is it cancelled", widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH
+    )
 
 
 class SessionFilterForm(forms.Form):
@@ -199,7 +202,7 @@ class EventForm(forms.Form):
     venue = forms.CharField(max_length=200)
     district = forms.ModelChoiceField(District.objects.current(), required=False, empty_label="County-wide")
     campaign = forms.ModelChoiceField(Campaign.objects.all(), required=False, empty_label="No campaign")
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=NOTE_MAX_LENGTH)
 
 
 class PlanForm(forms.Form):
@@ -218,6 +221,7 @@ class PlanForm(forms.Form):
         label="CSE priorities",
         help_text="One a line, in order.",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX_LENGTH,
     )
 
     def __init__(self, *args, **kwargs):

@@ -5,6 +5,7 @@ is checked for shape here and for everything else by intelligence.services."""
 from rest_framework import serializers
 
 from accounts.models import District
+from cse_team.validators import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 from intelligence.models import (
     HANDLING_CODES,
     Association,
@@ -21,6 +22,7 @@ from intelligence.models.disruptions import CawnSection, Disruption, DisruptionK
 from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import Review
 from sharing.api import LevelAwareSerializer
+from sharing.services import SHARE_TEXT_MAX
 
 
 class SubmissionSerializer(LevelAwareSerializer):
@@ -34,13 +36,13 @@ class SubmissionSerializer(LevelAwareSerializer):
 
 
 class SubmissionCreateSerializer(serializers.Serializer):
-    what_happened = serializers.CharField()
+    what_happened = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
     how_known = serializers.ChoiceField(choices=HowKnown.choices)
     occurred_on = serializers.DateField(required=False, allow_null=True)
     occurred_when = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    where = serializers.CharField(required=False, allow_blank=True)
-    who = serializers.CharField(required=False, allow_blank=True)
-    further_information = serializers.CharField(required=False, allow_blank=True)
+    where = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+    who = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+    further_information = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH)
     children = serializers.ListField(child=serializers.IntegerField(), required=False)
 
 
@@ -62,13 +64,13 @@ class IntelligenceReportCreateSerializer(serializers.Serializer):
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
     )
-    original_text = serializers.CharField()
-    sanitised_text = serializers.CharField()
+    original_text = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
+    sanitised_text = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     source_evaluation = serializers.CharField(max_length=1)
     intelligence_assessment = serializers.CharField(max_length=1)
     handling_code = serializers.ChoiceField(choices=HANDLING_CODES)
-    handling_conditions = serializers.CharField(required=False, allow_blank=True, default="")
+    handling_conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=SHARE_TEXT_MAX)
     source_type = serializers.ChoiceField(choices=ReportOriginal.SourceType.choices)
     source_reference = serializers.CharField(required=False, allow_blank=True, default="", max_length=50)
 
@@ -140,7 +142,7 @@ class DisruptionRecordSerializer(serializers.Serializer):
     district = serializers.SlugRelatedField(
         slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
     )
-    details = serializers.CharField(required=False, allow_blank=True, default="")
+    details = serializers.CharField(required=False, allow_blank=True, default="", max_length=NARRATIVE_MAX_LENGTH)
     cawn_section = serializers.ChoiceField(choices=CawnSection.choices, required=False, allow_blank=True, default="")
     persons = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
     locations = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -155,8 +157,8 @@ class CawnStepSerializer(serializers.Serializer):
     served_on = serializers.DateField(required=False, allow_null=True)
     expires_on = serializers.DateField(required=False, allow_null=True)
     breached_on = serializers.DateField(required=False, allow_null=True)
-    breach_details = serializers.CharField(required=False, allow_blank=True)
-    withdrawal_reason = serializers.CharField(required=False, allow_blank=True)
+    breach_details = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
+    withdrawal_reason = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
 
 
 STEP_ARGUMENTS = {

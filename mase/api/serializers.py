@@ -4,6 +4,7 @@ handed to mase.services."""
 
 from rest_framework import serializers
 
+from cse_team.validators import NOTE_MAX_LENGTH
 from mase.models import AgendaItem, ListingReason, ListingRequest, MaseAction, Meeting, Panel
 from referrals.models import Referral
 from sharing.api import LevelAwareSerializer
@@ -48,8 +49,8 @@ class ListingRequestCreateSerializer(serializers.Serializer):
     panel = serializers.PrimaryKeyRelatedField(queryset=Panel.objects.active())
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=ListingReason.choices)
-    detail = serializers.CharField()
+    detail = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class OutcomeSerializer(serializers.Serializer):
-    outcome_note = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)

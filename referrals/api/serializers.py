@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Agency, District, User
-from cse_team.validators import refuse_invisible_characters
+from cse_team.validators import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, refuse_invisible_characters
 from referrals.models import (
     Action,
     Child,
@@ -307,11 +307,11 @@ class WorkflowStepSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class NotedStepSerializer(WorkflowStepSerializer):
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
 
 class TriageSerializer(WorkflowStepSerializer):
-    note = serializers.CharField(help_text="What triage found")
+    note = serializers.CharField(help_text="What triage found", max_length=NOTE_MAX_LENGTH)
 
 
 class DecideSerializer(NotedStepSerializer):
@@ -417,7 +417,7 @@ class RiskAssessmentSubmitSerializer(StrictFieldsMixin, serializers.Serializer):
     instrument = serializers.PrimaryKeyRelatedField(queryset=Instrument.objects.all())
     answers = ResponseSerializer(many=True, help_text="One per indicator answered; unanswered indicators count as no")
     professional_level = serializers.ChoiceField(choices=RiskLevel.choices)
-    rationale = serializers.CharField(required=False, allow_blank=True, default="")
+    rationale = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX_LENGTH)
 
     def validate_answers(self, answers):
         indicators = [answer["indicator"] for answer in answers]
@@ -427,7 +427,7 @@ class RiskAssessmentSubmitSerializer(StrictFieldsMixin, serializers.Serializer):
 
 
 class ReturnSerializer(StrictFieldsMixin, serializers.Serializer):
-    reason = serializers.CharField(help_text="What needs to change")
+    reason = serializers.CharField(help_text="What needs to change", max_length=NOTE_MAX_LENGTH)
 
 
 # --- chronology, actions, missing episodes -----------------------------------------
@@ -447,7 +447,7 @@ class ChronologyEntryCreateSerializer(StrictFieldsMixin, serializers.Serializer)
     referral = VisibleReferralField()
     occurred_at = serializers.DateTimeField()
     kind = serializers.ChoiceField(choices=ChronologyEntry.Kind.choices, default=ChronologyEntry.Kind.NOTE)
-    summary = serializers.CharField()
+    summary = serializers.CharField(max_length=NARRATIVE_MAX_LENGTH)
 
 
 class ActionSerializer(serializers.ModelSerializer):
@@ -480,7 +480,7 @@ class ActionSerializer(serializers.ModelSerializer):
 
 class ActionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     referral = VisibleReferralField()
-    description = serializers.CharField()
+    description = serializers.CharField(max_length=NOTE_MAX_LENGTH)
     owner = ActiveUserField(help_text="Someone who can see the referral in full")
     due_date = serializers.DateField()
 
@@ -514,7 +514,7 @@ class MissingEpisodeFieldsSerializer(StrictFieldsMixin, serializers.Serializer):
     cse_linked = serializers.BooleanField(required=False)
     return_interview_offered_at = serializers.DateTimeField(required=False, allow_null=True)
     return_interview_done_at = serializers.DateTimeField(required=False, allow_null=True)
-    interview_findings = serializers.CharField(required=False, allow_blank=True)
+    interview_findings = serializers.CharField(required=False, allow_blank=True, max_length=NARRATIVE_MAX_LENGTH)
 
 
 class MissingEpisodeCreateSerializer(MissingEpisodeFieldsSerializer):
@@ -536,7 +536,7 @@ class WorkflowArgumentsSerializer(serializers.Serializer):
     assign `lead_professional`; open `note`; close `reason`, `note`."""
 
     version = serializers.IntegerField(required=False)
-    note = serializers.CharField(required=False, allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=NOTE_MAX_LENGTH)
     outcome = serializers.ChoiceField(
         choices=[(status.value, status.label) for status in TRIAGE_OUTCOMES], required=False
     )

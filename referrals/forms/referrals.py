@@ -6,6 +6,7 @@ from django.forms.utils import pretty_name
 from django.utils import timezone
 
 from accounts.models import Agency, District, User
+from cse_team.validators import NOTE_MAX_LENGTH
 from referrals.forms.case_records import GovukDateTimeField
 from referrals.models import (
     Channel,
@@ -173,13 +174,16 @@ class ReferralEditForm(ReferralForm):
 
 class StepForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=NOTE_MAX_LENGTH
+    )
 
 
 class TriageForm(StepForm):
     note = forms.CharField(
         label="What did triage find?",
         widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=NOTE_MAX_LENGTH,
         error_messages={"required": "Record what triage found"},
     )
 

@@ -86,39 +86,19 @@ def assessment_submit(
         )
     now = timezone.now()
     # The assessor's draft of this referral is finished by this submission.
-    drafts_of(referral, assessed_by).delete()
-    assessment = RiskAssessment.objects.create(
+    assessment = _store(
         referral=referral,
-        instrument=instrument,
-        status=RiskAssessment.Status.SUBMITTED,
-        score=result.score,
-        band_label=result.band_label,
-        computed_level=result.computed_level,
-        override_rules_applied=result.rules_applied,
-        professional_level=professional_level,
-        rationale=rationale.strip(),
         assessed_by=assessed_by,
-        agency=assessed_by.agency,
+        instrument=instrument,
+        result=result,
+        responses=responses,
+        evidence=evidence,
+        professional_level=professional_level,
+        rationale=rationale,
+        request=request,
+        status=RiskAssessment.Status.SUBMITTED,
         created_at=now,
         submitted_at=now,
-    )
-    evidence = evidence or {}
-    IndicatorAnswer.objects.bulk_create(
-        IndicatorAnswer(
-            assessment=assessment,
-            indicator_id=indicator_id,
-            answer=response.answer,
-            timeframe=response.timeframe if response.answer != "no" else "",
-            evidence=(evidence.get(indicator_id) or "").strip(),
-        )
-        for indicator_id, response in responses.items()
-    )
-    record_access(
-        user=assessed_by,
-        action=AccessEvent.Action.CREATE,
-        record_kind="referrals.riskassessment",
-        record_ids=[assessment.pk],
-        request=request,
     )
     notices.assessment_submitted(assessment)
     return assessment
@@ -164,24 +144,55 @@ def assessment_save_draft(
         professional_level != result.computed_level and not rationale
     ):
         professional_level = result.computed_level
+    return _store(
+        referral=referral,
+        assessed_by=assessed_by,
+        instrument=instrument,
+        result=result,
+        responses=responses,
+        evidence=evidence,
+        professional_level=professional_level,
+        rationale=rationale,
+        request=request,
+        status=RiskAssessment.Status.DRAFT,
+    )
+
+
+def _store(
+    *,
+    referral,
+    assessed_by,
+    instrument,
+    result,
+    responses,
+    evidence,
+    professional_level,
+    rationale,
+    request,
+    status,
+    **times,
+) -> RiskAssessment:
+    """Write an assessment (a submission or a draft) with its answers, in place
+    of the assessor's draft of the referral, and log its creation."""
     drafts_of(referral, assessed_by).delete()
-    draft = RiskAssessment.objects.create(
+    assessment = RiskAssessment.objects.create(
         referral=referral,
         instrument=instrument,
-        status=RiskAssessment.Status.DRAFT,
+        status=status,
         score=result.score,
         band_label=result.band_label,
         computed_level=result.computed_level,
         override_rules_applied=result.rules_applied,
         professional_level=professional_level,
-        rationale=rationale,
+        rationale=rationale.strip(),
         assessed_by=assessed_by,
         agency=assessed_by.agency,
+        **times,
     )
     evidence = evidence or {}
     IndicatorAnswer.objects.bulk_create(
         IndicatorAnswer(
-            assessment=draft,
+            assessment=assessment,
             indicator_id=indicator_id,
             answer=response.answer,
             timeframe=response.timeframe if response.answer != "no" else "",
@@ -193,10 +204,10 @@ def assessment_save_draft(
         user=assessed_by,
         action=AccessEvent.Action.CREATE,
         record_kind="referrals.riskassessment",
-        record_ids=[draft.pk],
+        record_ids=[assessment.pk],
         request=request,
     )
-    return draft
+    return assessment
 
 
 def _decidable(assessment: RiskAssessment, user: User) -> RiskAssessment:

@@ -5,6 +5,7 @@ session's representation only for roles holding those permissions
 from rest_framework import serializers
 
 from accounts.models import District, User
+from cse_team.validators import NOTE_MAX_LENGTH
 from training import permissions
 from training.models import Audience, Campaign, CommunitySafetyPlan, Course, CourseVersion, Event, PlanPriority, Session
 
@@ -114,7 +115,7 @@ class SessionDeliverSerializer(serializers.Serializer):
 
 
 class SessionCancelSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=NOTE_MAX_LENGTH)
 
 
 class NoArgumentsSerializer(serializers.Serializer):
