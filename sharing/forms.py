@@ -4,10 +4,21 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import Agency, User
-from cse_team.validators import column_length, refuse_invisible_characters
+from cse_team.validators import refuse_invisible_characters
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
 from sharing.services import SHARE_TEXT_MAX
+
+
+def people_by_agency(*, exclude: User) -> list:
+    """Active staff of active agencies as choices, "Name (Agency)", agency by agency."""
+    people = (
+        User.objects.filter(is_active=True, agency__active=True)
+        .exclude(pk=exclude.pk)
+        .select_related("agency")
+        .order_by("agency__name", "last_name", "first_name", "pk")
+    )
+    return [(person.pk, f"{person.display_name} ({person.agency.name})") for person in people]
 
 
 class ShareForm(forms.Form):
@@ -20,11 +31,16 @@ class ShareForm(forms.Form):
         label="Agency to share with",
         empty_label="Choose an agency",
     )
-    recipient_user = forms.CharField(
+    # A choice of people, not a typed username: a typed one told whoever
+    # typed it whether that account exists (issue #14), which helps guess
+    # sign-in names. Staff names and agencies are known across the team.
+    recipient_user = forms.TypedChoiceField(
         required=False,
-        label="Or one named person (username)",
-        max_length=column_length(User, "username"),
-        help_text="Leave empty to share with the whole agency.",
+        coerce=int,
+        empty_value=None,
+        label="Or one named person",
+        help_text="Leave as it is to share with the whole agency.",
+        error_messages={"invalid_choice": "Choose a person from the list"},
     )
     level = forms.ChoiceField(
         choices=[(AccessLevel.SUMMARY, "Summary: that the record exists, who leads it, district and risk"),
@@ -64,16 +80,12 @@ class ShareForm(forms.Form):
     def __init__(self, *args, sharer: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipient_agency"].queryset = Agency.objects.active().exclude(pk=sharer.agency_id)
+        self.fields["recipient_user"].choices = [("", "Nobody in particular"), *people_by_agency(exclude=sharer)]
         self.fields["lawful_basis"].queryset = LawfulBasis.objects.filter(active=True, regime=sharer.agency.regime)
 
     def clean_recipient_user(self):
-        username = self.cleaned_data["recipient_user"].strip()
-        if not username:
-            return None
-        user = User.objects.filter(username=username, is_active=True).select_related("agency").first()
-        if user is None:
-            raise forms.ValidationError("There is no active user with that username")
-        return user
+        pk = self.cleaned_data["recipient_user"]
+        return None if pk is None else User.objects.select_related("agency").get(pk=pk)
 
     def clean_expires_at(self):
         day = self.cleaned_data["expires_at"]

@@ -107,7 +107,7 @@ def test_sharing_through_the_page(client, personas, record):
     ("data", "message"),
     [
         ({}, "Choose an agency or one person to share with"),
-        ({"recipient_user": "no.such.person"}, "There is no active user with that username"),
+        ({"recipient_user": "no.such.person"}, "Choose a person from the list"),
         ({"expires_at": "2001-01-01"}, "The end date must be in the future"),
         ({"expires_at": "31/02/2030"}, "Enter a real date"),
         ({"expires_at": "9999-12-31"}, "Enter a real date"),
@@ -127,6 +127,35 @@ def test_bad_share_input_is_shown_next_to_the_field_and_nothing_is_saved(client,
     assertContains(response, message)
     assertContains(response, "govuk-error-summary")
     assert Share.objects.count() == 0
+
+
+def test_a_named_person_is_chosen_from_the_staff_list_and_no_username_is_confirmed(client, personas, record):
+    """Issue #14: a typed username was answered "There is no active user with
+    that username", which told anyone whether an account exists. Now the
+    person is chosen from a list of staff with their agency (names, not usernames), and
+    anything not on the list gets one answer, whether or not it is an account."""
+    client.force_login(personas["kcc.caseworker"])
+    page = client.get(share_url(record))
+    html = page.content.decode()
+    nurse = personas["health.practitioner"]
+    assert f'<option value="{nurse.pk}">{nurse.display_name} ({nurse.agency.name})</option>' in html
+    assert nurse.username not in html
+    assert f'<option value="{personas["kcc.caseworker"].pk}"' not in html  # not yourself
+
+    form = page.context["form"]
+    basis_id = next(value for value, label in form.fields["lawful_basis"].choices if "public task" in str(label))
+    base = {"level": "full", "purpose": "Nurse involved", "lawful_basis": basis_id}
+    answers = [
+        client.post(share_url(record), {**base, "recipient_user": guess})
+        for guess in ("health.practitioner", "no.such.person", str(10**9))
+    ]
+    assert all(answer.status_code == 200 for answer in answers) and Share.objects.count() == 0
+    errors = [answer.context["form"].errors["recipient_user"] for answer in answers]
+    assert errors[0] == errors[1] == errors[2] == ["Choose a person from the list"]
+
+    shared = client.post(share_url(record), {**base, "recipient_user": nurse.pk})
+    assert shared.status_code == 302
+    assert Share.objects.get().recipient_user == nurse
 
 
 def test_the_share_page_of_a_record_you_cannot_see_is_a_404(client, personas, record):
