@@ -12,7 +12,7 @@ organisation reached; a Community Safety Plan per district. Then, warm:
 - the coverage page, `GET /training/coverage/?start=...&end=...`, through
   Django's WSGI handler with a signed-in session (server time: the handler
   call and reading the body, what gunicorn would time), and the CSV download;
-- the home page, `GET /`, signed in: the minimal signed-in page, timed in the
+- `GET /accounts/you/`, signed in: the minimal signed-in page, timed in the
   same run, so the matrix is also reported as a multiple of it (a busy machine
   slows both).
 
@@ -36,9 +36,12 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cse_team.settings")
-os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key")
+os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-not-for-use-anywhere-else-training-0123")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# Plain HTTP in process: production settings would redirect every request to HTTPS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("SECURE_COOKIES", "false")
 if not os.environ.get("DATABASE_URL"):
     os.environ.setdefault("VAR_DIR", str(BASE_DIR / "var" / "benchmark"))
 
