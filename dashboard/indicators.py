@@ -179,6 +179,64 @@ def seen_filter(model, scope: Scope, *, via: str = ""):
     return Exists(parent.objects.visible_to(scope.user, AccessLevel.FULL).filter(pk=OuterRef(via)))
 
 
+def summary_only(model, scope: Scope, *, via: str = ""):
+    """Which records the viewer sees in summary and not in full (through
+    `via` for a referral's dependants), as a Q; None when there can be none
+    (the viewer's summary and full visibility are the same predicate)."""
+    from django.db.models import Exists, OuterRef
+
+    from sharing.access import visibility_filter
+    from sharing.levels import AccessLevel
+
+    target = model._meta.get_field(via).related_model if via else model
+    summary = visibility_filter(target, scope.user, AccessLevel.SUMMARY)
+    full = visibility_filter(target, scope.user, AccessLevel.FULL)
+    if summary == full:
+        return None
+    if not via:
+        return summary & ~full
+    parents = target._default_manager.filter(summary).exclude(full).filter(pk=OuterRef(via))
+    return Exists(parents)
+
+
+def counted(queryset, scope: Scope, *, via: str = ""):
+    """The records a figure counts: every record but those the viewer sees
+    only in summary (docs/isp.md, "Dashboard figures: differencing"). The
+    viewer knows such a record's summary fields, so could single it out by
+    them (or by watching it change) and learn a field above its summary from
+    the difference of two figures; a figure never counts it, so no two
+    figures differ by it. Records the viewer does not see at all are counted
+    (the viewer cannot single them out), under the small-cell rule."""
+    left_out = summary_only(queryset.model, scope, via=via)
+    return queryset if left_out is None else queryset.exclude(left_out)
+
+
+def left_out_counts(scope: Scope) -> list[tuple[str, int]]:
+    """How many records of each kind the figures leave out because the viewer
+    sees them only in summary, within the filters a summary shows (district,
+    risk level), whatever their dates: the viewer knows each of these
+    records, so the count tells them nothing new. One count per kind for
+    which the viewer holds any summary-only access."""
+    from sharing import registry
+
+    found = []
+    for kind in registry.kinds():
+        model = kind.model
+        only = summary_only(model, scope)
+        if only is None:
+            continue
+        records = model._default_manager.filter(only)
+        summary = registry.summary_fields(model)
+        if scope.district and "district" in summary:
+            records = records.filter(district__code=scope.district)
+        if scope.risk_level and "risk_level" in summary:
+            records = records.filter(risk_level=scope.risk_level)
+        number = records.count()
+        if number:
+            found.append((str(model._meta.verbose_name if number == 1 else model._meta.verbose_name_plural), number))
+    return found
+
+
 def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "", link=None) -> list[Row]:
     """One row per value of `by`, with how many records there are and how many
     the viewer may see, in one grouped query (the visibility test is a FILTER
@@ -187,7 +245,12 @@ def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = ""
     from django.db.models import Count
 
     seen = seen_filter(queryset.model, scope, via=via)
-    grouped_counts = queryset.order_by().values(by).annotate(records=Count("pk"), seen=Count("pk", filter=seen))
+    grouped_counts = (
+        counted(queryset, scope, via=via)
+        .order_by()
+        .values(by)
+        .annotate(records=Count("pk"), seen=Count("pk", filter=seen))
+    )
     rows = [
         Row(
             label=str(labels.get(item[by], item[by] or "Not recorded")),
@@ -239,6 +302,7 @@ def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_
     in_months = queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     counts = {"records": Count("pk")}
     if not everyone_sees:
+        in_months = counted(in_months, scope, via=via)
         counts["seen"] = Count("pk", filter=seen_filter(queryset.model, scope, via=via))
     grouped = in_months.order_by().annotate(month=TruncMonth(field)).values("month").annotate(**counts)
     found = {}
@@ -321,6 +385,7 @@ def duration_rows(queryset, start: str, end, scope: Scope, *, seen=None) -> list
     from django.db.models import Count
 
     done = queryset.filter(**{f"{end}__isnull": False}) if isinstance(end, str) else queryset
+    done = counted(done, scope)
     figures = done.aggregate(
         records=Count("pk"),
         seen=Count("pk", filter=seen if seen is not None else seen_filter(queryset.model, scope)),

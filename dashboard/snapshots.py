@@ -94,7 +94,8 @@ def table_from(data: dict | None) -> indicators.Table | None:
 def compute(scope: indicators.Scope) -> dict:
     """Every indicator's tables for the scope, as JSON-able data."""
     previous, year_before = scope.previous_period(), scope.year_before()
-    figures = {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "indicators": {}}
+    figures = {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "indicators": {},
+               "left_out": [list(pair) for pair in indicators.left_out_counts(scope)]}  # fmt: skip
     for item in indicators.indicators():
         figures["indicators"][item.key] = {
             "current": table_data(item.table(scope)),

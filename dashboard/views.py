@@ -140,6 +140,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             # Built only when the template renders them (not when its cached fragment is used).
             groups=SimpleLazyObject(grouped), query=self.request.GET.urlencode(), snapshot=snapshot,
             as_of=snapshot.computed_at if snapshot else None,
+            left_out=snapshot.figures.get("left_out", []) if snapshot else [],
             as_of_key=snapshot.computed_at.isoformat() if snapshot else "",
             recomputing=snapshot is not None and not snapshots.is_fresh(snapshot),
             may_refresh=may_refresh(self.request.user), **kwargs,

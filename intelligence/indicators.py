@@ -8,7 +8,17 @@ import datetime
 from django.db.models import Count, ExpressionWrapper, F, FloatField, Func
 
 from accounts.models import Agency, District
-from dashboard.indicators import Percentile, Row, Scope, Table, counted_rows, indicator, seen_filter, total_row
+from dashboard.indicators import (
+    Percentile,
+    Row,
+    Scope,
+    Table,
+    counted,
+    counted_rows,
+    indicator,
+    seen_filter,
+    total_row,
+)
 from intelligence.models import IntelligenceReport, Submission
 from intelligence.models.disruptions import Disruption, DisruptionKind, DisruptionStatus
 
@@ -30,7 +40,7 @@ def _disruptions(scope: Scope):
     "breach). By the district recorded on the notice.",
 )  # fmt: skip
 def cawns(scope: Scope) -> Table:
-    notices = _disruptions(scope).cawns()
+    notices = counted(_disruptions(scope), scope).cawns()
     seen = seen_filter(Disruption, scope)
     rows = []
     for label, records in (
@@ -79,7 +89,7 @@ def submissions_by_agency(scope: Scope) -> Table:
     "to the report's creation, median and 90th percentile.",
 )  # fmt: skip
 def time_to_grading(scope: Scope) -> Table:
-    graded = _submissions(scope).filter(report__isnull=False)
+    graded = counted(_submissions(scope).filter(report__isnull=False), scope)
     days = ExpressionWrapper(
         Func(F("report__created_at") - F("submitted_at"), function="EXTRACT",
              template="EXTRACT(EPOCH FROM %(expressions)s)") / 86400.0,

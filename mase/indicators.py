@@ -15,6 +15,7 @@ from dashboard.indicators import (
     Row,
     Scope,
     Table,
+    counted,
     counted_rows,
     duration_rows,
     indicator,
@@ -112,6 +113,7 @@ def attendance_by_agency(scope: Scope) -> Table:
 )  # fmt: skip
 def children_listed(scope: Scope) -> Table:
     listed = items(scope).filter(meeting__starts_at__gte=scope.start_at, meeting__starts_at__lt=scope.end_before)
+    listed = counted(listed, scope)
     unseen = ~seen_filter(AgendaItem, scope)
     discussed = Q(discussed_at__isnull=False)
     figures = listed.aggregate(
