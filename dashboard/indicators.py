@@ -109,6 +109,13 @@ class Indicator:
     # Records per month over the 12 months to the end of the period (a Table
     # of one row a month), for the indicators that count records.
     trend: Callable[[Scope], Table] | None = None
+    # Who may see the figure at all, even as an aggregate (a function of the
+    # user); None: every dashboard viewer. The page, its CSV, the API and
+    # the snapshots leave it out for anyone else.
+    audience: Callable[[object], bool] | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.audience is None or bool(self.audience(user))
 
     def table(self, scope: Scope) -> Table:
         return self.compute(scope)
@@ -120,27 +127,39 @@ class Indicator:
 _registry: dict[str, Indicator] = {}
 
 
-def indicator(*, group: str, title: str, definition: str, order: int = 50, drilldown: str = "", trend=None):
+def indicator(
+    *, group: str, title: str, definition: str, order: int = 50, drilldown: str = "", trend=None, audience=None
+):
     """Register an indicator. `drilldown`: the URL name of the list its rows
     open (each row's `query` added to the dashboard's filters); `trend`: a
-    function of the scope giving its monthly counts (see `monthly_rows`)."""
+    function of the scope giving its monthly counts (see `monthly_rows`);
+    `audience`: a function of the user, who alone may see it."""
 
     def register(compute):
         key = f"{compute.__module__.split('.')[0]}.{compute.__name__}"
-        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend)
+        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend, audience)
         return compute
 
     return register
 
 
-def indicators() -> list[Indicator]:
+_ANYONE = object()
+
+
+def indicators(user=_ANYONE) -> list[Indicator]:
+    """Every indicator, or those `user` may see (`Indicator.audience`)."""
     autodiscover_modules("indicators")
-    return sorted(_registry.values(), key=lambda found: (found.order, found.title))
+    found = sorted(_registry.values(), key=lambda item: (item.order, item.title))
+    return found if user is _ANYONE else [item for item in found if item.shown_to(user)]
 
 
-def get(key: str) -> Indicator:
+def get(key: str, user=_ANYONE) -> Indicator:
+    """One indicator; KeyError when there is none, or `user` may not see it."""
     indicators()
-    return _registry[key]
+    item = _registry[key]
+    if user is not _ANYONE and not item.shown_to(user):
+        raise KeyError(key)
+    return item
 
 
 @dataclass
@@ -290,18 +309,22 @@ def trend_scope(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
     return start, timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
 
 
-def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_sees: bool = False) -> Table:
+def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_sees: bool = False, seen=None) -> Table:
     """Records per month by `field` (a date or datetime) over the 12 months to
     the end of the period, in one grouped query, with the small-cell rule per
     month. `queryset` carries the filters but not the period. `everyone_sees`:
-    records that are not personal data (training sessions)."""
+    records that are not personal data (training sessions). `seen`: for
+    records without levels of their own (a share of a report), which of them
+    the viewer sees in full, the caller having applied `counted` itself."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
     start, end = trend_scope(scope)
     in_months = queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     counts = {"records": Count("pk")}
-    if not everyone_sees:
+    if seen is not None:
+        counts["seen"] = Count("pk", filter=seen)
+    elif not everyone_sees:
         in_months = counted(in_months, scope, via=via)
         counts["seen"] = Count("pk", filter=seen_filter(queryset.model, scope, via=via))
     grouped = in_months.order_by().annotate(month=TruncMonth(field)).values("month").annotate(**counts)

@@ -96,7 +96,7 @@ def compute(scope: indicators.Scope) -> dict:
     previous, year_before = scope.previous_period(), scope.year_before()
     figures = {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "indicators": {},
                "left_out": [list(pair) for pair in indicators.left_out_counts(scope)]}  # fmt: skip
-    for item in indicators.indicators():
+    for item in indicators.indicators(scope.user):
         figures["indicators"][item.key] = {
             "current": table_data(item.table(scope)),
             "previous": table_data(item.table(previous)),

@@ -106,12 +106,12 @@ def trend_chart(table) -> dict:
     }
 
 
-def figures_from(snapshot) -> list[dict]:
+def figures_from(snapshot, user) -> list[dict]:
     """The page's figures from a snapshot, in the registry's order (an
     indicator added since the snapshot was computed is left out until the next)."""
     found = []
     stored = snapshot.figures.get("indicators", {})
-    for item in indicators.indicators():
+    for item in indicators.indicators(user):
         tables = stored.get(item.key)
         if tables is None:
             continue
@@ -131,7 +131,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
 
         def grouped():
             groups = {}
-            for found in figures_from(snapshot) if snapshot else []:
+            for found in figures_from(snapshot, self.request.user) if snapshot else []:
                 groups.setdefault(found["indicator"].group, []).append(found)
             return groups
 
@@ -171,7 +171,7 @@ class IndicatorCsvView(DashboardAccessMixin, TemplateView):
 
     def get(self, request, key):
         try:
-            item = indicators.get(key)
+            item = indicators.get(key, request.user)
         except KeyError:
             raise Http404 from None
         scope, _form = self.scope()
@@ -198,7 +198,7 @@ class TrendCsvView(DashboardAccessMixin, View):
 
     def get(self, request, key):
         try:
-            item = indicators.get(key)
+            item = indicators.get(key, request.user)
         except KeyError:
             raise Http404 from None
         scope, _form = self.scope()
@@ -259,7 +259,7 @@ class BoardReportView(DashboardAccessMixin, TemplateView):
             raise FiguresNotReady
         return {
             "scope": scope, "form": form, "previous": scope.previous_period(), "year_before": scope.year_before(),
-            "groups": headlines(figures_from(snapshot)), "as_of": snapshot.computed_at,
+            "groups": headlines(figures_from(snapshot, self.request.user)), "as_of": snapshot.computed_at,
             "prepared_by": self.request.user, "prepared_on": timezone.localdate(),
             "filters": self.filter_labels(scope), "query": self.request.GET.urlencode(),
         }  # fmt: skip
