@@ -113,6 +113,11 @@ class Indicator:
     # user); None: every dashboard viewer. The page, its CSV, the API and
     # the snapshots leave it out for anyone else.
     audience: Callable[[object], bool] | None = None
+    # The records behind a row, before sharing (a function of the scope and
+    # the row's `row` value, "" for all of them, giving a queryset), for
+    # figures whose app has no list filtered the same way: the dashboard
+    # lists them itself (`dashboard:records`), those the viewer sees in full.
+    records: Callable[[Scope, str], object] | None = None
 
     def shown_to(self, user) -> bool:
         return self.audience is None or bool(self.audience(user))
@@ -128,16 +133,26 @@ _registry: dict[str, Indicator] = {}
 
 
 def indicator(
-    *, group: str, title: str, definition: str, order: int = 50, drilldown: str = "", trend=None, audience=None
+    *,
+    group: str,
+    title: str,
+    definition: str,
+    order: int = 50,
+    drilldown: str = "",
+    trend=None,
+    audience=None,
+    records=None,
 ):
     """Register an indicator. `drilldown`: the URL name of the list its rows
     open (each row's `query` added to the dashboard's filters); `trend`: a
     function of the scope giving its monthly counts (see `monthly_rows`);
-    `audience`: a function of the user, who alone may see it."""
+    `audience`: a function of the user, who alone may see it; `records`: the
+    records behind a row, for the dashboard's own drill-down list (each
+    row's `query` then being `row_query(scope, value)`)."""
 
     def register(compute):
         key = f"{compute.__module__.split('.')[0]}.{compute.__name__}"
-        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend, audience)
+        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend, audience, records)
         return compute
 
     return register
@@ -198,6 +213,20 @@ def seen_filter(model, scope: Scope, *, via: str = ""):
     return Exists(parent.objects.visible_to(scope.user, AccessLevel.FULL).filter(pk=OuterRef(via)))
 
 
+def row_query(scope: Scope, value="") -> tuple:
+    """The dashboard's own drill-down list's query for a row: the dashboard's
+    filters and the row (`Indicator.records`)."""
+    query = [("start", scope.start.isoformat()), ("end", scope.end.isoformat())]
+    query += [(name, getattr(scope, name)) for name in ("district", "agency", "risk_level") if getattr(scope, name)]
+    if value not in (None, ""):
+        query.append(("row", str(value)))
+    return tuple(query)
+
+
+def _viewer(scope):
+    return scope.user if isinstance(scope, Scope) else scope
+
+
 def summary_only(model, scope: Scope, *, via: str = ""):
     """Which records the viewer sees in summary and not in full (through
     `via` for a referral's dependants), as a Q; None when there can be none
@@ -208,8 +237,8 @@ def summary_only(model, scope: Scope, *, via: str = ""):
     from sharing.levels import AccessLevel
 
     target = model._meta.get_field(via).related_model if via else model
-    summary = visibility_filter(target, scope.user, AccessLevel.SUMMARY)
-    full = visibility_filter(target, scope.user, AccessLevel.FULL)
+    summary = visibility_filter(target, _viewer(scope), AccessLevel.SUMMARY)
+    full = visibility_filter(target, _viewer(scope), AccessLevel.FULL)
     if summary == full:
         return None
     if not via:
@@ -364,12 +393,14 @@ def hidden_from_drilldown(request, filterset, listed) -> str:
     dashboard viewer): how many records match its filters that the viewer's
     list does not show. The filters are applied without sharing (and without
     narrowing to full-level rows); a search is not applied, so a search gives
-    no count."""
+    no count. Records the viewer sees only in summary are not counted among
+    the hidden (the differencing rule: "n hidden" under two filters would
+    otherwise tell a full-level field of one of them)."""
     if request.GET.get("from") != "dashboard" or request.GET.get("q") or not may_view(request.user):
         return ""
     if not (filterset.is_bound and filterset.is_valid()):
         return ""
-    matching = filterset.queryset.model._default_manager.all()
+    matching = counted(filterset.queryset.model._default_manager.all(), request.user)
     for name, value in filterset.form.cleaned_data.items():
         matching = filterset.filters[name].filter(matching, value)
     return hidden_records(matching, listed)
