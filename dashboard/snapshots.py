@@ -178,3 +178,29 @@ def refresh_all() -> int:
 
 def forget(user) -> None:
     DashboardSnapshot.objects.filter(user=user).delete()
+
+
+def invalidate(*, agency_ids=(), user_ids=(), everyone: bool = False) -> int:
+    """Sharing changed for these viewers (their agency's shares, their own, or
+    everyone's with a protocol): delete their snapshots at once, so no figure
+    computed with the access they had is shown again (a small cell they could
+    see every record of before a share ended), and compute them again in the
+    background. Returns how many were invalidated."""
+    from django.db.models import Q
+
+    affected = DashboardSnapshot.objects.all()
+    if not everyone:
+        affected = affected.filter(Q(user__agency_id__in=list(agency_ids)) | Q(user_id__in=list(user_ids)))
+    found = list(affected.select_related("user").values_list("pk", "user_id", "filters"))
+    if not found:
+        return 0
+    DashboardSnapshot.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()
+    from accounts.models import User
+
+    users = {user.pk: user for user in User.objects.filter(pk__in={user_id for _, user_id, _ in found}, is_active=True)}
+    for _, user_id, key in found:
+        user = users.get(user_id)
+        if user is not None and indicators.may_view(user):
+            cache.delete(lock_key(user, key))  # a computation already running read the old access
+            request_compute(user, key)
+    return len(found)
