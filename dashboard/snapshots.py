@@ -141,6 +141,14 @@ def compute_now(user, key: str) -> DashboardSnapshot:
         cache.delete(lock_key(user, key))
 
 
+def computed_before_the_protocol(snapshot: DashboardSnapshot) -> bool:
+    """Whether the protocol in force was agreed after the snapshot was
+    computed: its scope rules may have changed what the viewer sees."""
+    from sharing.models import Protocol
+
+    return Protocol.objects.in_force().filter(agreed_at__gt=snapshot.computed_at).exists()
+
+
 def is_fresh(snapshot: DashboardSnapshot) -> bool:
     return snapshot.computed_at >= timezone.now() - max_age()
 
@@ -152,6 +160,9 @@ def figures_for(scope: indicators.Scope, key: str, *, refresh: bool = False) -> 
     and the new one is returned)."""
     user = scope.user
     snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
+    if snapshot is not None and computed_before_the_protocol(snapshot):
+        snapshot.delete()  # computed with access a protocol agreed since may have ended
+        snapshot = None
     if refresh or snapshot is None or not is_fresh(snapshot):
         request_compute(user, key)
         snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
