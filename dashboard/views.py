@@ -314,6 +314,7 @@ class BoardReportView(DashboardAccessMixin, TemplateView):
         return {
             "scope": scope, "form": form, "previous": scope.previous_period(), "year_before": scope.year_before(),
             "groups": headlines(figures_from(snapshot, self.request.user)), "as_of": snapshot.computed_at,
+            "left_out": snapshot.figures.get("left_out", []),
             "prepared_by": self.request.user, "prepared_on": timezone.localdate(),
             "filters": self.filter_labels(scope), "query": self.request.GET.urlencode(),
         }  # fmt: skip

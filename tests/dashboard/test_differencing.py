@@ -88,3 +88,9 @@ def test_the_page_says_how_many_records_it_leaves_out(client, personas, maidston
     # The CSE team sees it in full: nothing left out.
     client.force_login(personas["kent-police.manager"])
     assert "Not counted in any figure" not in client.get("/dashboard/").content.decode()
+
+
+def test_the_board_report_says_what_it_leaves_out(client, personas, maidstone_high):
+    client.force_login(personas["medway.supervisor"])
+    page = client.get("/dashboard/board-report/").content.decode()
+    assert "but not those they see only in summary: 1 referral left out" in page
