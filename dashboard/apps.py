@@ -7,3 +7,6 @@ class DashboardConfig(AppConfig):
     name = "dashboard"
     verbose_name = "Dashboard"
     navigation = (Section("Dashboard", "dashboard:dashboard", order=90, allowed="dashboard.indicators.may_view"),)
+
+    def ready(self):
+        from dashboard import signals  # noqa: F401  (connects the freshness receivers)

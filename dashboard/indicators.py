@@ -109,6 +109,18 @@ class Indicator:
     # Records per month over the 12 months to the end of the period (a Table
     # of one row a month), for the indicators that count records.
     trend: Callable[[Scope], Table] | None = None
+    # Who may see the figure at all, even as an aggregate (a function of the
+    # user); None: every dashboard viewer. The page, its CSV, the API and
+    # the snapshots leave it out for anyone else.
+    audience: Callable[[object], bool] | None = None
+    # The records behind a row, before sharing (a function of the scope and
+    # the row's `row` value, "" for all of them, giving a queryset), for
+    # figures whose app has no list filtered the same way: the dashboard
+    # lists them itself (`dashboard:records`), those the viewer sees in full.
+    records: Callable[[Scope, str], object] | None = None
+
+    def shown_to(self, user) -> bool:
+        return self.audience is None or bool(self.audience(user))
 
     def table(self, scope: Scope) -> Table:
         return self.compute(scope)
@@ -120,27 +132,49 @@ class Indicator:
 _registry: dict[str, Indicator] = {}
 
 
-def indicator(*, group: str, title: str, definition: str, order: int = 50, drilldown: str = "", trend=None):
+def indicator(
+    *,
+    group: str,
+    title: str,
+    definition: str,
+    order: int = 50,
+    drilldown: str = "",
+    trend=None,
+    audience=None,
+    records=None,
+):
     """Register an indicator. `drilldown`: the URL name of the list its rows
     open (each row's `query` added to the dashboard's filters); `trend`: a
-    function of the scope giving its monthly counts (see `monthly_rows`)."""
+    function of the scope giving its monthly counts (see `monthly_rows`);
+    `audience`: a function of the user, who alone may see it; `records`: the
+    records behind a row, for the dashboard's own drill-down list (each
+    row's `query` then being `row_query(scope, value)`)."""
 
     def register(compute):
         key = f"{compute.__module__.split('.')[0]}.{compute.__name__}"
-        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend)
+        _registry[key] = Indicator(key, group, title, definition, compute, order, drilldown, trend, audience, records)
         return compute
 
     return register
 
 
-def indicators() -> list[Indicator]:
+_ANYONE = object()
+
+
+def indicators(user=_ANYONE) -> list[Indicator]:
+    """Every indicator, or those `user` may see (`Indicator.audience`)."""
     autodiscover_modules("indicators")
-    return sorted(_registry.values(), key=lambda found: (found.order, found.title))
+    found = sorted(_registry.values(), key=lambda item: (item.order, item.title))
+    return found if user is _ANYONE else [item for item in found if item.shown_to(user)]
 
 
-def get(key: str) -> Indicator:
+def get(key: str, user=_ANYONE) -> Indicator:
+    """One indicator; KeyError when there is none, or `user` may not see it."""
     indicators()
-    return _registry[key]
+    item = _registry[key]
+    if user is not _ANYONE and not item.shown_to(user):
+        raise KeyError(key)
+    return item
 
 
 @dataclass
@@ -179,6 +213,78 @@ def seen_filter(model, scope: Scope, *, via: str = ""):
     return Exists(parent.objects.visible_to(scope.user, AccessLevel.FULL).filter(pk=OuterRef(via)))
 
 
+def row_query(scope: Scope, value="") -> tuple:
+    """The dashboard's own drill-down list's query for a row: the dashboard's
+    filters and the row (`Indicator.records`)."""
+    query = [("start", scope.start.isoformat()), ("end", scope.end.isoformat())]
+    query += [(name, getattr(scope, name)) for name in ("district", "agency", "risk_level") if getattr(scope, name)]
+    if value not in (None, ""):
+        query.append(("row", str(value)))
+    return tuple(query)
+
+
+def _viewer(scope):
+    return scope.user if isinstance(scope, Scope) else scope
+
+
+def summary_only(model, scope: Scope, *, via: str = ""):
+    """Which records the viewer sees in summary and not in full (through
+    `via` for a referral's dependants), as a Q; None when there can be none
+    (the viewer's summary and full visibility are the same predicate)."""
+    from django.db.models import Exists, OuterRef
+
+    from sharing.access import visibility_filter
+    from sharing.levels import AccessLevel
+
+    target = model._meta.get_field(via).related_model if via else model
+    summary = visibility_filter(target, _viewer(scope), AccessLevel.SUMMARY)
+    full = visibility_filter(target, _viewer(scope), AccessLevel.FULL)
+    if summary == full:
+        return None
+    if not via:
+        return summary & ~full
+    parents = target._default_manager.filter(summary).exclude(full).filter(pk=OuterRef(via))
+    return Exists(parents)
+
+
+def counted(queryset, scope: Scope, *, via: str = ""):
+    """The records a figure counts: every record but those the viewer sees
+    only in summary (docs/isp.md, "Dashboard figures: differencing"). The
+    viewer knows such a record's summary fields, so could single it out by
+    them (or by watching it change) and learn a field above its summary from
+    the difference of two figures; a figure never counts it, so no two
+    figures differ by it. Records the viewer does not see at all are counted
+    (the viewer cannot single them out), under the small-cell rule."""
+    left_out = summary_only(queryset.model, scope, via=via)
+    return queryset if left_out is None else queryset.exclude(left_out)
+
+
+def left_out_counts(scope: Scope) -> list[tuple[str, int]]:
+    """How many records of each kind the figures leave out because the viewer
+    sees them only in summary, within the filters a summary shows (district,
+    risk level), whatever their dates: the viewer knows each of these
+    records, so the count tells them nothing new. One count per kind for
+    which the viewer holds any summary-only access."""
+    from sharing import registry
+
+    found = []
+    for kind in registry.kinds():
+        model = kind.model
+        only = summary_only(model, scope)
+        if only is None:
+            continue
+        records = model._default_manager.filter(only)
+        summary = registry.summary_fields(model)
+        if scope.district and "district" in summary:
+            records = records.filter(district__code=scope.district)
+        if scope.risk_level and "risk_level" in summary:
+            records = records.filter(risk_level=scope.risk_level)
+        number = records.count()
+        if number:
+            found.append((str(model._meta.verbose_name if number == 1 else model._meta.verbose_name_plural), number))
+    return found
+
+
 def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = "", link=None) -> list[Row]:
     """One row per value of `by`, with how many records there are and how many
     the viewer may see, in one grouped query (the visibility test is a FILTER
@@ -187,7 +293,12 @@ def counted_rows(queryset, by: str, labels: dict, scope: Scope, *, via: str = ""
     from django.db.models import Count
 
     seen = seen_filter(queryset.model, scope, via=via)
-    grouped_counts = queryset.order_by().values(by).annotate(records=Count("pk"), seen=Count("pk", filter=seen))
+    grouped_counts = (
+        counted(queryset, scope, via=via)
+        .order_by()
+        .values(by)
+        .annotate(records=Count("pk"), seen=Count("pk", filter=seen))
+    )
     rows = [
         Row(
             label=str(labels.get(item[by], item[by] or "Not recorded")),
@@ -227,18 +338,23 @@ def trend_scope(scope: Scope) -> tuple[datetime.datetime, datetime.datetime]:
     return start, timezone.make_aware(datetime.datetime.combine(following, datetime.time.min))
 
 
-def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_sees: bool = False) -> Table:
+def monthly_rows(queryset, field: str, scope: Scope, *, via: str = "", everyone_sees: bool = False, seen=None) -> Table:
     """Records per month by `field` (a date or datetime) over the 12 months to
     the end of the period, in one grouped query, with the small-cell rule per
     month. `queryset` carries the filters but not the period. `everyone_sees`:
-    records that are not personal data (training sessions)."""
+    records that are not personal data (training sessions). `seen`: for
+    records without levels of their own (a share of a report), which of them
+    the viewer sees in full, the caller having applied `counted` itself."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 
     start, end = trend_scope(scope)
     in_months = queryset.filter(**{f"{field}__gte": start, f"{field}__lt": end})
     counts = {"records": Count("pk")}
-    if not everyone_sees:
+    if seen is not None:
+        counts["seen"] = Count("pk", filter=seen)
+    elif not everyone_sees:
+        in_months = counted(in_months, scope, via=via)
         counts["seen"] = Count("pk", filter=seen_filter(queryset.model, scope, via=via))
     grouped = in_months.order_by().annotate(month=TruncMonth(field)).values("month").annotate(**counts)
     found = {}
@@ -277,12 +393,14 @@ def hidden_from_drilldown(request, filterset, listed) -> str:
     dashboard viewer): how many records match its filters that the viewer's
     list does not show. The filters are applied without sharing (and without
     narrowing to full-level rows); a search is not applied, so a search gives
-    no count."""
+    no count. Records the viewer sees only in summary are not counted among
+    the hidden (the differencing rule: "n hidden" under two filters would
+    otherwise tell a full-level field of one of them)."""
     if request.GET.get("from") != "dashboard" or request.GET.get("q") or not may_view(request.user):
         return ""
     if not (filterset.is_bound and filterset.is_valid()):
         return ""
-    matching = filterset.queryset.model._default_manager.all()
+    matching = counted(filterset.queryset.model._default_manager.all(), request.user)
     for name, value in filterset.form.cleaned_data.items():
         matching = filterset.filters[name].filter(matching, value)
     return hidden_records(matching, listed)
@@ -321,6 +439,7 @@ def duration_rows(queryset, start: str, end, scope: Scope, *, seen=None) -> list
     from django.db.models import Count
 
     done = queryset.filter(**{f"{end}__isnull": False}) if isinstance(end, str) else queryset
+    done = counted(done, scope)
     figures = done.aggregate(
         records=Count("pk"),
         seen=Count("pk", filter=seen if seen is not None else seen_filter(queryset.model, scope)),

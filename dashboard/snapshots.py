@@ -94,8 +94,9 @@ def table_from(data: dict | None) -> indicators.Table | None:
 def compute(scope: indicators.Scope) -> dict:
     """Every indicator's tables for the scope, as JSON-able data."""
     previous, year_before = scope.previous_period(), scope.year_before()
-    figures = {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "indicators": {}}
-    for item in indicators.indicators():
+    figures = {"start": scope.start.isoformat(), "end": scope.end.isoformat(), "indicators": {},
+               "left_out": [list(pair) for pair in indicators.left_out_counts(scope)]}  # fmt: skip
+    for item in indicators.indicators(scope.user):
         figures["indicators"][item.key] = {
             "current": table_data(item.table(scope)),
             "previous": table_data(item.table(previous)),
@@ -140,6 +141,14 @@ def compute_now(user, key: str) -> DashboardSnapshot:
         cache.delete(lock_key(user, key))
 
 
+def computed_before_the_protocol(snapshot: DashboardSnapshot) -> bool:
+    """Whether the protocol in force was agreed after the snapshot was
+    computed: its scope rules may have changed what the viewer sees."""
+    from sharing.models import Protocol
+
+    return Protocol.objects.in_force().filter(agreed_at__gt=snapshot.computed_at).exists()
+
+
 def is_fresh(snapshot: DashboardSnapshot) -> bool:
     return snapshot.computed_at >= timezone.now() - max_age()
 
@@ -151,6 +160,9 @@ def figures_for(scope: indicators.Scope, key: str, *, refresh: bool = False) -> 
     and the new one is returned)."""
     user = scope.user
     snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
+    if snapshot is not None and computed_before_the_protocol(snapshot):
+        snapshot.delete()  # computed with access a protocol agreed since may have ended
+        snapshot = None
     if refresh or snapshot is None or not is_fresh(snapshot):
         request_compute(user, key)
         snapshot = DashboardSnapshot.objects.filter(user=user, filters=key).first()
@@ -177,3 +189,29 @@ def refresh_all() -> int:
 
 def forget(user) -> None:
     DashboardSnapshot.objects.filter(user=user).delete()
+
+
+def invalidate(*, agency_ids=(), user_ids=(), everyone: bool = False) -> int:
+    """Sharing changed for these viewers (their agency's shares, their own, or
+    everyone's with a protocol): delete their snapshots at once, so no figure
+    computed with the access they had is shown again (a small cell they could
+    see every record of before a share ended), and compute them again in the
+    background. Returns how many were invalidated."""
+    from django.db.models import Q
+
+    affected = DashboardSnapshot.objects.all()
+    if not everyone:
+        affected = affected.filter(Q(user__agency_id__in=list(agency_ids)) | Q(user_id__in=list(user_ids)))
+    found = list(affected.select_related("user").values_list("pk", "user_id", "filters"))
+    if not found:
+        return 0
+    DashboardSnapshot.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()
+    from accounts.models import User
+
+    users = {user.pk: user for user in User.objects.filter(pk__in={user_id for _, user_id, _ in found}, is_active=True)}
+    for _, user_id, key in found:
+        user = users.get(user_id)
+        if user is not None and indicators.may_view(user):
+            cache.delete(lock_key(user, key))  # a computation already running read the old access
+            request_compute(user, key)
+    return len(found)

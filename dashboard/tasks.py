@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from dashboard import snapshots
+from outbox.registry import handler
 
 
 @shared_task(name="dashboard.tasks.refresh_snapshots")
@@ -19,3 +20,11 @@ def compute_snapshot(user_id: int, filters: str) -> None:
     if user is None or not indicators.may_view(user):
         return
     snapshots.compute_now(user, filters)
+
+
+@handler("dashboard.sharing_changed")
+def sharing_changed(*, agency_ids: list | None = None, user_ids: list | None = None, everyone: bool = False) -> None:
+    """Shares or the protocol changed what these viewers see: their snapshots
+    are deleted and computed again (idempotent: a repeat deletes the new ones
+    and computes them again)."""
+    snapshots.invalidate(agency_ids=agency_ids or (), user_ids=user_ids or (), everyone=everyone)

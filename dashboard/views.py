@@ -58,7 +58,11 @@ def may_refresh(user) -> bool:
 def drilldown_link(item, row) -> str:
     """The filtered list a row opens (marked as reached from the dashboard, so
     the list says how many matching records are hidden)."""
-    if not item.drilldown or not row.query:
+    if not row.query:
+        return ""
+    if item.records:
+        return f"{reverse('dashboard:records', args=[item.key])}?{urlencode(row.query)}"
+    if not item.drilldown:
         return ""
     return f"{reverse(item.drilldown)}?{urlencode([*row.query, ('from', 'dashboard')])}"
 
@@ -106,12 +110,12 @@ def trend_chart(table) -> dict:
     }
 
 
-def figures_from(snapshot) -> list[dict]:
+def figures_from(snapshot, user) -> list[dict]:
     """The page's figures from a snapshot, in the registry's order (an
     indicator added since the snapshot was computed is left out until the next)."""
     found = []
     stored = snapshot.figures.get("indicators", {})
-    for item in indicators.indicators():
+    for item in indicators.indicators(user):
         tables = stored.get(item.key)
         if tables is None:
             continue
@@ -131,7 +135,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
 
         def grouped():
             groups = {}
-            for found in figures_from(snapshot) if snapshot else []:
+            for found in figures_from(snapshot, self.request.user) if snapshot else []:
                 groups.setdefault(found["indicator"].group, []).append(found)
             return groups
 
@@ -140,6 +144,7 @@ class DashboardView(DashboardAccessMixin, TemplateView):
             # Built only when the template renders them (not when its cached fragment is used).
             groups=SimpleLazyObject(grouped), query=self.request.GET.urlencode(), snapshot=snapshot,
             as_of=snapshot.computed_at if snapshot else None,
+            left_out=snapshot.figures.get("left_out", []) if snapshot else [],
             as_of_key=snapshot.computed_at.isoformat() if snapshot else "",
             recomputing=snapshot is not None and not snapshots.is_fresh(snapshot),
             may_refresh=may_refresh(self.request.user), **kwargs,
@@ -170,7 +175,7 @@ class IndicatorCsvView(DashboardAccessMixin, TemplateView):
 
     def get(self, request, key):
         try:
-            item = indicators.get(key)
+            item = indicators.get(key, request.user)
         except KeyError:
             raise Http404 from None
         scope, _form = self.scope()
@@ -197,7 +202,7 @@ class TrendCsvView(DashboardAccessMixin, View):
 
     def get(self, request, key):
         try:
-            item = indicators.get(key)
+            item = indicators.get(key, request.user)
         except KeyError:
             raise Http404 from None
         scope, _form = self.scope()
@@ -217,6 +222,56 @@ class TrendCsvView(DashboardAccessMixin, View):
         for row in table.rows:
             writer.writerow([row.label, row.shown])
         return response
+
+
+class RecordsView(DashboardAccessMixin, TemplateView):
+    """The records behind a figure whose app has no list filtered the same way
+    (MASE meetings, agenda items, actions): those the viewer sees in full, and
+    how many others match (docs/isp.md, "Drilling down"). The filters read
+    fields above the summary (dates, owners), so summary rows are not listed.
+    The count of hidden records is computed on every page, sort and filter."""
+
+    template_name = "dashboard/records.html"
+    per_page = 50
+    SORTS = {"newest": "-pk", "oldest": "pk"}
+
+    def get(self, request, key):
+        try:
+            self.item = indicators.get(key, request.user)
+        except KeyError:
+            raise Http404 from None
+        if self.item.records is None:
+            raise Http404("This figure has no list of its own")
+        return super().get(request, key=key)
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from sharing.levels import AccessLevel
+
+        scope, form = self.scope()
+        row = self.request.GET.get("row", "")[:100]
+        matching = self.item.records(scope, row)
+        listed = matching.visible_to(self.request.user, AccessLevel.FULL)
+        hidden = indicators.hidden_records(indicators.counted(matching, scope), listed)
+        sort = self.request.GET.get("sort", "newest")
+        sort = sort if sort in self.SORTS else "newest"
+        page = Paginator(listed.order_by(self.SORTS[sort]), self.per_page).get_page(self.request.GET.get("page"))
+
+        def link(**changes):
+            params = self.request.GET.copy()
+            for name, value in changes.items():
+                params[name] = value
+            return f"?{params.urlencode()}"
+
+        return super().get_context_data(
+            item=self.item, form=form, scope=scope, row=row, hidden=hidden, page=page, sort=sort,
+            records=[(record, getattr(record, "get_absolute_url", lambda: "")()) for record in page],
+            next_url=link(page=page.next_page_number()) if page.has_next() else "",
+            previous_url=link(page=page.previous_page_number()) if page.has_previous() else "",
+            sort_url=link(sort="oldest" if sort == "newest" else "newest", page=1),
+            **kwargs,
+        )  # fmt: skip
 
 
 def preparing(request):
@@ -258,7 +313,8 @@ class BoardReportView(DashboardAccessMixin, TemplateView):
             raise FiguresNotReady
         return {
             "scope": scope, "form": form, "previous": scope.previous_period(), "year_before": scope.year_before(),
-            "groups": headlines(figures_from(snapshot)), "as_of": snapshot.computed_at,
+            "groups": headlines(figures_from(snapshot, self.request.user)), "as_of": snapshot.computed_at,
+            "left_out": snapshot.figures.get("left_out", []),
             "prepared_by": self.request.user, "prepared_on": timezone.localdate(),
             "filters": self.filter_labels(scope), "query": self.request.GET.urlencode(),
         }  # fmt: skip

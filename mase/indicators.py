@@ -15,10 +15,12 @@ from dashboard.indicators import (
     Row,
     Scope,
     Table,
+    counted,
     counted_rows,
     duration_rows,
     indicator,
     monthly_rows,
+    row_query,
     seen_filter,
     total_row,
 )
@@ -82,10 +84,12 @@ def held_in(scope: Scope):
     definition="Meetings recorded as held with a date held in the period (whatever the state of their minutes), "
     "by the kind of panel that sat.",
     trend=lambda scope: monthly_rows(meetings(scope), "held_at", scope),
+    records=lambda scope, row: held_in(scope).filter(**({"panel__kind": row} if row else {})),
 )  # fmt: skip
 def meetings_held(scope: Scope) -> Table:
-    rows = counted_rows(held_in(scope), "panel__kind", dict(PanelKind.choices), scope)
-    return Table([*rows, total_row(rows)], breakdown="Panel")
+    rows = counted_rows(held_in(scope), "panel__kind", dict(PanelKind.choices), scope,
+                        link=lambda kind: row_query(scope, kind))  # fmt: skip
+    return Table([*rows, total_row(rows, query=row_query(scope))], breakdown="Panel")
 
 
 @indicator(
@@ -109,9 +113,11 @@ def attendance_by_agency(scope: Scope) -> Table:
     "period; of those, how many were discussed (the item's discussion recorded). A child counts as seen only when "
     "you may see every one of their items in full.",
     trend=lambda scope: monthly_rows(items(scope), "meeting__starts_at", scope),
+    records=lambda scope, row: discussed(listed_in(scope)) if row == "discussed" else listed_in(scope),
 )  # fmt: skip
 def children_listed(scope: Scope) -> Table:
-    listed = items(scope).filter(meeting__starts_at__gte=scope.start_at, meeting__starts_at__lt=scope.end_before)
+    listed = listed_in(scope)
+    listed = counted(listed, scope)
     unseen = ~seen_filter(AgendaItem, scope)
     discussed = Q(discussed_at__isnull=False)
     figures = listed.aggregate(
@@ -121,15 +127,35 @@ def children_listed(scope: Scope) -> Table:
         discussed_unseen=Count("referral__child", distinct=True, filter=discussed & unseen),
     )
     rows = [
-        Row("Children listed", figures["listed"], figures["listed"], figures["listed"] - figures["listed_unseen"]),
+        Row(
+            "Children listed",
+            figures["listed"],
+            figures["listed"],
+            figures["listed"] - figures["listed_unseen"],
+            query=row_query(scope, "listed"),
+        ),
         Row(
             "Children discussed",
             figures["discussed"],
             figures["discussed"],
             figures["discussed"] - figures["discussed_unseen"],
+            query=row_query(scope, "discussed"),
         ),
     ]
     return Table(rows, breakdown="Children")
+
+
+def listed_in(scope: Scope):
+    """Agenda items about a case at meetings that sat in the period."""
+    return items(scope).filter(meeting__starts_at__gte=scope.start_at, meeting__starts_at__lt=scope.end_before)
+
+
+def discussed(items):
+    return items.filter(discussed_at__isnull=False)
+
+
+def by_owner(queryset, row: str):
+    return queryset.filter(owner_agency=row) if row.isdigit() else queryset
 
 
 def open_at_end(scope: Scope):
@@ -145,20 +171,24 @@ def open_at_end(scope: Scope):
     group=GROUP, order=62, title="MASE actions open at the end of the period, by owning agency",
     definition="Actions agreed at a MASE meeting by the end of the period and not yet completed or cancelled then, "
     "by the agency that owns them.",
+    records=lambda scope, row: by_owner(open_at_end(scope), row),
 )  # fmt: skip
 def actions_open(scope: Scope) -> Table:
-    rows = counted_rows(open_at_end(scope), "owner_agency", agency_names(), scope)
-    return Table([*rows, total_row(rows)], breakdown="Owning agency")
+    rows = counted_rows(open_at_end(scope), "owner_agency", agency_names(), scope,
+                        link=lambda agency: row_query(scope, agency))  # fmt: skip
+    return Table([*rows, total_row(rows, query=row_query(scope))], breakdown="Owning agency")
 
 
 @indicator(
     group=GROUP, order=63, title="MASE actions overdue at the end of the period, by owning agency",
     definition="Of the actions open at the end of the period, those whose deadline was before its last day, by the "
     "agency that owns them.",
+    records=lambda scope, row: by_owner(open_at_end(scope).filter(due_date__lt=scope.end), row),
 )  # fmt: skip
 def actions_overdue(scope: Scope) -> Table:
-    rows = counted_rows(open_at_end(scope).filter(due_date__lt=scope.end), "owner_agency", agency_names(), scope)
-    return Table([*rows, total_row(rows)], breakdown="Owning agency")
+    rows = counted_rows(open_at_end(scope).filter(due_date__lt=scope.end), "owner_agency", agency_names(), scope,
+                        link=lambda agency: row_query(scope, agency))  # fmt: skip
+    return Table([*rows, total_row(rows, query=row_query(scope))], breakdown="Owning agency")
 
 
 @indicator(
@@ -166,13 +196,18 @@ def actions_overdue(scope: Scope) -> Table:
     definition="Actions marked completed (not cancelled) with a completion date in the period, by the agency that "
     "owns them.",
     trend=lambda scope: monthly_rows(actions(scope).filter(status=ActionStatus.COMPLETED), "closed_at", scope),
+    records=lambda scope, row: by_owner(completed_in(scope), row),
 )  # fmt: skip
 def actions_completed(scope: Scope) -> Table:
-    completed = actions(scope).filter(
+    rows = counted_rows(completed_in(scope), "owner_agency", agency_names(), scope,
+                        link=lambda agency: row_query(scope, agency))  # fmt: skip
+    return Table([*rows, total_row(rows, query=row_query(scope))], breakdown="Owning agency")
+
+
+def completed_in(scope: Scope):
+    return actions(scope).filter(
         status=ActionStatus.COMPLETED, closed_at__gte=scope.start_at, closed_at__lt=scope.end_before
     )
-    rows = counted_rows(completed, "owner_agency", agency_names(), scope)
-    return Table([*rows, total_row(rows)], breakdown="Owning agency")
 
 
 @indicator(

@@ -24,6 +24,7 @@ from dashboard.indicators import (
     Row,
     Scope,
     Table,
+    counted,
     counted_rows,
     duration_rows,
     indicator,
@@ -206,7 +207,7 @@ def referrals_by_exploitation_model(scope: Scope) -> Table:
     for number, condition in enumerate(conditions.values()):
         aggregates[f"records_{number}"] = Count("pk", filter=condition)
         aggregates[f"seen_{number}"] = Count("pk", filter=condition & seen)
-    figures = received(scope).aggregate(**aggregates)
+    figures = counted(received(scope), scope).aggregate(**aggregates)
     rows = [
         Row(label, figures[f"records_{number}"], figures[f"records_{number}"], figures[f"seen_{number}"])
         for number, label in enumerate(conditions)
@@ -253,7 +254,7 @@ def missing_episodes(scope: Scope, *, whole: bool = False):
     trend=lambda scope: monthly_rows(missing_episodes(scope, whole=True), "reported_missing_at", scope, via="referral"),
 )  # fmt: skip
 def missing_episode_figures(scope: Scope) -> Table:
-    episodes = missing_episodes(scope)
+    episodes = counted(missing_episodes(scope), scope, via="referral")
     seen = seen_filter(MissingEpisode, scope, via="referral")
     within = Q(
         return_interview_done_at__isnull=False,
@@ -345,7 +346,7 @@ def time_to_risk_assessment(scope: Scope) -> Table:
     "ethnicity not stated, and with no exploitation model recorded.",
 )  # fmt: skip
 def missing_information(scope: Scope) -> Table:
-    open_now = filtered(scope).exclude(status=Status.CLOSED)
+    open_now = counted(filtered(scope).exclude(status=Status.CLOSED), scope)
     seen = seen_filter(Referral, scope)
     missing = {
         "No risk level": Q(risk_level=""),

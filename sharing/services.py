@@ -22,6 +22,7 @@ from outbox.services import enqueue
 from sharing import access, registry
 from sharing.levels import ORDER, RANK
 from sharing.models import LawfulBasis, Protocol, ProtocolTransition, ScopeRule, Share, ShareRule, Signatory
+from sharing.signals import grants_changed
 
 
 def protocol_in_force() -> Protocol | None:
@@ -248,6 +249,11 @@ def _resync(kind, *, agency_pairs: set, user_pairs: set) -> None:
             level_case=level_case,
             permission_ids=list(levels.values()),
         )
+    if agency_pairs or user_pairs:
+        grants_changed.send(
+            sender=kind.model, kind=kind.kind, agency_ids=frozenset(agency for _, agency in agency_pairs),
+            user_ids=frozenset(user for _, user in user_pairs),
+        )  # fmt: skip
 
 
 def _resync_table(table, *, holder_column, share_column, holder_join, holder, pairs, kind, level_case, permission_ids):

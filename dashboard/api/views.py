@@ -34,13 +34,13 @@ class IndicatorViewSet(viewsets.ViewSet):
 
     @extend_schema(responses=serializers.IndicatorSerializer(many=True))
     def list(self, request):
-        found = indicators.indicators()
+        found = indicators.indicators(request.user)
         return Response(serializers.IndicatorSerializer(found, many=True).data)
 
     @extend_schema(parameters=FILTERS, responses=serializers.IndicatorFiguresSerializer)
     def retrieve(self, request, pk=None):
         try:
-            item = indicators.get(pk)
+            item = indicators.get(pk, request.user)
         except KeyError:
             raise NotFound("No such indicator") from None
         filters = serializers.FilterSerializer(data=request.query_params)

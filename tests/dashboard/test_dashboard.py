@@ -184,8 +184,12 @@ def test_a_summary_reader_does_not_learn_a_full_level_field_from_a_small_cell(pe
         level="summary", purpose="School nurse", lawful_basis=basis,
     )  # fmt: skip
     # Health now sees the referral at summary: its source agency is above that
-    # level, so a small cell holding it stays hidden.
+    # level, so no figure counts it (not even as "fewer than 5"); the other
+    # Thanet referrals, which Health does not see at all, are counted.
     referral.source_agency = Agency.objects.get(code="early-help")
     referral.save()
     table = indicators.get("referrals.referrals_by_source").table(scope_for(health))
-    assert shown(table)["Early Help"] == "fewer than 5"
+    assert "Early Help" not in shown(table)
+    assert shown(table)["Total"] == "10"
+    manager = indicators.get("referrals.referrals_by_source").table(scope_for(personas["kent-police.manager"]))
+    assert shown(manager)["Early Help"] == "1"

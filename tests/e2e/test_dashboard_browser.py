@@ -72,3 +72,20 @@ def test_the_board_report_reads_well_and_asks_what_it_is_for(page, personas, ref
     page.get_by_role("button", name="Download the board report (PDF)").click()
     assert page.locator(".govuk-error-summary").is_visible()
     assert_accessible(page)
+
+
+def test_a_mase_figure_opens_the_records_behind_it(page, personas, referrals):
+    from accounts.models import District
+    from mase.models import MeetingStatus
+    from tests.mase.factories import MeetingFactory, PanelFactory
+
+    panel = PanelFactory()
+    panel.districts.set([District.objects.get(code="maidstone")])
+    held = timezone.now() - datetime.timedelta(days=5)
+    MeetingFactory(panel=panel, starts_at=held, held_at=held, status=MeetingStatus.CIRCULATED)
+    sign_in(page, "kcc.supervisor")  # of the panel's agency
+    page.goto("/dashboard/")
+    page.locator("table[data-indicator='mase.meetings_held']").get_by_role("link", name="Total").click()
+    page.wait_for_url("**/records/**")
+    assert page.locator("[data-testid='records'] tbody tr").count() == 1
+    assert_accessible(page)
