@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
 from mase import agenda, forms, services
@@ -536,6 +536,58 @@ class ActionStepView(CaseworkOnlyMixin, ServiceFormView):
 # --- packs ---------------------------------------------------------------------------------
 
 
+DOCUMENT_TABLES = {
+    MeetingPack.Kind.PACK: {"testid": "packs", "caption": "Packs issued", "issued_label": "Issued",
+                            "empty": "No packs issued yet.", "noun": ("pack", "packs")},
+    MeetingPack.Kind.MINUTES: {"testid": "minutes-copies", "caption": "Copies circulated",
+                               "issued_label": "Circulated", "empty": "Not circulated yet.",
+                               "noun": ("copy of the minutes", "copies of the minutes")},
+}  # fmt: skip
+
+
+def document_progress(meeting, kind: str) -> dict:
+    """The meeting's documents of `kind` (packs or minutes), without their
+    HTML and PDF, and how many are ready: the table and the words the live
+    region announces (mase/partials/documents.html)."""
+    documents = list(
+        meeting.packs.filter(kind=kind)
+        .defer("html", "pdf")
+        .select_related("agency", "recipient", "protocol", "meeting")
+        .order_by("-issued_at", "agency__name")
+    )
+    table = DOCUMENT_TABLES[kind]
+    ready = sum(document.status == MeetingPack.Status.READY for document in documents)
+    total, preparing = len(documents), len(documents) - ready
+    one, many = table["noun"]
+    if preparing:
+        status_text = f"{ready} of {total} {many if total > 1 else one} ready; the rest are being prepared."
+    elif total:
+        status_text = f"All {total} {many if total > 1 else one} ready: open them from the list."
+    else:
+        status_text = ""
+    return {**table, "kind": kind, "documents": documents, "ready": ready, "preparing": preparing,
+            "status_text": status_text}  # fmt: skip
+
+
+class DocumentProgressView(CaseworkOnlyMixin, RecordPageMixin, TemplateView):
+    """The documents table alone, polled by the packs and minutes pages while
+    any is being prepared; with the live region's words when the number
+    ready differs from the `ready` the page last showed."""
+
+    record_model = Meeting
+    required_level = AccessLevel.CHANGE
+    template_name = "mase/partials/documents.html"
+
+    def get_context_data(self, **kwargs):
+        if self.kwargs["kind"] not in MeetingPack.Kind.values:
+            raise Http404("No such kind of document")
+        context = super().get_context_data(**kwargs)
+        progress = document_progress(self.record, self.kwargs["kind"])
+        context["progress"] = progress
+        context["oob"] = self.request.GET.get("ready", "") != str(progress["ready"])
+        return context
+
+
 class PackListView(CaseworkOnlyMixin, ServiceFormView):
     """The chair's packs for a meeting: issue them, see their progress and
     whether a changed agenda has superseded them."""
@@ -554,7 +606,7 @@ class PackListView(CaseworkOnlyMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["packs"] = self.record.packs.filter(kind="pack").select_related("agency", "recipient", "protocol")
+        context["progress"] = document_progress(self.record, MeetingPack.Kind.PACK)
         return context
 
     def save(self, form):
@@ -605,7 +657,7 @@ class MinutesView(CaseworkOnlyMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context["items"] = shown_items(self.record, self.request.user)
         context["writable"] = self.record.status in services.MINUTES_OPEN
-        context["copies"] = self.record.packs.filter(kind="minutes").select_related("agency", "recipient", "protocol")
+        context["progress"] = document_progress(self.record, MeetingPack.Kind.MINUTES)
         return context
 
     def save(self, form):
