@@ -215,3 +215,13 @@ class PlanUpdateForm(forms.Form):
         error_messages={"required": "Choose red, amber or green"},
     )
     completed = forms.BooleanField(label="The action is complete", required=False)
+
+
+class ItemRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it comes off the agenda",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the item comes off the agenda: the panel's record keeps it"},
+        help_text="Kept in the access log with the item's reference. Do not name a child.",
+    )

@@ -20,6 +20,7 @@ urlpatterns = [
          name="document_progress"),  # fmt: skip
     path("packs/<int:pk>/", views.PackDownloadView.as_view(), name="pack_download"),
     path("items/<int:pk>/", views.AgendaItemDetailView.as_view(), name="agendaitem_detail"),
+    path("items/<int:pk>/remove/", views.AgendaItemRemoveView.as_view(), name="agendaitem_remove"),
     path("items/<int:pk>/record/", views.AgendaItemRecordView.as_view(), name="agendaitem_record"),
     path("listing-requests/", views.ListingRequestListView.as_view(), name="listingrequest_list"),
     path("listing-requests/new/<int:pk>/", views.ListingRequestCreateView.as_view(), name="listingrequest_new"),

@@ -304,6 +304,11 @@ class AgendaItemDetailView(CaseworkOnlyMixin, SharableDetailView):
         from mase import topics
 
         context["subject_name"] = topics.name_subjects([context["object"]], user)[0].subject_name
+        context["can_remove"] = (
+            context["can_see_full"]
+            and item.meeting.status in services.ITEM_REMOVABLE
+            and chairs(user, item.meeting.panel)
+        )
         context["can_record"] = (
             context["can_see_full"] and item.meeting.status == MeetingStatus.HELD and chairs(user, item.meeting.panel)
         )
@@ -329,6 +334,53 @@ class AgendaItemRecordView(CaseworkOnlyMixin, ServiceFormView):
 
     def save(self, form):
         return services.agenda_item_record(item=self.record, recorded_by=self.request.user, **form.cleaned_data)
+
+
+class AgendaItemRemoveView(CaseworkOnlyMixin, ServiceFormView):
+    """Take an item off the agenda (the chair or deputy; before the meeting
+    is held), with a confirmation saying what else it does: packs issued are
+    superseded, the panel's shares of the case end, a listing goes back to
+    accepted."""
+
+    record_model = AgendaItem
+    record_name = "item"
+    required_level = AccessLevel.FULL
+    record_related = ("meeting__panel", "referral")
+    form_class = forms.ItemRemoveForm
+    template_name = "mase/agendaitem_remove.html"
+
+    def get_context_data(self, **kwargs):
+        from mase.models import MeetingPack
+
+        context = super().get_context_data(**kwargs)
+        meeting = self.record.meeting
+        context["meeting"] = meeting
+        context["issued_packs"] = MeetingPack.objects.filter(
+            meeting=meeting, kind=MeetingPack.Kind.PACK, agenda_version__gte=meeting.agenda_version
+        ).count()
+        context["agenda_closed"] = meeting.status == MeetingStatus.AGENDA_CLOSED
+        context["removable"] = meeting.status in services.ITEM_REMOVABLE and chairs(self.request.user, meeting.panel)
+        return context
+
+    def save(self, form):
+        self.removed = services.agenda_item_remove(
+            item=self.record, removed_by=self.request.user, request=self.request, **form.cleaned_data
+        )
+        said = [f"{self.removed['reference']} taken off the agenda"]
+        if self.removed["packs_superseded"]:
+            said.append(f"the {self.removed['packs_superseded']} packs issued are superseded: issue them again")
+        if self.removed["shares_ended"]:
+            said.append(f"{self.removed['shares_ended']} shares of the case with the panel's agencies ended")
+        if self.removed["listing"]:
+            said.append("the listing request is accepted again, to be listed at a later meeting")
+        self.success_message = "; ".join(said)
+        return self.removed
+
+    def get_success_url(self):
+        meeting = self.record.meeting
+        if meeting.status == MeetingStatus.SCHEDULED:
+            return reverse("mase:agenda_builder", args=[meeting.pk])
+        return meeting.get_absolute_url()
 
 
 # --- listing requests ----------------------------------------------------------------------

@@ -8,6 +8,7 @@ ROUTE_CLAIMS = {
     "mase:meeting_detail": MATRIX,
     "mase:agendaitem_detail": MATRIX,
     "mase:agendaitem_record": MATRIX,
+    "mase:agendaitem_remove": MATRIX,
     "mase:action_list": MATRIX,
     "mase:action_detail": MATRIX,
     "mase:action_step": MATRIX,
