@@ -7,10 +7,12 @@ which mase does not import: settings.MASE_ASSOCIATIONS_SOURCE names a function
 `(chair, referrals, since) -> [(referral, why)]` once that app provides one
 (the seam); until then the criterion is listed as not yet available."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -81,13 +83,47 @@ def eligible_referrals(meeting: Meeting, chair):
     return referrals.exclude(pk__in=on_agenda).select_related("child")
 
 
-def _group(criterion, records, why) -> CandidateGroup:
-    rows = list(records.order_by("-created_at", "-id")[:SHOWN_PER_CRITERION])
-    count, capped = (len(rows), False) if len(rows) < SHOWN_PER_CRITERION else capped_count(records)
+def _group(criterion, records, why, *, one_walk: bool = True) -> CandidateGroup:
+    """The newest SHOWN_PER_CRITERION cases and the count capped at COUNT_CAP.
+
+    `one_walk`: both from one newest-first walk of COUNT_CAP + 1 cases (the
+    walk the list makes anyway, a little longer). A separate unordered count
+    makes PostgreSQL build a bitmap of every active case (340,000 at 1M
+    referrals, about 10 ms) to find 101 of them (benchmarks/RESULTS.md,
+    "MASE", third run). Not for a criterion whose rows the planner
+    underestimates badly (review overdue: it then sorts all 160,000 rather
+    than walk, 1 to 2 s): that one keeps the list and a separate count."""
+    ordered = records.order_by("-created_at", "-id")
+    if one_walk:
+        walked = list(ordered[: COUNT_CAP + 1])
+        rows, count, capped = walked[:SHOWN_PER_CRITERION], min(len(walked), COUNT_CAP), len(walked) > COUNT_CAP
+    else:
+        rows = list(ordered[:SHOWN_PER_CRITERION])
+        count, capped = (len(rows), False) if len(rows) < SHOWN_PER_CRITERION else capped_count(records)
     return CandidateGroup(criterion, count, [Candidate(record, why(record)) for record in rows], capped=capped)
 
 
+@contextlib.contextmanager
+def _without_jit():
+    """PostgreSQL's JIT off for these reads (SET LOCAL: this transaction only).
+    The association query's plan carries the visibility predicate's subplans
+    for every candidate case; they are never run when there are few
+    associations, but their estimated cost passes `jit_above_cost`, and
+    PostgreSQL then spent 20 to 50 ms compiling 443 functions for a query that
+    runs in under a millisecond (benchmarks/RESULTS.md, "MASE", third run)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
+    with _without_jit():
+        return _candidates(meeting, chair, today)
+
+
+def _candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
     today = today or timezone.localdate()
     now = timezone.now()
     base = eligible_referrals(meeting, chair)
@@ -97,6 +133,7 @@ def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> l
             Criterion.REVIEW_OVERDUE,
             base.review_overdue(today),
             lambda r: f"Risk review was due on {_fmt(r.review_due)}",
+            one_walk=False,
         ),
     ]
     since = now - MISSING_WINDOW

@@ -169,10 +169,33 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
     form_class = forms.TopicItemForm
     template_name = "mase/agenda_builder.html"
 
-    def get_form_kwargs(self):
+    @cached_property
+    def search(self) -> dict:
+        """The search for a person, place, vehicle or theme (GET, and carried
+        in the add form's POST so its results show again with an error)."""
+        from audit.models import AccessEvent
+        from audit.services import record_access
         from mase import topics
 
-        return super().get_form_kwargs() | {"subjects": topics.subject_choices(self.request.user)}
+        data = self.request.GET if self.request.method == "GET" else self.request.POST
+        kinds = topics.search_kinds()
+        form = forms.SubjectSearchForm(data if "find" in data else None, kinds=kinds)
+        found = {"form": form, "kinds": kinds, "query": "", "kind": "", "results": []}
+        if form.is_bound and form.is_valid() and form.cleaned_data["find"].strip():
+            found["query"], found["kind"] = form.cleaned_data["find"].strip(), form.cleaned_data["find_kind"]
+            found["results"] = topics.search(self.request.user, found["kind"], found["query"])
+            found["kind_label"] = dict(kinds).get(found["kind"], "")
+            if found["kind"] != "theme" and self.request.method == "GET":
+                record_access(
+                    user=self.request.user, action=AccessEvent.Action.SEARCH,
+                    record_kind=topics.SUBJECT_KINDS.get(found["kind"], ""),
+                    record_ids=[value.split(":")[1] for value, _label in found["results"]], request=self.request,
+                    details={"query": found["query"], "page": "mase agenda builder"},
+                )  # fmt: skip
+        return found
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"results": self.search["results"]}
 
     # Change access to a meeting is its panel's chair's and deputy's (mase.models).
 
@@ -182,12 +205,19 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
         context["groups"] = agenda.candidates(self.record, user) if self.record.agenda_open else []
         context["items"] = shown_items(self.record, user)
         context["total_minutes"] = sum(item.minutes_allotted for item in context["items"])
+        context["search"] = self.search
         return context
 
     def form_valid(self, form):
+        from mase import topics
+
+        fields = dict(form.cleaned_data)
         try:
+            if fields["subject"].startswith("theme:"):
+                title, why = topics.resolve_theme(self.request.user, fields.pop("subject"))
+                fields |= {"subject": "", "title": title, "why": fields["why"].strip() or why}
             services.agenda_item_add(
-                meeting=self.record, added_by=self.request.user, criterion=Criterion.TOPIC, **form.cleaned_data
+                meeting=self.record, added_by=self.request.user, criterion=Criterion.TOPIC, **fields
             )
         except REFUSALS as error:
             refusal = refusal_for(error)
