@@ -248,3 +248,37 @@ def test_pack_and_minutes_progress_is_polled_and_announced(page, personas, meeti
     expect(status).to_have_text("All 3 copies of the minutes ready: open them from the list.")
     expect(page.get_by_test_id("minutes-copies").get_by_role("link", name="PDF for")).to_have_count(3)
     assert_accessible(page)
+
+
+def test_the_chair_finds_a_person_of_concern_by_search_and_lists_them(page, personas, meeting_today):
+    """Not a list of everyone the chair may see: a search (the intelligence
+    app's own, misspelt names found), its results as radios, one chosen."""
+    from accounts.models import Agency as Agencies
+    from sharing import services as sharing_services
+    from sharing.models import LawfulBasis
+    from tests.intelligence.factories import IntelligenceReportFactory, PersonFactory
+
+    unit = personas["kent-police.intelligence-officer"]
+    person, unseen = PersonFactory(first_name="Vexley", last_name="Marr"), PersonFactory(first_name="Vexley")
+    shared = IntelligenceReportFactory(sanitised_by=unit)
+    shared.persons.add(person)
+    IntelligenceReportFactory(sanitised_by=unit).persons.add(unseen)
+    sharing_services.share_record(
+        shared_by=unit, record=shared, recipient_agency=Agencies.objects.get(code="kcc"), level="full",
+        purpose="MASE preparation", lawful_basis=LawfulBasis.objects.get(code="dpa3-sch8-para4"),
+    )  # fmt: skip
+
+    sign_in(page, "mase.chair")
+    page.goto(f"/mase/meetings/{meeting_today.pk}/agenda/")
+    search = page.get_by_role("search")
+    search.get_by_label("Search for").select_option(label="Person of concern")
+    search.get_by_label("Name, registration").fill("Vexly")
+    search.get_by_role("button", name="Search").click()
+    results = page.get_by_test_id("add-subject").get_by_role("radio")
+    expect(results).to_have_count(1)  # the unit's own Vexley is not the chair's to see
+    assert_accessible(page)
+    page.get_by_label("Person of concern: Vexley Marr").check()
+    page.get_by_label("Why it is on the agenda").fill("Seen with two listed children")
+    page.get_by_role("button", name="Add to the agenda", exact=True).click()
+    expect(page.get_by_test_id("agenda-items")).to_contain_text(f"Person of concern {person.pk} (Vexley Marr)")
+    assert_accessible(page)
