@@ -95,7 +95,7 @@ def profile_themes(user, query: str) -> list[tuple[str, str]]:
 def resolve_theme(user, value: str) -> tuple[str, str]:
     """(title, why) of a chosen theme of a problem profile the user reads in
     full; a ValidationError on `subject` otherwise."""
-    _, profile_id, number = (value.split(":") + ["", ""])[:3]
+    _, profile_id, number = [*value.split(":"), "", ""][:3]
     refused = ValidationError({"subject": "Choose a theme of a problem profile you can see"})
     if subject_model(PROFILE) is None or not profile_id.isdigit() or not number.isdigit():
         raise refused
@@ -104,7 +104,9 @@ def resolve_theme(user, value: str) -> tuple[str, str]:
     if int(number) >= len(themes):
         raise refused
     period = f"{profile.period_start:%-d %B %Y} to {profile.period_end:%-d %B %Y}"
-    return str(themes[int(number)]["theme"]), f"A theme of problem profile {profile.reference} ({profile.area}, {period})"
+    return str(
+        themes[int(number)]["theme"]
+    ), f"A theme of problem profile {profile.reference} ({profile.area}, {period})"
 
 
 def resolve_subject(user, value: str) -> tuple[str, int]:

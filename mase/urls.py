@@ -16,8 +16,11 @@ urlpatterns = [
     path("meetings/<int:pk>/packs/", views.PackListView.as_view(), name="pack_list"),
     path("meetings/<int:pk>/minutes/", views.MinutesView.as_view(), name="minutes"),
     path("meetings/<int:pk>/minutes/circulate/", views.MinutesCirculateView.as_view(), name="minutes_circulate"),
-    path("meetings/<int:pk>/documents/<slug:kind>/progress/", views.DocumentProgressView.as_view(),
-         name="document_progress"),  # fmt: skip
+    path(
+        "meetings/<int:pk>/documents/<slug:kind>/progress/",
+        views.DocumentProgressView.as_view(),
+        name="document_progress",
+    ),
     path("packs/<int:pk>/", views.PackDownloadView.as_view(), name="pack_download"),
     path("items/<int:pk>/", views.AgendaItemDetailView.as_view(), name="agendaitem_detail"),
     path("items/<int:pk>/remove/", views.AgendaItemRemoveView.as_view(), name="agendaitem_remove"),

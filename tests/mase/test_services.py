@@ -397,9 +397,7 @@ def test_the_chair_takes_an_item_off_an_open_agenda_and_the_rest_move_up(
 
     removed = services.agenda_item_remove(item=listed, removed_by=chair, reason="Risk reduced since the request")
     assert removed["reference"] == f"{meeting.reference}/1" and removed["packs_superseded"] == 0
-    assert list(meeting.items.values_list("pk", "position", "reference")) == [
-        (theme.pk, 1, f"{meeting.reference}/1")
-    ]
+    assert list(meeting.items.values_list("pk", "position", "reference")) == [(theme.pk, 1, f"{meeting.reference}/1")]
     listing.refresh_from_db()
     assert listing.status == ListingStatus.ACCEPTED and listing.meeting is None  # to be listed again
     event = AccessEvent.objects.get(action="change", record_kind="mase.meeting", user=chair)

@@ -63,7 +63,9 @@ def test_the_chair_lists_a_person_they_see_and_each_reader_sees_the_name_only_if
     assert f'value="location:{hotel.pk}"' in places
     cars = client.get(url, {"find_kind": "vehicle", "find": "gx19 abc"}).content.decode()
     assert "Vehicle: GX19ABC" in cars
-    assert "No place you can see matches" in client.get(url, {"find_kind": "location", "find": "Nowhere"}).content.decode()
+    assert (
+        "No place you can see matches" in client.get(url, {"find_kind": "location", "find": "Nowhere"}).content.decode()
+    )
 
     forged = client.post(url, {"subject": f"person:{unseen.pk}", "title": "", "why": ""})
     assert forged.status_code == 200 and "Choose a person, place or vehicle you can see" in forged.content.decode()
