@@ -125,8 +125,9 @@ def _as_first_written_group(criterion, records, why, *, one_walk=True):
 
 
 ORIGINAL_GROUP, ORIGINAL_WITHOUT_JIT = agenda._group, agenda._without_jit
-# The candidates' read shapes compared by --compare: as measured before
-# (a separate capped count for each criterion, JIT on) and as now.
+# The candidates' read shapes compared by --compare: a separate capped count
+# for each criterion (the shape before) or one walk, JIT on (as before) or off.
+# Review overdue reads referrals' own definition in all four (the walk needs it).
 SHAPES = {
     "count_per_criterion_jit_on": (_as_first_written_group, contextlib.nullcontext),
     "one_walk_jit_on": (ORIGINAL_GROUP, contextlib.nullcontext),

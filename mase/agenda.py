@@ -73,9 +73,9 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
-def eligible_referrals(meeting: Meeting, chair):
-    """Active cases the chair sees in full, in the panel's area, not on the agenda yet."""
-    referrals = Referral.objects.visible_to(chair, AccessLevel.FULL).active()
+def referrals_in_area(meeting: Meeting, chair):
+    """Cases the chair sees in full, in the panel's area, not on the agenda yet."""
+    referrals = Referral.objects.visible_to(chair, AccessLevel.FULL)
     districts = list(meeting.panel.districts.values_list("pk", flat=True))
     if districts:
         referrals = referrals.filter(child__district__in=districts)
@@ -83,16 +83,21 @@ def eligible_referrals(meeting: Meeting, chair):
     return referrals.exclude(pk__in=on_agenda).select_related("child")
 
 
+def eligible_referrals(meeting: Meeting, chair):
+    """Active cases the chair sees in full, in the panel's area, not on the agenda yet."""
+    return referrals_in_area(meeting, chair).active()
+
+
 def _group(criterion, records, why, *, one_walk: bool = True) -> CandidateGroup:
     """The newest SHOWN_PER_CRITERION cases and the count capped at COUNT_CAP.
 
-    `one_walk`: both from one newest-first walk of COUNT_CAP + 1 cases (the
-    walk the list makes anyway, a little longer). A separate unordered count
+    Both from one newest-first walk of COUNT_CAP + 1 cases (the walk the list
+    makes anyway, a little longer). A separate unordered count (`one_walk`
+    False, the shape before; benchmarks/mase_bench.py --compare times it)
     makes PostgreSQL build a bitmap of every active case (340,000 at 1M
     referrals, about 10 ms) to find 101 of them (benchmarks/RESULTS.md,
-    "MASE", third run). Not for a criterion whose rows the planner
-    underestimates badly (review overdue: it then sorts all 160,000 rather
-    than walk, 1 to 2 s): that one keeps the list and a separate count."""
+    "MASE", third run). A criterion whose rows the planner underestimates
+    badly may turn the walk into a sort of them all: see review overdue."""
     ordered = records.order_by("-created_at", "-id")
     if one_walk:
         walked = list(ordered[: COUNT_CAP + 1])
@@ -129,11 +134,16 @@ def _candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> 
     base = eligible_referrals(meeting, chair)
     groups = [
         _group(Criterion.HIGH_RISK, base.filter(risk_level="high"), lambda r: "Risk level is high"),
+        # Referrals' own "review overdue" (due before today, not closed), as on
+        # the home page: only worked cases have a review date. Not `base`
+        # (active cases): PostgreSQL multiplies the two conditions as if
+        # independent, expects 13,500 overdue cases for 160,000 at 1M, and
+        # sorts them all rather than walk the index made for this
+        # (`referral_reviewable_newest_idx`): 1 to 2 s (benchmarks/RESULTS.md).
         _group(
             Criterion.REVIEW_OVERDUE,
-            base.review_overdue(today),
+            referrals_in_area(meeting, chair).review_overdue(today),
             lambda r: f"Risk review was due on {_fmt(r.review_due)}",
-            one_walk=False,
         ),
     ]
     since = now - MISSING_WINDOW
