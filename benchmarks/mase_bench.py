@@ -136,14 +136,28 @@ SHAPES = {
 }
 
 
-def compare_shapes(meetings: dict, chair: User, *, runs: int, warmup: int) -> None:
-    """Each shape of the candidates' reads and the minimal page, interleaved
-    run by run (so each sees the same load): SQL medians, and each as a
-    multiple of the minimal page's server time measured alongside."""
+def load_agenda_module(path: str):
+    """mase/agenda.py as it was at another commit (`git show <commit>:mase/agenda.py > file`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agenda_compared", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare_shapes(meetings: dict, chair: User, *, runs: int, warmup: int, other: str = "") -> None:
+    """Each shape of the candidates' reads (and, with `other`, the whole
+    candidates of mase/agenda.py from another commit) and the minimal page,
+    interleaved run by run (so each sees the same load): SQL medians, and
+    each as a multiple of the minimal page's server time measured alongside."""
     browser = rb.Browser(chair)
+    shapes = dict(SHAPES)
+    if other:
+        shapes = {"code_from_" + Path(other).stem: (load_agenda_module(other), None), **shapes}
     for key, meeting in meetings.items():
         log(f"comparing shapes: {key}")
-        sql = {name: [] for name in SHAPES}
+        sql = {name: [] for name in shapes}
         page = []
         for run in range(warmup + runs):
             started = time.perf_counter()
@@ -151,10 +165,12 @@ def compare_shapes(meetings: dict, chair: User, *, runs: int, warmup: int) -> No
             elapsed = (time.perf_counter() - started) * 1000
             if code != 200:
                 raise RuntimeError(f"{rb.MINIMAL_PAGE} answered {code}")
-            for name, (group, without_jit) in SHAPES.items():
-                agenda._group, agenda._without_jit = group, without_jit
+            for name, (group, without_jit) in shapes.items():
+                module = group if without_jit is None else agenda
+                if without_jit is not None:
+                    agenda._group, agenda._without_jit = group, without_jit
                 try:
-                    _result, sql_ms, _e2e, _statements = sb.timed(lambda m=meeting: agenda.candidates(m, chair))
+                    _result, sql_ms, _e2e, _statements = sb.timed(lambda m=meeting, a=module: a.candidates(m, chair))
                 finally:
                     agenda._group, agenda._without_jit = ORIGINAL_GROUP, ORIGINAL_WITHOUT_JIT
                 if run >= warmup:
@@ -241,6 +257,11 @@ def main() -> None:
         action="store_true",
         help="only the candidates' read shapes (before and now), interleaved with the minimal page",
     )
+    parser.add_argument(
+        "--compare-with",
+        default="",
+        help="with --compare: also mase/agenda.py from another commit, saved to this file",
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
@@ -271,7 +292,7 @@ def main() -> None:
     panels = reset_panels(users["bench.cse-team"], chair, users)
     meetings = {key: schedule(panel, chair) for key, panel in panels.items()}
     if args.compare:
-        compare_shapes(meetings, chair, runs=args.runs, warmup=args.warmup)
+        compare_shapes(meetings, chair, runs=args.runs, warmup=args.warmup, other=args.compare_with)
         rb.emit({"name": "done", "persona": None, "load_average": os.getloadavg()})
         return
     measure_candidates(meetings, chair, runs=args.runs, warmup=args.warmup)
