@@ -28,6 +28,7 @@ named "BENCH ..." with their meetings, items and packs, remade on each run.
 """
 
 import argparse
+import contextlib
 import datetime
 import os
 import statistics
@@ -119,6 +120,75 @@ def measure_candidates(meetings: dict, chair: User, *, runs: int, warmup: int) -
                  line["median_ms"] <= TARGET_CANDIDATES_MS})  # fmt: skip
 
 
+def _as_first_written_group(criterion, records, why, *, one_walk=True):
+    return ORIGINAL_GROUP(criterion, records, why, one_walk=False)
+
+
+ORIGINAL_GROUP, ORIGINAL_WITHOUT_JIT = agenda._group, agenda._without_jit
+# The candidates' read shapes compared by --compare: a separate capped count
+# for each criterion (the shape before) or one walk, JIT on (as before) or off.
+# Review overdue reads referrals' own definition in all four (the walk needs it).
+SHAPES = {
+    "count_per_criterion_jit_on": (_as_first_written_group, contextlib.nullcontext),
+    "one_walk_jit_on": (ORIGINAL_GROUP, contextlib.nullcontext),
+    "count_per_criterion_jit_off": (_as_first_written_group, ORIGINAL_WITHOUT_JIT),
+    "one_walk_jit_off": (ORIGINAL_GROUP, ORIGINAL_WITHOUT_JIT),
+}
+
+
+def load_agenda_module(path: str):
+    """mase/agenda.py as it was at another commit (`git show <commit>:mase/agenda.py > file`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("agenda_compared", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare_shapes(meetings: dict, chair: User, *, runs: int, warmup: int, other: str = "") -> None:
+    """Each shape of the candidates' reads (and, with `other`, the whole
+    candidates of mase/agenda.py from another commit) and the minimal page,
+    interleaved run by run (so each sees the same load): SQL medians, and
+    each as a multiple of the minimal page's server time measured alongside."""
+    browser = rb.Browser(chair)
+    shapes = dict(SHAPES)
+    if other:
+        shapes = {"code_from_" + Path(other).stem: (load_agenda_module(other), None), **shapes}
+    for key, meeting in meetings.items():
+        log(f"comparing shapes: {key}")
+        sql = {name: [] for name in shapes}
+        page = []
+        for run in range(warmup + runs):
+            started = time.perf_counter()
+            code, _body = browser.get(rb.MINIMAL_PAGE)
+            elapsed = (time.perf_counter() - started) * 1000
+            if code != 200:
+                raise RuntimeError(f"{rb.MINIMAL_PAGE} answered {code}")
+            for name, (group, without_jit) in shapes.items():
+                module = group if without_jit is None else agenda
+                if without_jit is not None:
+                    agenda._group, agenda._without_jit = group, without_jit
+                try:
+                    _result, sql_ms, _e2e, _statements = sb.timed(lambda m=meeting, a=module: a.candidates(m, chair))
+                finally:
+                    agenda._group, agenda._without_jit = ORIGINAL_GROUP, ORIGINAL_WITHOUT_JIT
+                if run >= warmup:
+                    sql[name].append(sql_ms)
+            if run >= warmup:
+                page.append(elapsed)
+        reference = statistics.median(page)
+        rb.emit({"name": f"minimal_page_alongside_{key}", "persona": "mase-chair", "median_ms": round(reference, 1),
+                 "runs": runs})  # fmt: skip
+        for name, values in sql.items():
+            median = statistics.median(values)
+            rb.emit({
+                "name": f"agenda_candidates_{key}_{name}", "persona": "mase-chair", "median_ms": round(median, 1),
+                "p95_ms": round(rb.percentile(values, 0.95), 1), "runs": runs, "kind": "sql",
+                "x_minimal_page": round(median / reference, 2), "within_target": median <= TARGET_CANDIDATES_MS,
+            })  # fmt: skip
+
+
 def measure_pages(meetings: dict, chair: User, *, runs: int, warmup: int) -> None:
     browser = rb.Browser(chair)
     rb.measure_minimal_page("mase-chair", browser, runs=runs, warmup=warmup)
@@ -182,6 +252,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--pack-runs", type=int, default=3)
     parser.add_argument("--items", type=int, default=25)
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="only the candidates' read shapes (before and now), interleaved with the minimal page",
+    )
+    parser.add_argument(
+        "--compare-with",
+        default="",
+        help="with --compare: also mase/agenda.py from another commit, saved to this file",
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
@@ -211,6 +291,10 @@ def main() -> None:
         return
     panels = reset_panels(users["bench.cse-team"], chair, users)
     meetings = {key: schedule(panel, chair) for key, panel in panels.items()}
+    if args.compare:
+        compare_shapes(meetings, chair, runs=args.runs, warmup=args.warmup, other=args.compare_with)
+        rb.emit({"name": "done", "persona": None, "load_average": os.getloadavg()})
+        return
     measure_candidates(meetings, chair, runs=args.runs, warmup=args.warmup)
     measure_pages(meetings, chair, runs=args.runs, warmup=args.warmup)
     log(f"agenda of {args.items} items")

@@ -538,6 +538,9 @@ MASE_STUCK_DAYS = env_int("MASE_STUCK_DAYS", default=28)
 MASE_REMINDER_DAYS_BEFORE = 3
 # The agenda builder's "new associations to persons of concern" (mase/agenda.py's seam).
 MASE_ASSOCIATIONS_SOURCE = "intelligence.mase_links.referrals_with_new_associations"
+# The agenda builder's search for persons, places and vehicles (mase/topics.py's seam):
+# `(user=, kind=, query=) -> records the user sees`; empty: no search offered.
+MASE_SUBJECT_SEARCH = "intelligence.mase_links.entities_matching"
 # Intelligence (intelligence/): the officer in charge of a child abduction
 # warning notice is reminded this many days before it expires.
 INTELLIGENCE_CAWN_REMINDER_DAYS = env_int("INTELLIGENCE_CAWN_REMINDER_DAYS", default=28)

@@ -1,6 +1,8 @@
 """What MASE's agenda builder reads from intelligence (settings.MASE_ASSOCIATIONS_SOURCE,
 mase/agenda.py): which of the chair's candidate referrals have a child newly
-associated with a person of concern. MASE does not import this app; this
+associated with a person of concern; and (settings.MASE_SUBJECT_SEARCH,
+mase/topics.py) the persons, places and vehicles the chair finds to put on
+the agenda, by this app's own entity search. MASE does not import this app; this
 module does not import MASE or referrals (it reads the referrals' `child`)."""
 
 import datetime
@@ -45,3 +47,13 @@ def referrals_with_new_associations(*, chair, referrals, since) -> list[tuple]:
         count = f"{len(persons)} person{'s' if len(persons) != 1 else ''} of concern"
         found.append((referral, f"Newly associated with {count} since {_start(since):%-d %B %Y}: {names}{more}"))
     return found
+
+
+def entities_matching(*, user, kind: str, query: str) -> list:
+    """Persons of concern ("person"), locations ("location") or vehicles
+    ("vehicle") the user sees matching `query`: the entity search of the
+    intelligence pages themselves (`intelligence.views.core.entity_search`),
+    for MASE's agenda builder (settings.MASE_SUBJECT_SEARCH)."""
+    from intelligence.views.core import entity_search
+
+    return list(entity_search(user, kind, query))

@@ -7,10 +7,12 @@ which mase does not import: settings.MASE_ASSOCIATIONS_SOURCE names a function
 `(chair, referrals, since) -> [(referral, why)]` once that app provides one
 (the seam); until then the criterion is listed as not yet available."""
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -71,9 +73,9 @@ def previous_meeting(meeting: Meeting) -> Meeting | None:
     )
 
 
-def eligible_referrals(meeting: Meeting, chair):
-    """Active cases the chair sees in full, in the panel's area, not on the agenda yet."""
-    referrals = Referral.objects.visible_to(chair, AccessLevel.FULL).active()
+def referrals_in_area(meeting: Meeting, chair):
+    """Cases the chair sees in full, in the panel's area, not on the agenda yet."""
+    referrals = Referral.objects.visible_to(chair, AccessLevel.FULL)
     districts = list(meeting.panel.districts.values_list("pk", flat=True))
     if districts:
         referrals = referrals.filter(child__district__in=districts)
@@ -81,21 +83,62 @@ def eligible_referrals(meeting: Meeting, chair):
     return referrals.exclude(pk__in=on_agenda).select_related("child")
 
 
-def _group(criterion, records, why) -> CandidateGroup:
-    rows = list(records.order_by("-created_at", "-id")[:SHOWN_PER_CRITERION])
-    count, capped = (len(rows), False) if len(rows) < SHOWN_PER_CRITERION else capped_count(records)
+def _group(criterion, records, why, *, one_walk: bool = True) -> CandidateGroup:
+    """The newest SHOWN_PER_CRITERION cases and the count capped at COUNT_CAP.
+
+    Both from one newest-first walk of COUNT_CAP + 1 cases (the walk the list
+    makes anyway, a little longer). A separate unordered count (`one_walk`
+    False, the shape before; benchmarks/mase_bench.py --compare times it)
+    makes PostgreSQL build a bitmap of every active case (340,000 at 1M
+    referrals, about 10 ms) to find 101 of them (benchmarks/RESULTS.md,
+    "MASE", third run). A criterion whose rows the planner underestimates
+    badly may turn the walk into a sort of them all: see review overdue."""
+    ordered = records.order_by("-created_at", "-id")
+    if one_walk:
+        walked = list(ordered[: COUNT_CAP + 1])
+        rows, count, capped = walked[:SHOWN_PER_CRITERION], min(len(walked), COUNT_CAP), len(walked) > COUNT_CAP
+    else:
+        rows = list(ordered[:SHOWN_PER_CRITERION])
+        count, capped = (len(rows), False) if len(rows) < SHOWN_PER_CRITERION else capped_count(records)
     return CandidateGroup(criterion, count, [Candidate(record, why(record)) for record in rows], capped=capped)
 
 
+@contextlib.contextmanager
+def _without_jit():
+    """PostgreSQL's JIT off for these reads (SET LOCAL: this transaction only).
+    The association query's plan carries the visibility predicate's subplans
+    for every candidate case; they are never run when there are few
+    associations, but their estimated cost passes `jit_above_cost`, and
+    PostgreSQL then spent 20 to 50 ms compiling 443 functions for a query that
+    runs in under a millisecond (benchmarks/RESULTS.md, "MASE", third run)."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL jit = off")
+        yield
+
+
 def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
+    with _without_jit():
+        return _candidates(meeting, chair, today)
+
+
+def _candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> list[CandidateGroup]:
     today = today or timezone.localdate()
     now = timezone.now()
-    base = eligible_referrals(meeting, chair)
+    in_area = referrals_in_area(meeting, chair)
+    base = in_area.active()  # active cases the chair sees in full, in the area, not on the agenda
     groups = [
         _group(Criterion.HIGH_RISK, base.filter(risk_level="high"), lambda r: "Risk level is high"),
+        # Referrals' own "review overdue" (due before today, not closed), as on
+        # the home page: only worked cases have a review date. Not `base`
+        # (active cases): PostgreSQL multiplies the two conditions as if
+        # independent, expects 13,500 overdue cases for 160,000 at 1M, and
+        # sorts them all rather than walk the index made for this
+        # (`referral_reviewable_newest_idx`): 1 to 2 s (benchmarks/RESULTS.md).
         _group(
             Criterion.REVIEW_OVERDUE,
-            base.review_overdue(today),
+            in_area.review_overdue(today),
             lambda r: f"Risk review was due on {_fmt(r.review_due)}",
         ),
     ]
@@ -128,27 +171,39 @@ def candidates(meeting: Meeting, chair, today: datetime.date | None = None) -> l
             lambda r: f"No chronology entry or action for {settings.MASE_STUCK_DAYS} days",
         )
     )
-    listings = (
-        ListingRequest.objects.visible_to(chair, AccessLevel.FULL)
-        .filter(panel=meeting.panel, referral__in=base.values("pk"))
+    # The panel's listings waiting for a meeting (accepted, or in monitoring
+    # and due back): few, read once, then kept if their case is among `base`
+    # (which the chair sees in full: a listing is seen through its case). As
+    # a subquery of `base` in each of four queries they cost 30 ms at 1M.
+    due_back = timezone.localtime(meeting.starts_at).date()
+    waiting = list(
+        ListingRequest.objects.filter(panel=meeting.panel)
+        .filter(
+            Q(status=ListingStatus.ACCEPTED, meeting=meeting)
+            | Q(status=ListingStatus.ACCEPTED, meeting__isnull=True)
+            | Q(status=ListingStatus.MONITORING, next_listing_date__lte=due_back)
+        )
         .select_related("referral__child", "requested_by")
+        .order_by("-created_at", "-id")
     )
-    monitoring = listings.monitoring_due(timezone.localtime(meeting.starts_at).date())
+    kept = set(base.filter(pk__in={listing.referral_id for listing in waiting}).values_list("pk", flat=True))
+    waiting = [listing for listing in waiting if listing.referral_id in kept]
+    monitoring = [listing for listing in waiting if listing.status == ListingStatus.MONITORING]
+    accepted = [listing for listing in waiting if listing.status == ListingStatus.ACCEPTED]
     groups.append(
         CandidateGroup(
             Criterion.MONITORING_DUE,
-            monitoring.count(),
+            len(monitoring),
             [
                 Candidate(listing.referral, f"Due back on {_fmt(listing.next_listing_date)}", listing)
                 for listing in monitoring[:SHOWN_PER_CRITERION]
             ],
         )
     )
-    accepted = listings.filter(status=ListingStatus.ACCEPTED).filter(Q(meeting=meeting) | Q(meeting__isnull=True))
     groups.append(
         CandidateGroup(
             Criterion.LISTING_REQUEST,
-            accepted.count(),
+            len(accepted),
             [
                 Candidate(
                     listing.referral,

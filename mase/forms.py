@@ -80,18 +80,36 @@ class MonitorForm(forms.Form):
     )
 
 
-class TopicItemForm(forms.Form):
-    subject = forms.ChoiceField(
-        label="Person of concern or place",
+class SubjectSearchForm(forms.Form):
+    """The agenda builder's search (GET) for a person, place, vehicle or a
+    problem profile's theme, among those the chair sees (mase.topics)."""
+
+    find_kind = forms.ChoiceField(label="Search for", required=False)
+    find = forms.CharField(
+        label="Name, registration, phone number, online handle or theme",
+        max_length=100,
         required=False,
-        help_text="Those you can see. Every agency on the panel reads the item as its kind and number; "
-        "only those who see the person or place read the name.",
+        help_text="Misspelt names are found too. Only those you can see are shown.",
+    )
+
+    def __init__(self, *args, kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["find_kind"].choices = kinds
+
+
+class TopicItemForm(forms.Form):
+    subject = forms.CharField(
+        label="Choose one of the results",
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Every agency on the panel reads a person, place or vehicle as its kind and number; "
+        "only those who see it read the name.",
     )
     title = forms.CharField(
         label="Or a theme",
         max_length=200,
         required=False,
-        help_text="Leave empty for a person or place. Do not name a child or a person of concern here: "
+        help_text="Leave empty for a search result. Do not name a child or a person of concern here: "
         "every agency on the panel reads it.",
     )
     why = forms.CharField(
@@ -101,14 +119,16 @@ class TopicItemForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
     )
 
-    def __init__(self, *args, subjects=(), **kwargs):
+    def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "None"), *subjects]
+        # The search's results; the value chosen is checked again by the
+        # service (mase.topics: one the chair sees), so a forged one is refused.
+        self.fields["subject"].widget.choices = list(results)
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("subject") and not cleaned.get("title", "").strip():
-            self.add_error("title", "Choose a person or place, or name the theme")
+            self.add_error("title", "Choose a search result, or name the theme")
         return cleaned
 
 
@@ -234,3 +254,13 @@ class PlanUpdateForm(forms.Form):
         error_messages={"required": "Choose red, amber or green"},
     )
     completed = forms.BooleanField(label="The action is complete", required=False)
+
+
+class ItemRemoveForm(forms.Form):
+    reason = forms.CharField(
+        label="Why it comes off the agenda",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the item comes off the agenda: the panel's record keeps it"},
+        help_text="Kept in the access log with the item's reference. Do not name a child.",
+    )

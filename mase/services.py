@@ -617,6 +617,62 @@ def agenda_arrange(*, meeting: Meeting, arranged_by: User, order: list[int], min
     return [items[pk] for pk in order]
 
 
+ITEM_REMOVABLE = (MeetingStatus.SCHEDULED, MeetingStatus.AGENDA_CLOSED)
+
+
+@transaction.atomic
+def agenda_item_remove(*, item: AgendaItem, removed_by: User, reason: str, request=None) -> dict:
+    """Take an item off the agenda: the panel's chair or deputy, full on the
+    item, while the agenda is open or, once it is closed, until the meeting is
+    held. The items after it move up; an accepted listing goes back to
+    accepted (to be listed again); the shares made for the panel when the
+    agenda closed end (those the remover's agency made: sharing.services);
+    packs already issued are superseded (the agenda changed). Recorded in the
+    access log with the reason. Returns what happened, for the page to say."""
+    from audit.models import AccessEvent
+    from audit.services import record_access
+    from mase.models import ListedCaseShare, MeetingPack
+    from sharing.models import Share
+    from sharing.services import revoke_share
+
+    current = _locked(AgendaItem, item)
+    meeting = _locked(Meeting, current.meeting)
+    require_chair(removed_by, meeting.panel, "take items off its agenda")
+    require_level(removed_by, current, AccessLevel.FULL)
+    if meeting.status not in ITEM_REMOVABLE:
+        raise StepNotAllowed("Items come off the agenda only before the meeting is held", reason="status")
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the item comes off the agenda: the panel's record keeps it"})
+    links = ListedCaseShare.objects.filter(item=current).values("share_id")
+    ended = 0
+    for share in Share.objects.active().filter(pk__in=links, sharing_agency_id=removed_by.agency_id):
+        revoke_share(share=share, revoked_by=removed_by, reason=f"Taken off the agenda of {meeting.reference}: "
+                     f"{reason.strip()}")  # fmt: skip
+        ended += 1
+    if current.listing_id:
+        ListingRequest.objects.filter(pk=current.listing_id, status=ListingStatus.LISTED).update(
+            status=ListingStatus.ACCEPTED, meeting=None
+        )
+    superseded = MeetingPack.objects.filter(
+        meeting=meeting, kind=MeetingPack.Kind.PACK, agenda_version__gte=meeting.agenda_version
+    ).count()
+    removed = {"reference": current.reference, "item": current.pk, "position": current.position,
+               "referral": current.referral.reference if current.referral_id else None,
+               "listing": current.listing_id, "shares_ended": ended, "packs_superseded": superseded,
+               "agenda_closed": meeting.status == MeetingStatus.AGENDA_CLOSED}  # fmt: skip
+    current.delete()
+    later = list(meeting.items.filter(position__gt=removed["position"]).order_by("position"))
+    for position, later_item in enumerate(later, start=removed["position"]):
+        later_item.position, later_item.reference = position, f"{meeting.reference}/{position}"
+    AgendaItem.objects.bulk_update(later, ["position", "reference"])
+    _agenda_changed(meeting)
+    record_access(
+        user=removed_by, action=AccessEvent.Action.CHANGE, record_kind="mase.meeting", record_ids=[meeting.pk],
+        request=request, reason=reason.strip(), details={"removed_agenda_item": removed},
+    )  # fmt: skip
+    return removed
+
+
 @transaction.atomic
 def agenda_item_record(*, item: AgendaItem, recorded_by: User, discussion_summary: str, agreed_risk_level: str = "",
                        decisions: str = "") -> AgendaItem:  # fmt: skip

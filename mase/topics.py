@@ -1,7 +1,8 @@
-"""Persons of concern and locations as agenda items (issue #10, item 3),
-picked from the intelligence app when it is installed: looked up by label
-(`apps.get_model`), never imported, and read only through sharing
-(`visible_to`), so the chair picks from those they see.
+"""Persons of concern, locations and vehicles as agenda items (issue #10,
+item 3), found with the intelligence app's entity search when it is
+installed (settings.MASE_SUBJECT_SEARCH), and themes of its problem profiles:
+models looked up by label (`apps.get_model`), never imported, and read only
+through sharing (`visible_to`), so the chair finds only those they see.
 
 An item about one is pseudonymous as an item about a child is: its title is
 the kind and a number ("Person of concern 42"), which every agency on the
@@ -9,10 +10,28 @@ panel reads; the name is shown, on pages and in packs and minutes, only to a
 reader who sees that person or place themselves (`name_subjects`)."""
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.module_loading import import_string
 
-SUBJECT_KINDS = {"person": "intelligence.personofconcern", "location": "intelligence.location"}
-SHOWN_PER_KIND = 200
+from sharing.levels import AccessLevel
+
+SUBJECT_KINDS = {
+    "person": "intelligence.personofconcern",
+    "location": "intelligence.location",
+    "vehicle": "intelligence.vehicle",
+}
+PROFILE = "intelligence.problemprofile"
+# What the chair may search for on the agenda builder, in this order.
+SEARCH_KINDS = {
+    "person": "Person of concern",
+    "location": "Place",
+    "vehicle": "Vehicle",
+    "theme": "Theme from a problem profile",
+}
+RESULTS_SHOWN = 10
+PROFILES_SEARCHED = 50  # the newest approved or disseminated profiles the chair reads in full
+PROFILE_SHOWN = ("approved", "disseminated")
 
 
 def subject_model(label: str):
@@ -22,18 +41,72 @@ def subject_model(label: str):
         return None
 
 
-def subject_choices(user) -> list[tuple[str, str]]:
-    """Choices ("person:42", "Person of concern: name") of the persons and
-    places the user sees, at most SHOWN_PER_KIND of each."""
-    choices = []
-    for key, label in SUBJECT_KINDS.items():
-        model = subject_model(label)
-        if model is None:
+def search_kinds() -> list[tuple[str, str]]:
+    """The kinds the agenda builder offers a search for: those whose model is
+    installed (and, for persons, places and vehicles, a search is named)."""
+    found = []
+    for key, label in SEARCH_KINDS.items():
+        model_label = PROFILE if key == "theme" else SUBJECT_KINDS[key]
+        if subject_model(model_label) is None:
             continue
-        kind = str(model._meta.verbose_name).capitalize()
-        rows = model.objects.visible_to(user).order_by("pk")[:SHOWN_PER_KIND]
-        choices += [(f"{key}:{row.pk}", f"{kind}: {row}") for row in rows]
-    return choices
+        if key != "theme" and not getattr(settings, "MASE_SUBJECT_SEARCH", ""):
+            continue
+        found.append((key, label))
+    return found
+
+
+def search(user, kind: str, query: str) -> list[tuple[str, str]]:
+    """Choices (value, label) for the agenda builder: persons of concern,
+    places or vehicles the user sees matching `query`, found by the
+    intelligence app's own entity search (settings.MASE_SUBJECT_SEARCH, a
+    dotted path to `(user=, kind=, query=) -> records`; mase never imports
+    intelligence), or themes of problem profiles the user reads in full.
+    At most RESULTS_SHOWN; nothing for an empty query or a kind not offered."""
+    query = query.strip()
+    if not query or kind not in dict(search_kinds()):
+        return []
+    if kind == "theme":
+        return profile_themes(user, query)
+    found = import_string(settings.MASE_SUBJECT_SEARCH)(user=user, kind=kind, query=query)
+    model = subject_model(SUBJECT_KINDS[kind])
+    name = str(model._meta.verbose_name).capitalize()
+    return [(f"{kind}:{row.pk}", f"{name}: {row}") for row in list(found)[:RESULTS_SHOWN]]
+
+
+def _profiles(user):
+    model = subject_model(PROFILE)
+    return model.objects.visible_to(user, AccessLevel.FULL).filter(status__in=PROFILE_SHOWN)
+
+
+def profile_themes(user, query: str) -> list[tuple[str, str]]:
+    """Themes ("theme:<profile id>:<n>", label) of the newest problem profiles
+    the user reads in full (their frozen snapshot is a full-level field)
+    whose name contains `query`."""
+    wanted = query.strip().lower()
+    found = []
+    for profile in _profiles(user).order_by("-period_end", "-id")[:PROFILES_SEARCHED]:
+        for number, theme in enumerate((profile.snapshot or {}).get("themes", [])):
+            if wanted in str(theme.get("theme", "")).lower():
+                found.append((f"theme:{profile.pk}:{number}", f"{theme['theme']} (problem profile "
+                              f"{profile.reference}, {profile.area})"))  # fmt: skip
+    return found[:RESULTS_SHOWN]
+
+
+def resolve_theme(user, value: str) -> tuple[str, str]:
+    """(title, why) of a chosen theme of a problem profile the user reads in
+    full; a ValidationError on `subject` otherwise."""
+    _, profile_id, number = [*value.split(":"), "", ""][:3]
+    refused = ValidationError({"subject": "Choose a theme of a problem profile you can see"})
+    if subject_model(PROFILE) is None or not profile_id.isdigit() or not number.isdigit():
+        raise refused
+    profile = _profiles(user).filter(pk=int(profile_id)).first()
+    themes = (profile.snapshot or {}).get("themes", []) if profile else []
+    if int(number) >= len(themes):
+        raise refused
+    period = f"{profile.period_start:%-d %B %Y} to {profile.period_end:%-d %B %Y}"
+    return str(
+        themes[int(number)]["theme"]
+    ), f"A theme of problem profile {profile.reference} ({profile.area}, {period})"
 
 
 def resolve_subject(user, value: str) -> tuple[str, int]:
@@ -42,7 +115,7 @@ def resolve_subject(user, value: str) -> tuple[str, int]:
     key, _, pk = value.partition(":")
     model = subject_model(SUBJECT_KINDS.get(key, ""))
     if model is None or not pk.isdigit() or not model.objects.visible_to(user).filter(pk=int(pk)).exists():
-        raise ValidationError({"subject": "Choose a person or place you can see"})
+        raise ValidationError({"subject": "Choose a person, place or vehicle you can see"})
     return SUBJECT_KINDS[key], int(pk)
 
 

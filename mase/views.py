@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import DetailView, FormView, ListView, View
+from django.views.generic import DetailView, FormView, ListView, TemplateView, View
 
 from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
 from mase import agenda, forms, services
@@ -169,10 +169,33 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
     form_class = forms.TopicItemForm
     template_name = "mase/agenda_builder.html"
 
-    def get_form_kwargs(self):
+    @cached_property
+    def search(self) -> dict:
+        """The search for a person, place, vehicle or theme (GET, and carried
+        in the add form's POST so its results show again with an error)."""
+        from audit.models import AccessEvent
+        from audit.services import record_access
         from mase import topics
 
-        return super().get_form_kwargs() | {"subjects": topics.subject_choices(self.request.user)}
+        data = self.request.GET if self.request.method == "GET" else self.request.POST
+        kinds = topics.search_kinds()
+        form = forms.SubjectSearchForm(data if "find" in data else None, kinds=kinds)
+        found = {"form": form, "kinds": kinds, "query": "", "kind": "", "results": []}
+        if form.is_bound and form.is_valid() and form.cleaned_data["find"].strip():
+            found["query"], found["kind"] = form.cleaned_data["find"].strip(), form.cleaned_data["find_kind"]
+            found["results"] = topics.search(self.request.user, found["kind"], found["query"])
+            found["kind_label"] = dict(kinds).get(found["kind"], "")
+            if found["kind"] != "theme" and self.request.method == "GET":
+                record_access(
+                    user=self.request.user, action=AccessEvent.Action.SEARCH,
+                    record_kind=topics.SUBJECT_KINDS.get(found["kind"], ""),
+                    record_ids=[value.split(":")[1] for value, _label in found["results"]], request=self.request,
+                    details={"query": found["query"], "page": "mase agenda builder"},
+                )  # fmt: skip
+        return found
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"results": self.search["results"]}
 
     # Change access to a meeting is its panel's chair's and deputy's (mase.models).
 
@@ -182,12 +205,19 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
         context["groups"] = agenda.candidates(self.record, user) if self.record.agenda_open else []
         context["items"] = shown_items(self.record, user)
         context["total_minutes"] = sum(item.minutes_allotted for item in context["items"])
+        context["search"] = self.search
         return context
 
     def form_valid(self, form):
+        from mase import topics
+
+        fields = dict(form.cleaned_data)
         try:
+            if fields["subject"].startswith("theme:"):
+                title, why = topics.resolve_theme(self.request.user, fields.pop("subject"))
+                fields |= {"subject": "", "title": title, "why": fields["why"].strip() or why}
             services.agenda_item_add(
-                meeting=self.record, added_by=self.request.user, criterion=Criterion.TOPIC, **form.cleaned_data
+                meeting=self.record, added_by=self.request.user, criterion=Criterion.TOPIC, **fields
             )
         except REFUSALS as error:
             refusal = refusal_for(error)
@@ -304,6 +334,11 @@ class AgendaItemDetailView(CaseworkOnlyMixin, SharableDetailView):
         from mase import topics
 
         context["subject_name"] = topics.name_subjects([context["object"]], user)[0].subject_name
+        context["can_remove"] = (
+            context["can_see_full"]
+            and item.meeting.status in services.ITEM_REMOVABLE
+            and chairs(user, item.meeting.panel)
+        )
         context["can_record"] = (
             context["can_see_full"] and item.meeting.status == MeetingStatus.HELD and chairs(user, item.meeting.panel)
         )
@@ -329,6 +364,53 @@ class AgendaItemRecordView(CaseworkOnlyMixin, ServiceFormView):
 
     def save(self, form):
         return services.agenda_item_record(item=self.record, recorded_by=self.request.user, **form.cleaned_data)
+
+
+class AgendaItemRemoveView(CaseworkOnlyMixin, ServiceFormView):
+    """Take an item off the agenda (the chair or deputy; before the meeting
+    is held), with a confirmation saying what else it does: packs issued are
+    superseded, the panel's shares of the case end, a listing goes back to
+    accepted."""
+
+    record_model = AgendaItem
+    record_name = "item"
+    required_level = AccessLevel.FULL
+    record_related = ("meeting__panel", "referral")
+    form_class = forms.ItemRemoveForm
+    template_name = "mase/agendaitem_remove.html"
+
+    def get_context_data(self, **kwargs):
+        from mase.models import MeetingPack
+
+        context = super().get_context_data(**kwargs)
+        meeting = self.record.meeting
+        context["meeting"] = meeting
+        context["issued_packs"] = MeetingPack.objects.filter(
+            meeting=meeting, kind=MeetingPack.Kind.PACK, agenda_version__gte=meeting.agenda_version
+        ).count()
+        context["agenda_closed"] = meeting.status == MeetingStatus.AGENDA_CLOSED
+        context["removable"] = meeting.status in services.ITEM_REMOVABLE and chairs(self.request.user, meeting.panel)
+        return context
+
+    def save(self, form):
+        self.removed = services.agenda_item_remove(
+            item=self.record, removed_by=self.request.user, request=self.request, **form.cleaned_data
+        )
+        said = [f"{self.removed['reference']} taken off the agenda"]
+        if self.removed["packs_superseded"]:
+            said.append(f"the {self.removed['packs_superseded']} packs issued are superseded: issue them again")
+        if self.removed["shares_ended"]:
+            said.append(f"{self.removed['shares_ended']} shares of the case with the panel's agencies ended")
+        if self.removed["listing"]:
+            said.append("the listing request is accepted again, to be listed at a later meeting")
+        self.success_message = "; ".join(said)
+        return self.removed
+
+    def get_success_url(self):
+        meeting = self.record.meeting
+        if meeting.status == MeetingStatus.SCHEDULED:
+            return reverse("mase:agenda_builder", args=[meeting.pk])
+        return meeting.get_absolute_url()
 
 
 # --- listing requests ----------------------------------------------------------------------
@@ -536,6 +618,58 @@ class ActionStepView(CaseworkOnlyMixin, ServiceFormView):
 # --- packs ---------------------------------------------------------------------------------
 
 
+DOCUMENT_TABLES = {
+    MeetingPack.Kind.PACK: {"testid": "packs", "caption": "Packs issued", "issued_label": "Issued",
+                            "empty": "No packs issued yet.", "noun": ("pack", "packs")},
+    MeetingPack.Kind.MINUTES: {"testid": "minutes-copies", "caption": "Copies circulated",
+                               "issued_label": "Circulated", "empty": "Not circulated yet.",
+                               "noun": ("copy of the minutes", "copies of the minutes")},
+}  # fmt: skip
+
+
+def document_progress(meeting, kind: str) -> dict:
+    """The meeting's documents of `kind` (packs or minutes), without their
+    HTML and PDF, and how many are ready: the table and the words the live
+    region announces (mase/partials/documents.html)."""
+    documents = list(
+        meeting.packs.filter(kind=kind)
+        .defer("html", "pdf")
+        .select_related("agency", "recipient", "protocol", "meeting")
+        .order_by("-issued_at", "agency__name")
+    )
+    table = DOCUMENT_TABLES[kind]
+    ready = sum(document.status == MeetingPack.Status.READY for document in documents)
+    total, preparing = len(documents), len(documents) - ready
+    one, many = table["noun"]
+    if preparing:
+        status_text = f"{ready} of {total} {many if total > 1 else one} ready; the rest are being prepared."
+    elif total:
+        status_text = f"All {total} {many if total > 1 else one} ready: open them from the list."
+    else:
+        status_text = ""
+    return {**table, "kind": kind, "documents": documents, "ready": ready, "preparing": preparing,
+            "status_text": status_text}  # fmt: skip
+
+
+class DocumentProgressView(CaseworkOnlyMixin, RecordPageMixin, TemplateView):
+    """The documents table alone, polled by the packs and minutes pages while
+    any is being prepared; with the live region's words when the number
+    ready differs from the `ready` the page last showed."""
+
+    record_model = Meeting
+    required_level = AccessLevel.CHANGE
+    template_name = "mase/partials/documents.html"
+
+    def get_context_data(self, **kwargs):
+        if self.kwargs["kind"] not in MeetingPack.Kind.values:
+            raise Http404("No such kind of document")
+        context = super().get_context_data(**kwargs)
+        progress = document_progress(self.record, self.kwargs["kind"])
+        context["progress"] = progress
+        context["oob"] = self.request.GET.get("ready", "") != str(progress["ready"])
+        return context
+
+
 class PackListView(CaseworkOnlyMixin, ServiceFormView):
     """The chair's packs for a meeting: issue them, see their progress and
     whether a changed agenda has superseded them."""
@@ -554,7 +688,7 @@ class PackListView(CaseworkOnlyMixin, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["packs"] = self.record.packs.filter(kind="pack").select_related("agency", "recipient", "protocol")
+        context["progress"] = document_progress(self.record, MeetingPack.Kind.PACK)
         return context
 
     def save(self, form):
@@ -605,7 +739,7 @@ class MinutesView(CaseworkOnlyMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         context["items"] = shown_items(self.record, self.request.user)
         context["writable"] = self.record.status in services.MINUTES_OPEN
-        context["copies"] = self.record.packs.filter(kind="minutes").select_related("agency", "recipient", "protocol")
+        context["progress"] = document_progress(self.record, MeetingPack.Kind.MINUTES)
         return context
 
     def save(self, form):

@@ -8,6 +8,7 @@ ROUTE_CLAIMS = {
     "mase:meeting_detail": MATRIX,
     "mase:agendaitem_detail": MATRIX,
     "mase:agendaitem_record": MATRIX,
+    "mase:agendaitem_remove": MATRIX,
     "mase:action_list": MATRIX,
     "mase:action_detail": MATRIX,
     "mase:action_step": MATRIX,
@@ -34,6 +35,8 @@ ROUTE_CLAIMS = {
     "mase:agenda_add_case": "POST only, change on the meeting and full on the case: tests/mase/test_views.py",
     "mase:agenda_arrange": "POST only, change on the meeting: tests/mase/test_views.py",
     "mase:pack_list": "change on the meeting (its chair): tests/mase/test_packs.py",
+    "mase:document_progress": "change on the meeting (its chair), as pack_list: the documents' state and links "
+    "(tests/mase/test_packs.py)",
     "mase:pack_download": "its recipient and the panel's chair only: tests/mase/test_packs.py",
     "mase:action_plan": "no personal data: the strategic plan's work streams, actions and owners "
     "(tests/mase/test_views.py)",

@@ -55,3 +55,46 @@ def test_counts_stop_at_the_cap(meeting, chair, assessed_case, monkeypatch):
     monkeypatch.setattr(agenda, "COUNT_CAP", 5)
     found = group(meeting, chair, "high_risk")
     assert (found.count, found.capped, found.count_label) == (3, False, "3")
+
+
+def test_a_case_past_its_review_date_qualifies_until_closed_or_on_the_agenda(meeting, chair, assessed_case):
+    from mase import services
+
+    overdue, on_time, closed, listed = (assessed_case() for _ in range(4))
+    past, later = timezone.localdate() - datetime.timedelta(days=3), timezone.localdate() + datetime.timedelta(days=9)
+    Referral.objects.filter(pk__in=[overdue.pk, closed.pk, listed.pk]).update(review_due=past)
+    Referral.objects.filter(pk=on_time.pk).update(review_due=later)
+    Referral.objects.filter(pk=closed.pk).update(status="closed", closure_reason="no_cse_concern")
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="review_overdue", referral=listed)
+    found = group(meeting, chair, "review_overdue")
+    assert [candidate.referral for candidate in found.candidates] == [overdue] and found.count == 1
+    assert found.candidates[0].why == f"Risk review was due on {past:%-d %B %Y}"
+
+
+def test_accepted_listings_and_monitoring_due_back_by_the_meeting_are_candidates(
+    meeting, make_meeting, panel, chair, assessed_case, personas
+):
+    from mase import services
+    from mase.models import ListingRequest, ListingStatus
+
+    def listing(**fields):
+        case = assessed_case()
+        request = services.listing_request_create(
+            referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="review", detail="Stuck"
+        )
+        ListingRequest.objects.filter(pk=request.pk).update(**fields)
+        return case
+
+    day = timezone.localtime(meeting.starts_at).date()
+    accepted = listing(status=ListingStatus.ACCEPTED)
+    for_this_meeting = listing(status=ListingStatus.ACCEPTED, meeting=meeting)
+    listing(status=ListingStatus.ACCEPTED, meeting=make_meeting(panel, days=14))  # another meeting's
+    listing(status=ListingStatus.PROPOSED)  # not decided yet
+    due = listing(status=ListingStatus.MONITORING, next_listing_date=day)
+    listing(status=ListingStatus.MONITORING, next_listing_date=day + datetime.timedelta(days=1))  # not yet
+    found = group(meeting, chair, "listing_request")
+    assert {candidate.referral for candidate in found.candidates} == {accepted, for_this_meeting} and found.count == 2
+    assert found.candidates[0].why == "Requested by Amira Hussain: Review"
+    found = group(meeting, chair, "monitoring_due")
+    assert [candidate.referral for candidate in found.candidates] == [due] and found.count == 1
+    assert found.candidates[0].why == f"Due back on {day:%-d %B %Y}"

@@ -149,7 +149,10 @@ def test_no_canary_of_an_agenda_item_reaches_a_reader_below_full(client, persona
         casework(personas),
         spec,
         CanarySpec(
-            other_pages=lambda record: [reverse("mase:agendaitem_record", args=[record.pk])],
+            other_pages=lambda record: [
+                reverse("mase:agendaitem_record", args=[record.pk]),
+                reverse("mase:agendaitem_remove", args=[record.pk]),
+            ],
             api_formats=("json",),
         ),
         records,
@@ -201,14 +204,15 @@ def test_no_canary_of_an_agenda_item_reaches_a_pack_or_minutes_below_full(
     assert {None, "summary", "full"} <= levels_seen
 
 
-def test_the_record_form_needs_the_item_in_full(client, personas, items):
+def test_the_record_and_take_off_forms_need_the_item_in_full(client, personas, items):
     spec, records = items
     for username, user in casework(personas).items():
         client.force_login(user)
         for record in records:
             level = expected(user, record, spec, "mase.agendaitem")
-            status = get(client, reverse("mase:agendaitem_record", args=[record.pk])).status_code
-            assert status == (200 if level in ("full", "change") else 404), (username, record.reference, level)
+            for name in ("mase:agendaitem_record", "mase:agendaitem_remove"):
+                status = get(client, reverse(name, args=[record.pk])).status_code
+                assert status == (200 if level in ("full", "change") else 404), (name, username, record.reference)
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -441,7 +445,8 @@ def test_the_claimed_routes_are_the_ones_the_matrix_requests():
     pages = [
         reverse(name, args=[1])
         for name in (
-            "mase:meeting_detail", "mase:agendaitem_detail", "mase:agendaitem_record", "mase:action_detail",
+            "mase:meeting_detail", "mase:agendaitem_detail", "mase:agendaitem_record", "mase:agendaitem_remove",
+            "mase:action_detail",
             "mase:listingrequest_new", "mase:listingrequest_detail", "mase:agenda_builder", "mase:attendance_record",
             "mase:action_new", "mase:minutes", "mase:minutes_circulate",
         )

@@ -219,3 +219,41 @@ def test_the_chair_writes_the_general_minutes_on_the_minutes_page(staffed_panel,
     assert client.post(url, {"minutes_notes": "Apologies from Early Help"}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.minutes_notes == "Apologies from Early Help"
+
+
+# --- progress, polled while the documents are prepared -------------------------------------
+
+
+def test_the_packs_page_polls_while_packs_are_prepared_and_announces_each_change(
+    staffed_panel, make_meeting, chair, client, personas
+):
+    from mase import packs as documents
+
+    meeting = make_meeting(staffed_panel)
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    basis = LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    issued = services.packs_issue(meeting=meeting, issued_by=chair, lawful_basis=basis)  # not built: no commit
+    progress_url = reverse("mase:document_progress", args=[meeting.pk, "pack"])
+    client.force_login(chair)
+    page = client.get(reverse("mase:pack_list", args=[meeting.pk])).content.decode()
+    assert f'hx-get="{progress_url}"' in page and 'hx-trigger="every 2s"' in page
+    assert 'aria-live="polite"' in page and "0 of 3 packs ready; the rest are being prepared." in page
+
+    unchanged = client.get(progress_url, {"ready": "0"}).content.decode()
+    assert 'hx-trigger="every 2s"' in unchanged and "hx-swap-oob" not in unchanged  # nothing new to announce
+    documents.build_pack(pack_id=issued[0].pk)
+    one = client.get(progress_url, {"ready": "0"}).content.decode()
+    assert 'hx-swap-oob="innerHTML">1 of 3 packs ready; the rest are being prepared.' in one
+    assert reverse("mase:pack_download", args=[issued[0].pk]) in one and "Being prepared (0%)" in one
+    for pack in issued[1:]:
+        documents.build_pack(pack_id=pack.pk)
+    done = client.get(progress_url, {"ready": "1"}).content.decode()
+    assert "hx-get" not in done and "every 2s" not in done  # polling stops
+    assert "All 3 packs ready: open them from the list." in done
+    assert all(reverse("mase:pack_download", args=[pack.pk]) in done for pack in issued)
+    assert "Seen with" not in done and "%PDF" not in done  # the table only, never a document's content
+
+    assert client.get(reverse("mase:document_progress", args=[meeting.pk, "agenda"])).status_code == 404
+    for username in ("kcc.supervisor", "health.practitioner"):  # a recipient is not the chair
+        client.force_login(personas[username])
+        assert client.get(progress_url).status_code == 404, username

@@ -372,3 +372,60 @@ def test_terms_of_reference_are_versioned_and_signed_off_by_every_member_agency(
         services.terms_sign(terms=second, signed_by=personas["kcc.supervisor"])
     second = services.terms_sign(terms=second, signed_by=personas["health.practitioner"])
     assert second.status == "signed_off" and second.signed_off_at
+
+
+# --- taking an item off the agenda -----------------------------------------------------------
+
+
+def test_the_chair_takes_an_item_off_an_open_agenda_and_the_rest_move_up(
+    meeting, chair, assessed_case, personas, panel
+):
+    from audit.models import AccessEvent
+
+    case = assessed_case()
+    listing = services.listing_request_create(
+        referral=case, requested_by=personas["kcc.caseworker"], panel=panel, reason="review", detail="Stuck"
+    )
+    services.listing_request_accept(listing=listing, accepted_by=chair)
+    listed = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="listing_request", listing=listing)
+    theme = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    with pytest.raises(ValidationError) as refused:
+        services.agenda_item_remove(item=listed, removed_by=chair, reason=" ")
+    assert "reason" in refused.value.message_dict
+    with pytest.raises(StepNotAllowed):  # a member of the panel, not its chair
+        services.agenda_item_remove(item=listed, removed_by=personas["kcc.supervisor"], reason="Not needed")
+
+    removed = services.agenda_item_remove(item=listed, removed_by=chair, reason="Risk reduced since the request")
+    assert removed["reference"] == f"{meeting.reference}/1" and removed["packs_superseded"] == 0
+    assert list(meeting.items.values_list("pk", "position", "reference")) == [(theme.pk, 1, f"{meeting.reference}/1")]
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.ACCEPTED and listing.meeting is None  # to be listed again
+    event = AccessEvent.objects.get(action="change", record_kind="mase.meeting", user=chair)
+    assert event.reason == "Risk reduced since the request" and event.record_ids == [str(meeting.pk)]
+    assert event.details["removed_agenda_item"]["referral"] == case.reference
+
+
+def test_after_the_agenda_closes_an_item_comes_off_until_the_meeting_is_held_superseding_the_packs(
+    staffed_panel, make_meeting, chair, assessed_case
+):
+    from sharing.models import Share
+
+    meeting = make_meeting(staffed_panel, days=0, deadline_days=0)
+    case = assessed_case()
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="high_risk", referral=case)
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    basis = LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    packs = services.packs_issue(meeting=meeting, issued_by=chair, lawful_basis=basis)
+    shares = Share.objects.active().filter(record_kind="referrals.referral", record_id=case.pk)
+    assert shares.count() == 2  # Health and Medway (KCC owns the case and chairs)
+
+    removed = services.agenda_item_remove(item=item, removed_by=chair, reason="Listed at the strategy meeting")
+    assert removed["packs_superseded"] == len(packs) == 3 and removed["shares_ended"] == 2
+    assert not Share.objects.active().filter(record_kind="referrals.referral", record_id=case.pk).exists()
+    for pack in packs:
+        pack.refresh_from_db()
+        assert pack.superseded
+    services.meeting_hold(meeting=meeting, held_by=chair)
+    with pytest.raises(StepNotAllowed, match="before the meeting is held"):
+        services.agenda_item_remove(item=meeting.items.get(), removed_by=chair, reason="Too late")

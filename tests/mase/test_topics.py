@@ -1,7 +1,8 @@
-"""Persons of concern and places on the agenda (mase.topics): the chair
-picks from those they see; every agency on the panel reads the item as its
-kind and number, and only those who see the person or place read the name,
-on pages and in packs."""
+"""Persons of concern, places, vehicles and problem profiles' themes on the
+agenda (mase.topics): the chair finds them with the intelligence app's own
+entity search, among those they see; every agency on the panel reads the
+item as its kind and number, and only those who see the person or place
+read the name, on pages and in packs."""
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -12,7 +13,7 @@ from mase import services
 from mase.models import AgendaItem
 from sharing import services as sharing_services
 from sharing.models import LawfulBasis
-from tests.intelligence.factories import IntelligenceReportFactory, LocationFactory, PersonFactory
+from tests.intelligence.factories import IntelligenceReportFactory, LocationFactory, PersonFactory, VehicleFactory
 from tests.mase.documents import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -20,16 +21,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seen_by_kcc(personas, protocol):
-    """A person and a hotel in a report shared with KCC; another person in a report kept by the unit."""
+    """A person, a hotel and a car in a report shared with KCC; another person
+    of the same name in a report kept by the unit."""
     unit = personas["kent-police.intelligence-officer"]
     person, hotel, unseen = (
         PersonFactory(first_name="Vexley"),
         LocationFactory(name="Harbour View Hotel"),
-        PersonFactory(),
+        PersonFactory(first_name="Vexley"),
     )
     shared = IntelligenceReportFactory(sanitised_by=unit)
     shared.persons.add(person)
     shared.locations.add(hotel)
+    shared.vehicles.add(VehicleFactory(registration="GX19ABC"))
     IntelligenceReportFactory(sanitised_by=unit).persons.add(unseen)
     sharing_services.share_record(
         shared_by=unit, record=shared, recipient_agency=Agency.objects.get(code="kcc"), level="full",
@@ -52,16 +55,25 @@ def test_the_chair_lists_a_person_they_see_and_each_reader_sees_the_name_only_if
     client.force_login(chair)
     url = reverse("mase:agenda_builder", args=[meeting.pk])
     builder = client.get(url).content.decode()
-    assert f'value="person:{person.pk}"' in builder and f'value="location:{hotel.pk}"' in builder
-    assert f'value="person:{unseen.pk}"' not in builder
+    assert "Vexley" not in builder and 'name="subject"' not in builder  # no list: a search
+    found = client.get(url, {"find_kind": "person", "find": "Vexly"}).content.decode()  # misspelt
+    assert f'value="person:{person.pk}"' in found and "Person of concern: Vexley" in found
+    assert f'value="person:{unseen.pk}"' not in found  # the same name, not seen by the chair
+    places = client.get(url, {"find_kind": "location", "find": "harbour view"}).content.decode()
+    assert f'value="location:{hotel.pk}"' in places
+    cars = client.get(url, {"find_kind": "vehicle", "find": "gx19 abc"}).content.decode()
+    assert "Vehicle: GX19ABC" in cars
+    assert (
+        "No place you can see matches" in client.get(url, {"find_kind": "location", "find": "Nowhere"}).content.decode()
+    )
 
     forged = client.post(url, {"subject": f"person:{unseen.pk}", "title": "", "why": ""})
-    assert forged.status_code == 200 and "Select a valid choice" in forged.content.decode()
+    assert forged.status_code == 200 and "Choose a person, place or vehicle you can see" in forged.content.decode()
     assert not AgendaItem.objects.exists()
-    with pytest.raises(ValidationError, match="Choose a person or place you can see"):
+    with pytest.raises(ValidationError, match="Choose a person, place or vehicle you can see"):
         services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", subject=f"person:{unseen.pk}")
     empty = client.post(url, {"subject": "", "title": "", "why": ""})
-    assert "Choose a person or place, or name the theme" in empty.content.decode()
+    assert "Choose a search result, or name the theme" in empty.content.decode()
 
     assert (
         client.post(url, {"subject": f"person:{person.pk}", "title": "", "why": "Seen at the hotel"}).status_code == 302
@@ -83,3 +95,38 @@ def test_the_chair_lists_a_person_they_see_and_each_reader_sees_the_name_only_if
     kcc, health = pdf_text(packs["kcc"]), pdf_text(packs["health"])
     assert item.title in kcc and "Vexley" in kcc
     assert item.title in health and "Vexley" not in health and "Vexley" not in packs["health"].html
+
+
+def test_the_chair_searches_the_themes_of_problem_profiles_they_read_in_full(
+    client, personas, chair, staffed_panel, make_meeting
+):
+    import datetime
+
+    from intelligence.models import ProblemProfile
+
+    unit = personas["kent-police.intelligence-officer"]
+
+    def profile(reference, themes):
+        return ProblemProfile.objects.create(
+            reference=reference, owning_agency=unit.agency, title="Maidstone CSE problem profile",
+            period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 6, 30), status="approved",
+            snapshot={"themes": [{"theme": theme, "count": 3} for theme in themes]}, author=unit,
+        )  # fmt: skip
+
+    shared, kept = profile("PP-2026-0001", ["Hotels", "Taxi ranks"]), profile("PP-2026-0002", ["Hotel bars"])
+    sharing_services.share_record(
+        shared_by=unit, record=shared, recipient_agency=Agency.objects.get(code="kcc"), level="full",
+        purpose="MASE preparation", lawful_basis=LawfulBasis.objects.get(code="dpa3-sch8-para4"),
+    )  # fmt: skip
+    meeting = make_meeting(staffed_panel)
+    client.force_login(chair)
+    url = reverse("mase:agenda_builder", args=[meeting.pk])
+    found = client.get(url, {"find_kind": "theme", "find": "hotel"}).content.decode()
+    assert f'value="theme:{shared.pk}:0"' in found and "Hotels (problem profile PP-2026-0001" in found
+    assert "Taxi ranks" not in found and "Hotel bars" not in found and f"theme:{kept.pk}" not in found
+
+    forged = client.post(url, {"subject": f"theme:{kept.pk}:0", "title": "", "why": ""})
+    assert "Choose a theme of a problem profile you can see" in forged.content.decode()
+    assert client.post(url, {"subject": f"theme:{shared.pk}:0", "title": "", "why": ""}).status_code == 302
+    item = AgendaItem.objects.get()
+    assert item.title == "Hotels" and item.subject_kind == "" and item.why.startswith("A theme of problem profile")

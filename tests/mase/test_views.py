@@ -204,3 +204,33 @@ def test_the_list_pages_cost_the_same_number_of_queries_whatever_their_length(cl
     few = costs()
     grow(6)
     assert costs() == few
+
+
+def test_taking_an_item_off_asks_for_confirmation_and_says_what_it_did(
+    staffed_panel, make_meeting, chair, client, assessed_case
+):
+    from sharing.models import LawfulBasis
+
+    meeting = make_meeting(staffed_panel, days=0, deadline_days=0)
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="high_risk", referral=assessed_case())
+    services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    basis = LawfulBasis.objects.get(code="gdpr-public-task-safeguarding")
+    services.packs_issue(meeting=meeting, issued_by=chair, lawful_basis=basis)
+    client.force_login(chair)
+    detail = client.get(reverse("mase:agendaitem_detail", args=[item.pk])).content.decode()
+    url = reverse("mase:agendaitem_remove", args=[item.pk])
+    assert url in detail
+    confirm = client.get(url).content.decode()
+    assert "3 packs already issued will be superseded" in confirm and "shares of the case" in confirm
+
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200 and "Say why the item comes off the agenda" in refused.content.decode()
+    assert meeting.items.filter(pk=item.pk).exists()
+    done = client.post(url, {"reason": "Discussed at the strategy meeting instead"}, follow=True)
+    page = done.content.decode()
+    assert done.redirect_chain[-1][0] == meeting.get_absolute_url()
+    assert f"{meeting.reference}/1 taken off the agenda" in page and "issue them again" in page
+    assert not meeting.items.filter(pk=item.pk).exists()
+    packs = client.get(reverse("mase:pack_list", args=[meeting.pk])).content.decode()
+    assert packs.count("Superseded: the agenda changed") == 3
