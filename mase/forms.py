@@ -101,6 +101,7 @@ class TopicItemForm(forms.Form):
     subject = forms.CharField(
         label="Choose one of the results",
         required=False,
+        max_length=40,  # a kind and a number, "person:123"
         widget=forms.RadioSelect,
         help_text="Every agency on the panel reads a person, place or vehicle as its kind and number; "
         "only those who see it read the name.",
