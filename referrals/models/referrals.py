@@ -220,6 +220,19 @@ class Referral(models.Model):
                 name="referral_lead_review_due_idx",
             ),
             models.Index(fields=["created_by"], condition=Q(status="received"), name="referral_received_creator_idx"),
+            # A supervisor's queues, walked newest first to their cap: "awaiting
+            # acceptance" (the agency's triaged referrals) and "immediate-risk
+            # alerts" (not yet accepted); both are few rows of a large table.
+            models.Index(
+                fields=["owning_agency", "-created_at", "-id"],
+                condition=Q(status="triaged"),
+                name="referral_triaged_owner_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(immediate_risk=True, status__in=("received", "triaged")),
+                name="referral_immediate_risk_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
