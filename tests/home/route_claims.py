@@ -16,8 +16,4 @@ ROUTE_CLAIMS = {
     "api:notification-read": "404 unless the reader's own and still visible (tests/home/test_notifications_api.py)",
     "api:notification-read-all": "no personal data: marks the reader's own notifications read",
     "api:notification-unread-count": "no personal data: the reader's own unread count",
-    "referrals:referral_print": (
-        "the referral page at the reader's level, logged as a print: 404 unseen, summary without full fields, "
-        "every persona (tests/home/test_print.py)"
-    ),
 }
