@@ -21,7 +21,7 @@ ENDED = "accounts_ended"
 
 # Requests that do not count as activity: the page's own check of how long is
 # left, and the header's unread count that htmx refreshes every minute.
-PASSIVE_PATHS = ("/accounts/session/status/", "/notifications/unread/")
+PASSIVE_PATHS = ("/accounts/session/status/", "/notifications/unread/", "/notifications/status/")
 STAY_SIGNED_IN_PATH = "/accounts/session/stay-signed-in/"
 # Activity is written to the session at most this often: a write on every
 # request would be a query on every page.

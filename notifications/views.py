@@ -4,7 +4,7 @@ opened only while its record is visible to them at the level its news needs
 notification away too."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
@@ -27,7 +27,46 @@ class NotificationListView(ListView):
 
     def get_context_data(self, **kwargs):
         choice = EmailChoice(services.email_choice(self.request.user))
-        return super().get_context_data(email_choice=choice.label, **kwargs)
+        context = super().get_context_data(email_choice=choice.label, **kwargs)
+        # The newest id the page was drawn with: the live region counts what came after it.
+        newest = Notification.objects.filter(recipient=self.request.user).order_by("-pk").values_list("pk", flat=True)
+        context["newest_id"] = newest.first() or 0
+        context.update(status_of(self.request.user, since=context["newest_id"]))
+        return context
+
+
+NEW_CAP = 99
+
+
+def status_of(user, *, since: int) -> dict:
+    """What the list's live region says: the unread count, and how many of the
+    user's notifications (still visible to them) came after `since`."""
+    count, label = unread_count(user)
+    newer = Notification.objects.visible_to(user).filter(pk__gt=since).values_list("pk", flat=True)
+    new = len(newer[: NEW_CAP + 1])
+    return {
+        "unread_notifications": count,
+        "unread_notifications_label": label,
+        "new_since_opened": new,
+        "new_since_opened_label": f"{NEW_CAP}+" if new > NEW_CAP else str(new),
+    }
+
+
+class NotificationStatusView(View):
+    """The notification list's live region alone (`?since=` the newest id the
+    page shows), which htmx fetches every minute so that a screen reader hears
+    of news arriving while the list is open. Not activity, as the header's
+    count is not (accounts.middleware.PASSIVE_PATHS)."""
+
+    def get(self, request):
+        since = request.GET.get("since", "")
+        if not since.isdigit() or len(since) > 18:
+            return HttpResponseBadRequest("since: give the id of the newest notification the page shows")
+        return TemplateResponse(
+            request,
+            "notifications/partials/list_status.html",
+            {"newest_id": int(since), **status_of(request.user, since=int(since))},
+        )
 
 
 class UnreadBadgeView(View):

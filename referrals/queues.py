@@ -4,14 +4,14 @@ queue starts from `visible_to`: a count is an answer about what exists."""
 
 import datetime
 
-from django.db.models import CharField, Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import CharField, Exists, OuterRef, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AccessEvent
-from referrals.models import ACTIVE_STATUSES, Action, Referral, RiskAssessment, Status
-from sharing.access import EqualsAny
+from cse_team.home import CappedCount, count_label
+from referrals.models import Action, Referral, RiskAssessment, Status
 from sharing.levels import AccessLevel
 from sharing.models import Share
 
@@ -114,6 +114,7 @@ def my_actions_due(user):
         Action.objects.visible_to(user, AccessLevel.FULL)
         .outstanding()
         .filter(owner=user, due_date__lte=today + ACTIONS_DUE_WITHIN)
+        .order_by("due_date")  # action_open_by_owner_idx's order: walked to the cap, not read whole
     )
 
 
@@ -137,7 +138,9 @@ def my_returned_assessments(user):
 
 
 def awaiting_acceptance(user):
-    return owned_by_my_agency(Referral.objects.visible_to(user, AccessLevel.CHANGE).filter(status=Status.TRIAGED), user)
+    triaged = Referral.objects.visible_to(user, AccessLevel.CHANGE).filter(status=Status.TRIAGED)
+    # referral_triaged_owner_idx's order: walked to the cap (cse_team.home.capped).
+    return owned_by_my_agency(triaged, user).order_by("-created_at", "-id")
 
 
 def owned_by_my_agency(referrals, user):
@@ -145,11 +148,13 @@ def owned_by_my_agency(referrals, user):
 
 
 def assessments_awaiting_approval(user):
-    return awaiting_approval_by(user).visible_to(user, AccessLevel.CHANGE)
+    # assessment_submitted_idx's order: walked to the cap (cse_team.home.capped).
+    return awaiting_approval_by(user).visible_to(user, AccessLevel.CHANGE).order_by("-created_at", "-id")
 
 
 def immediate_risk_alerts(user):
-    return immediate_risk_unaccepted(Referral.objects.visible_to(user, AccessLevel.FULL))
+    # referral_immediate_risk_idx's order: walked to the cap (cse_team.home.capped).
+    return immediate_risk_unaccepted(Referral.objects.visible_to(user, AccessLevel.FULL)).order_by("-created_at", "-id")
 
 
 def shared_with_me(user):
@@ -161,19 +166,32 @@ def shared_with_me_unopened(user):
 
 
 def team_caseload(user):
-    """(lead professional's name, open cases) for the supervisor's agency, largest first: one query."""
-    # The team's ids as an index condition (EqualsAny): a join to the users
-    # would read every open case's index entry to keep the team's.
-    team = Subquery(User.objects.filter(agency_id=user.agency_id).values("pk"))
-    rows = (
+    """(person, open cases) for each person of the supervisor's agency leading
+    an open case the supervisor sees, largest first: one query.
+
+    Each person's count stops at QUEUE_COUNT_CAP ("100+", as the queues): a
+    count per person over the lead index reads at most that many cases each,
+    whatever the caseloads; grouping every open case the team leads read all
+    of them and joined each one's child for the visibility rule (550 ms for a
+    supervisor at 1M referrals, benchmarks/RESULTS.md). People who have left
+    (inactive) are listed while they still lead open cases: that is work to
+    hand over."""
+    # Newest first, referral_lead_newest_idx's order: each person's cases are
+    # walked to the cap, not all read into a bitmap first.
+    open_cases = (
         Referral.objects.visible_to(user)
-        .filter(EqualsAny(F("lead_professional_id"), team), status__in=ACTIVE_STATUSES)
-        .order_by()
-        .values("lead_professional", "lead_professional__first_name", "lead_professional__last_name")
-        .annotate(cases=Count("pk"))
-        .order_by("-cases", "lead_professional__last_name")
+        .active()
+        .filter(lead_professional=OuterRef("pk"))
+        .order_by("-created_at", "-id")
     )
-    return [
-        (f"{row['lead_professional__first_name']} {row['lead_professional__last_name']}".strip(), row["cases"])
-        for row in rows
-    ]
+    team = (
+        User.objects.filter(agency_id=user.agency_id)
+        .annotate(cases=CappedCount(open_cases))
+        .order_by()
+        .values_list("first_name", "last_name", "cases")
+    )
+    rows = sorted(
+        ((f"{first} {last}".strip(), cases) for first, last, cases in team if cases),
+        key=lambda row: (-row[1], row[0]),
+    )
+    return [(name, count_label(cases)) for name, cases in rows]

@@ -35,6 +35,10 @@ class IdIsAnyOf(Func):
 class NameSearch:
     query: SearchQuery  # full text over Child.search_vector
     most_children: int  # how many children it can match at most, from ChildNameWord
+    # The words exactly as typed, when ranking by them means something: each is
+    # a known name word and at least one was widened to similar ones ("zara"
+    # to "cara"). None otherwise: every match is then exact, or none can be.
+    exact: SearchQuery | None = None
 
 
 def name_search(text: str) -> NameSearch | None:
@@ -65,7 +69,14 @@ def name_search(text: str) -> NameSearch | None:
         reduce(or_, (SearchQuery(word, search_type="plain", config="simple") for word in sorted(words[term])))
         for term in terms
     ]
-    return NameSearch(query=reduce(and_, per_term), most_children=min(counts.values()))
+    known_words = {word for found in words.values() for word in found} - set(terms)
+    every_term_known = all(
+        any(row["word"] == term for row in known) for term in terms
+    )  # the queryset above is cached: no second query
+    exact = None
+    if known_words and every_term_known:
+        exact = reduce(and_, (SearchQuery(term, search_type="plain", config="simple") for term in terms))
+    return NameSearch(query=reduce(and_, per_term), most_children=min(counts.values()), exact=exact)
 
 
 def parse_date(text: str) -> datetime.date | None:

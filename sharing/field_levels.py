@@ -125,13 +125,20 @@ class LevelAwareCursorPagination(StrictPageSize, CursorPagination):
     page_size = 25
     max_page_size = 100
     page_size_query_param = "page_size"
+    # Annotations the ordering may name that read only summary fields, and the
+    # field their cursor position is a value of (a subclass declares each;
+    # any other name is taken to read above summary).
+    summary_annotations: dict = {}
 
     def paginate_queryset(self, queryset, request, view=None):
         model = queryset.model
         ordering = self.get_ordering(request, queryset, view)
-        if registry.has_levels(model) and any(reads_above_summary(model, field) for field in ordering):
+        above = [field for field in ordering if field.lstrip("-") not in self.summary_annotations]
+        if registry.has_levels(model) and any(reads_above_summary(model, field) for field in above):
             queryset = at_full_or_above(queryset, request.user)
-        self._position_field = self._field_of(model, ordering[0])
+        self._position_field = self.summary_annotations.get(ordering[0].lstrip("-")) or self._field_of(
+            model, ordering[0]
+        )
         return super().paginate_queryset(queryset, request, view)
 
     @staticmethod

@@ -485,6 +485,15 @@ class ActionCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     due_date = serializers.DateField()
 
 
+class ActionCompleteSerializer(StrictFieldsMixin, serializers.Serializer):
+    """Marking an action done asks what came of it, as the page does
+    (ActionCompleteForm); the outcome goes on the case's chronology."""
+
+    outcome = serializers.CharField(
+        max_length=5000, help_text="What was done and what came of it; added to the case's chronology"
+    )
+
+
 class MissingEpisodeSerializer(serializers.ModelSerializer):
     recorded_by = ProfessionalSerializer(read_only=True)
     agency = by_code()

@@ -249,17 +249,19 @@ class ChronologyEntryViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
 class ActionViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
     model = Action
     serializer_class = api.ActionSerializer
-    write_serializers = {"create": api.ActionCreateSerializer}
+    write_serializers = {"create": api.ActionCreateSerializer, "done": api.ActionCompleteSerializer}
     related = ("owner__agency", "owner_agency", "created_by__agency", "agency", "completed_by__agency")
 
     def create(self, request, *args, **kwargs):
         created = services.action_create(created_by=request.user, request=request, **self.validated())
         return self.rendered(created, code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={200: api.ActionSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=api.ActionCompleteSerializer, responses={200: api.ActionSerializer, **ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def done(self, request, pk=None):
-        completed = services.action_complete(action=self.get_object(), completed_by=request.user, request=request)
+        action_done = self.get_object()  # a 404 for an action not seen in full, before reading the body
+        fields = self.validated()
+        completed = services.action_complete(action=action_done, completed_by=request.user, request=request, **fields)
         return self.rendered(completed)
 
 

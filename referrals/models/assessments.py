@@ -52,7 +52,13 @@ class RiskAssessment(models.Model):
         ordering = ["-created_at", "-id"]
         # The home page's "returned assessments" queue (referrals/queues.py).
         indexes = [
-            models.Index(fields=["assessed_by"], condition=Q(status="returned"), name="assessment_returned_by_idx")
+            models.Index(fields=["assessed_by"], condition=Q(status="returned"), name="assessment_returned_by_idx"),
+            # "Assessments awaiting approval": an agency's submitted ones, newest first.
+            models.Index(
+                fields=["agency", "-created_at", "-id"],
+                condition=Q(status="submitted"),
+                name="assessment_submitted_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

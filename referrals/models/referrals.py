@@ -5,7 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 
 from accounts.models import Agency, District
@@ -14,6 +14,10 @@ from referrals.models.instruments import RiskLevel
 from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import DependentQuerySet, SharableQuerySet
 from sharing.registry import dependent, sharable
+
+# Added to the id of a referral whose child has the names exactly as searched:
+# above every id, so those sort first (Referral.search, "name_order").
+EXACT_NAME_FIRST = 2**48
 
 
 class Status(models.TextChoices):
@@ -118,7 +122,21 @@ class ReferralQuerySet(SharableQuerySet):
             matching = Referral.objects.filter(child__search_vector=found.query).order_by().values_list("pk", flat=True)
             referral_ids = list(matching[: cap + 1])
             if len(referral_ids) <= cap:
-                return self.filter(IdIsAnyOf(F("pk"), referral_ids))
+                found_by_id = self.filter(IdIsAnyOf(F("pk"), referral_ids))
+                if found.exact is None:
+                    return found_by_id
+                # Closest names first across every page, not only within one:
+                # the names exactly as typed, then the similar ones, each newest
+                # first (recorded order). One sortable number, so that the keyset
+                # cursor still pages it (ReferralCursorPagination); at most
+                # 2 * FEW_CHILDREN rows to sort.
+                return found_by_id.annotate(
+                    name_order=Case(
+                        When(child__search_vector=found.exact, then=F("id") + EXACT_NAME_FIRST),
+                        default=F("id"),
+                        output_field=models.BigIntegerField(),
+                    )
+                )
         # A common name: walk the newest referrals, checking the joined child
         # (cheaper than a subquery for a persona who sees a tenth of them).
         return self.filter(child__search_vector=found.query)
@@ -220,6 +238,19 @@ class Referral(models.Model):
                 name="referral_lead_review_due_idx",
             ),
             models.Index(fields=["created_by"], condition=Q(status="received"), name="referral_received_creator_idx"),
+            # A supervisor's queues, walked newest first to their cap: "awaiting
+            # acceptance" (the agency's triaged referrals) and "immediate-risk
+            # alerts" (not yet accepted); both are few rows of a large table.
+            models.Index(
+                fields=["owning_agency", "-created_at", "-id"],
+                condition=Q(status="triaged"),
+                name="referral_triaged_owner_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(immediate_risk=True, status__in=("received", "triaged")),
+                name="referral_immediate_risk_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

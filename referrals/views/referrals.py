@@ -4,6 +4,7 @@ the referral page with its timeline, editing, and the workflow steps."""
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import models
 from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -54,6 +55,10 @@ COUNT_CAP = 10_000
 class ReferralCursorPagination(LevelAwareCursorPagination):
     """Keyset pagination: the same cost on page 1,000 as on page 1."""
 
+    # A name search's ranking (Referral.search): from the child's names and
+    # aliases, which a search already matches for a summary reader, and the id.
+    summary_annotations = {"name_order": models.BigIntegerField()}
+
 
 class ReferralListView(AccessLoggedListMixin, ListView):
     template_name = "referrals/referral_list.html"
@@ -80,6 +85,9 @@ class ReferralListView(AccessLoggedListMixin, ListView):
         self.listed = referrals
         self.paginator = ReferralCursorPagination()
         self.paginator.ordering = SORTS[self.get_sort()]
+        if "sort" not in self.request.GET and "name_order" in referrals.query.annotations:
+            # Closest names first across pages, then newest (recorded) first.
+            self.paginator.ordering = ("-name_order",)
         try:
             page = self.paginator.paginate_queryset(referrals, Request(self.request))
         except NotFound:  # a cursor that is not one of ours

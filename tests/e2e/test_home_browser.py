@@ -268,3 +268,44 @@ def test_the_seraf_form_reveals_evidence_on_yes_and_saves_a_draft_to_finish_late
     expect(page.get_by_test_id("draft-resumed")).to_be_visible()
     expect(page.get_by_test_id("indicator-older-partner").get_by_label("Evidence")).to_have_value("Boyfriend is 24")
     page.screenshot(path=output_dir / "draft-resumed.png", full_page=True)
+
+
+def test_the_notification_list_announces_news_that_arrives_while_it_is_open(page, casework, personas, referral):
+    sign_in(page, "health.practitioner")
+    page.goto("/notifications/")
+    region = page.locator("#notifications-status")
+    expect(region).to_have_attribute("role", "status")
+    expect(region).to_have_attribute("aria-live", "polite")
+    expect(region).to_have_text("You have 1 unread notification.")
+    page.evaluate("window.regionAtLoad = document.getElementById('notifications-status')")
+
+    later = referral(by="kcc.caseworker")
+    share_with_health(personas, later)
+    notification_services.notice_new_shares()
+    # htmx fetches the region's words every minute; fetch them now rather than wait.
+    page.evaluate(
+        """() => {
+          const region = document.getElementById('notifications-status');
+          return htmx.ajax('GET', region.getAttribute('hx-get'), {target: region, swap: 'innerHTML'});
+        }"""
+    )
+    expect(region).to_contain_text("1 new notification since this page was opened.")
+    # The same element, whose words changed: what a screen reader announces (a replaced one is not).
+    assert page.evaluate("window.regionAtLoad === document.getElementById('notifications-status')")
+    page.get_by_role("link", name="Show the new notification").click()
+    expect(page.get_by_test_id("notification")).to_have_count(2)
+    assert_accessible(page)
+
+
+def test_the_case_summary_prints_without_the_service_chrome_and_with_every_column(page, casework, output_dir):
+    sign_in(page, "kcc.caseworker")
+    page.goto(f"/referrals/{casework['case'].pk}/")
+    page.get_by_role("link", name="Print a case summary").click()
+    expect(page.get_by_test_id("print-notice")).to_contain_text("OFFICIAL-SENSITIVE")
+    expect(page.get_by_role("region", name="Actions on this referral")).to_contain_text("Visit the school")
+    page.emulate_media(media="print")
+    for hidden in (".govuk-service-navigation", ".moj-identity-bar", ".govuk-footer", "[data-testid=jump-links]"):
+        expect(page.locator(hidden).first).to_be_hidden()
+    actions = page.get_by_role("region", name="Actions on this referral")
+    assert actions.evaluate("element => getComputedStyle(element).overflowX") == "visible"
+    page.pdf(path=output_dir / "case-summary.pdf")

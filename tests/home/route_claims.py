@@ -8,6 +8,10 @@ ROUTE_CLAIMS = {
     "notifications:notification_mark_all_read": "no personal data: marks the reader's own notifications read",
     "notifications:preference_edit": "no personal data: the reader's own e-mail choice",
     "notifications:notification_unread_badge": "no personal data: the reader's own unread count",
+    "notifications:notification_status": (
+        "no personal data: the reader's own unread and new counts, each re-checked through visible_to "
+        "(tests/home/test_notifications.py)"
+    ),
     "api:notification-list": (
         "the reader's own notifications, each re-checked through visible_to at its news's level "
         "(tests/home/test_notifications_api.py)"
@@ -16,8 +20,4 @@ ROUTE_CLAIMS = {
     "api:notification-read": "404 unless the reader's own and still visible (tests/home/test_notifications_api.py)",
     "api:notification-read-all": "no personal data: marks the reader's own notifications read",
     "api:notification-unread-count": "no personal data: the reader's own unread count",
-    "referrals:referral_print": (
-        "the referral page at the reader's level, logged as a print: 404 unseen, summary without full fields, "
-        "every persona (tests/home/test_print.py)"
-    ),
 }

@@ -2,6 +2,7 @@
 from what they may see, each linking to the list filtered to the same rows."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -9,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from cse_team.home import capped_counts
 from referrals import services
-from referrals.models import Instrument, Referral
+from referrals.models import Instrument, Referral, Status
 from tests.home.helpers import queues_on, share_with_health
 
 pytestmark = pytest.mark.django_db
@@ -125,20 +127,70 @@ def test_someone_with_no_queue_is_told_so(client, personas):
     assert "Nothing is waiting for you" in client.get(reverse("home")).content.decode()
 
 
-def test_the_home_page_makes_the_same_queries_whatever_the_queue_sizes(client, personas, referral, referral_at):
-    supervisor = personas["kcc.supervisor"]
+def lead(record_or_records, user, status=Status.OPEN, **fields):
+    """Set-up only: the referrals led by `user` at `status` (the workflow to an
+    open case is tested in tests/referrals; walking it per row would be slow)."""
+    records = record_or_records if isinstance(record_or_records, list) else [record_or_records]
+    Referral.objects.filter(pk__in=[record.pk for record in records]).update(
+        lead_professional=user, status=status, **fields
+    )
+
+
+def caseload_on(page: str) -> list[tuple[str, str]]:
+    table = page.split('data-testid="breakdown"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r'<td class="govuk-table__cell">([^<]+)</td><td[^>]*>([^<]+)</td>', table)
+
+
+@pytest.mark.parametrize("username", ["kcc.supervisor", "kcc.caseworker", "health.practitioner", "dpo"])
+def test_the_home_page_makes_the_same_queries_whatever_the_queue_sizes(
+    client, personas, referral, referral_at, username
+):
+    """For each role: the queue counts and the supervisor's team caseload grow,
+    the number of queries does not."""
+    user = personas[username]
+    caseworker, colleague = personas["kcc.caseworker"], personas["kcc.supervisor"]
     referral_at("triaged", by="kcc.caseworker")
-    client.force_login(supervisor)
+    lead(referral(by="kcc.caseworker"), caseworker)
+    client.force_login(user)
     client.get(reverse("home"))  # warm the per-process permission ids
     with CaptureQueriesContext(connection) as small:
         client.get(reverse("home"))
     for _ in range(4):
         referral_at("triaged", by="kcc.caseworker")
         referral(by="kcc.caseworker", immediate_risk=True)
+        share_with_health(personas, referral(by="kcc.caseworker"))
+    lead([referral(by="kcc.caseworker") for _ in range(3)], caseworker)
+    lead([referral(by="kcc.caseworker") for _ in range(2)], colleague, Status.ACCEPTED)
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse("home"))
-    assert queues_on(response.content.decode())["Referrals awaiting acceptance"][0] == "5"
+    page = response.content.decode()
+    if username == "kcc.supervisor":
+        assert queues_on(page)["Referrals awaiting acceptance"][0] == "5"
+        assert caseload_on(page) == [(caseworker.get_full_name(), "4"), (colleague.get_full_name(), "2")]
+    elif username == "kcc.caseworker":
+        assert queues_on(page)["My cases"][0] == "4"
+    elif username == "health.practitioner":
+        assert queues_on(page)["Shared with me"][0] == "4"
+    else:
+        assert queues_on(page)["Shares made this week"][0] == "4"
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_team_caseload_counts_each_persons_open_cases_up_to_the_cap(client, personas, referral, monkeypatch):
+    """Open cases only, the supervisor's agency only, each person's count capped
+    as the queues are ("2+" here), largest first."""
+    monkeypatch.setattr("cse_team.home.QUEUE_COUNT_CAP", 2)
+    caseworker, supervisor = personas["kcc.caseworker"], personas["kcc.supervisor"]
+    lead([referral(by="kcc.caseworker") for _ in range(3)], caseworker)
+    lead(referral(by="kcc.caseworker"), supervisor, Status.RISK_ASSESSED)
+    lead(referral(by="kcc.caseworker"), supervisor, Status.CLOSED, closure_reason="no_cse_concern")
+    lead(referral(by="medway.caseworker"), personas["medway.caseworker"])
+    client.force_login(supervisor)
+    page = client.get(reverse("home")).content.decode()
+    assert caseload_on(page) == [(caseworker.get_full_name(), "2+"), (supervisor.get_full_name(), "1")]
+    # Someone who has left still leads their cases: the supervisor must see them to hand them over.
+    User.objects.filter(pk=caseworker.pk).update(is_active=False)
+    assert caseload_on(client.get(reverse("home")).content.decode())[0] == (caseworker.get_full_name(), "2+")
 
 
 def test_a_count_past_the_cap_says_so(client, personas, referral, monkeypatch):

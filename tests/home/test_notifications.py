@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.middleware import PASSIVE_PATHS
 from notifications import services as notification_services
 from notifications.models import Event, Notification
 from notifications.tasks import notice_overdue_actions
@@ -220,3 +221,36 @@ def test_a_decided_assessment_is_no_longer_news_for_the_other_supervisors(client
     assert unread_badge(client, personas["kent-police.supervisor"]) is None
     services.assessment_approve(assessment=assessment, approved_by=personas["kent-police.supervisor"])
     assert unread_badge(client, personas["kcc.supervisor"]) is None
+
+
+def test_the_list_says_in_a_live_region_when_news_arrives_while_it_is_open(client, personas, referral):
+    """The list's polite live region stays in the page; htmx fetches its words
+    every minute, and a screen reader hears of a notification that arrived
+    (one the reader may see: a record they do not see is not news)."""
+    import re
+
+    nurse = personas["health.practitioner"]
+    record = referral(by="kcc.caseworker")
+    share_with_health(personas, record)
+    NotificationFactory(recipient=nurse, referral=record, level="summary")
+    client.force_login(nurse)
+    page = client.get(reverse("notifications:notification_list")).content.decode()
+    region = re.search(r'<p[^>]*id="notifications-status"[^>]*>(.*?)</p>', page, re.S)
+    assert 'role="status"' in region[0] and 'aria-live="polite"' in region[0]
+    assert "You have 1 unread notification." in region[1]
+    since = re.search(r"status/\?since=(\d+)", region[0])[1]
+    status = reverse("notifications:notification_status")
+
+    assert "You have 1 unread notification." in client.get(status, {"since": since}).content.decode()
+    shared = referral(by="kcc.caseworker")
+    share_with_health(personas, shared)
+    NotificationFactory(recipient=nurse, referral=shared, level="summary")
+    NotificationFactory(recipient=nurse, referral=referral(by="kcc.caseworker"), level="summary")  # never shared
+    NotificationFactory(recipient=personas["kcc.caseworker"], referral=record)  # someone else's
+    words = client.get(status, {"since": since}).content.decode()
+    assert "1 new notification since this page was opened." in words
+    assert reverse("notifications:notification_list") in words
+    # Not activity: a list left open still times out (accounts.middleware.PASSIVE_PATHS).
+    assert status in PASSIVE_PATHS
+    for bad in ("", "null", "-1", "1e3", "9" * 40):
+        assert client.get(status, {"since": bad}).status_code == 400, bad

@@ -13,6 +13,7 @@ from django.utils import timezone
 from referrals import services
 from referrals.models import Instrument
 from referrals.search import by_closeness
+from tests.home.helpers import share_with_health
 from tests.referrals.factories import date_of_birth_for_age
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +42,39 @@ def test_a_name_search_lists_the_closest_name_first_then_the_newest(client, pers
         client.get(reverse("referrals:referral_list"), {"q": "Zara Okonkwo", "sort": "oldest"}).content.decode()
     )
     assert oldest[0] == zara.reference and oldest[-1] == caras[-1].reference
+
+
+def test_the_closest_names_come_first_across_pages_not_only_within_one(client, personas, referral):
+    """Two pages of "Cara"s newer than the one "Zara" searched for: the
+    Zaras lead page one, the Caras follow newest first, page by page."""
+    okonkwo = {"last_name": "Okonkwo"}
+    old_zara = referral(new_child={"first_name": "Zara", **okonkwo})
+    caras = [
+        referral(new_child={"first_name": "Cara", **okonkwo, "date_of_birth": date_of_birth_for_age(13, n)})
+        for n in range(3)
+    ]
+    new_zara = referral(new_child={"first_name": "Zara", **okonkwo, "date_of_birth": date_of_birth_for_age(14)})
+    client.force_login(personas["kcc.caseworker"])
+    pages, url, params = [], reverse("referrals:referral_list"), {"q": "Zara Okonkwo", "page_size": 2}
+    while url:
+        response = client.get(url, params)
+        pages.append(rows(response.content.decode()))
+        url, params = response.context["next_url"], None
+    assert pages == [
+        [new_zara.reference, old_zara.reference],
+        [caras[2].reference, caras[1].reference],
+        [caras[0].reference],
+    ]
+    # A summary reader's search is ranked too (from the names a summary shows), not narrowed to full rows.
+    share_with_health(personas, old_zara)
+    share_with_health(personas, caras[2])
+    client.force_login(personas["health.practitioner"])
+    found = rows(client.get(reverse("referrals:referral_list"), {"q": "Zara Okonkwo"}).content.decode())
+    assert found == [old_zara.reference, caras[2].reference]
+    # "Cara" typed: the Caras first, then the Zaras.
+    client.force_login(personas["kcc.caseworker"])
+    found = rows(client.get(reverse("referrals:referral_list"), {"q": "Cara Okonkwo"}).content.decode())
+    assert found[:3] == [cara.reference for cara in reversed(caras)]
 
 
 def test_closeness_leaves_a_reference_or_date_search_in_its_order(personas, referral):

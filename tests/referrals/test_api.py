@@ -682,11 +682,19 @@ def test_actions(api, personas, police_referral):
     )
     assert created.status_code == 201, created.json()
     action_id = created.json()["id"]
-    assert api("medway.caseworker").post(f"/api/actions/{action_id}/done/").status_code == 404
-    done = client.post(f"/api/actions/{action_id}/done/")
+    outcome = {"outcome": "School visited; attendance plan agreed"}
+    assert api("medway.caseworker").post(f"/api/actions/{action_id}/done/", outcome).status_code == 404
+    # As on the page, marking done asks what came of it: a 400 naming the field, and the action stays open.
+    for body in ({}, {"outcome": "   "}, {"outcome": "x" * 5001}):
+        refused = client.post(f"/api/actions/{action_id}/done/", body, format="json")
+        assert refused.status_code == 400 and "outcome" in refused.json(), body
+    assert client.get(f"/api/actions/{action_id}/").json()["status"] == "open"
+    done = client.post(f"/api/actions/{action_id}/done/", outcome, format="json")
     assert done.status_code == 200
     assert done.json()["status"] == "done"
-    assert client.post(f"/api/actions/{action_id}/done/").status_code == 409
+    chronology = client.get("/api/chronology-entries/", {"referral": police_referral.pk}).json()["results"]
+    assert any("Outcome: School visited; attendance plan agreed" in entry["summary"] for entry in chronology)
+    assert client.post(f"/api/actions/{action_id}/done/", outcome, format="json").status_code == 409
 
 
 def test_missing_episodes(api, police_referral):
@@ -807,6 +815,8 @@ def test_schema_is_an_openapi_document_with_the_referral_paths(api, protocol):
     } <= set(document["paths"])
     assert "patch" in document["paths"]["/api/referrals/{id}/"]
     assert "put" not in document["paths"]["/api/referrals/{id}/"]
+    done = document["paths"]["/api/actions/{id}/done/"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert document["components"]["schemas"][done["$ref"].rsplit("/", 1)[1]]["required"] == ["outcome"]
 
 
 def test_schema_and_docs_need_sign_in(api, personas, capsys):

@@ -205,6 +205,8 @@ def referral_pages(record) -> dict[str, tuple[str, str]]:
         "share page": (reverse("sharing:share_create", args=["referrals.referral", pk]), "summary"),
         "child API": (f"/api/children/{record.child_id}/", "summary"),
         "why can I see this": (reverse("sharing:record_explanation", args=["referrals.referral", pk]), "summary"),
+        # The case summary to print, at the reader's level (its fields: the canaries below).
+        "print": (reverse("referrals:referral_print", args=[pk]), "summary"),
     }
 
 
@@ -353,6 +355,7 @@ def referral_canary_spec():
         other_pages=lambda record: [
             reverse("sharing:share_create", args=["referrals.referral", record.pk]),
             reverse("sharing:record_explanation", args=["referrals.referral", record.pk]),
+            reverse("referrals:referral_print", args=[record.pk]),
         ],
         other_api_urls=lambda record: [f"/api/children/{record.child_id}/"],
     )
@@ -401,6 +404,7 @@ def test_the_canaries_catch_a_planted_leak(client, personas, canaried_records, m
     _, failures = run_canaries(client, health, spec, referral_canary_spec(), records, planted)
     assert any("the page shows canaries" in failure for failure in failures)
     assert any("/api/children/" in failure and "canaries" in failure for failure in failures)
+    assert any("/print/" in failure and "canaries" in failure for failure in failures)
     assert any("filtered on source_agency" in failure and "lists a summary row" in failure for failure in failures)
     assert any("sorted created" in failure and "lists a summary row" in failure for failure in failures)
     assert any("sorted created" in failure and "canaries" in failure for failure in failures)
