@@ -15,9 +15,11 @@ from intelligence.models import (
     Scheme,
     Submission,
 )
-from intelligence.models.disruptions import CawnSection, DisruptionKind
-from intelligence.models.reviews import RetentionRule, ReviewDecision
+from intelligence.models.disruptions import DETAILS_MAX_LENGTH, STEP_TEXT_MAX_LENGTH, CawnSection, DisruptionKind
+from intelligence.models.profiles import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from intelligence.models.reviews import RATIONALE_MAX_LENGTH, RetentionRule, ReviewDecision
 from intelligence.plan_priorities import priorities_for
+from intelligence.services.profiles import CONDITIONS_MAX_LENGTH, PURPOSE_MAX_LENGTH
 from referrals.models import Child
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
@@ -217,7 +219,8 @@ class DisruptionForm(forms.Form):
     occurred_on = forms.DateField(label="Date", required=False, widget=DateInput(),
                                   help_text="When it was done; for a notice, the day it is drafted")  # fmt: skip
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
-    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                              max_length=DETAILS_MAX_LENGTH)  # fmt: skip
     persons = forms.TypedMultipleChoiceField(label="Persons of concern", coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
     locations = forms.TypedMultipleChoiceField(label="Locations", coerce=int, required=False,
@@ -235,6 +238,20 @@ class DisruptionForm(forms.Form):
         )
 
 
+class DisruptionEditForm(DisruptionForm):
+    """Editing a recorded disruption: its kind stays; a CAWN's date, section
+    and child can be changed only while it is drafted (the service says so
+    next to the field)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, disruption, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        if not disruption.is_cawn:
+            del self.fields["cawn_section"]
+
+
 class CawnServeForm(forms.Form):
     served_on = forms.DateField(label="Served on", required=False, widget=DateInput())
     expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput(),
@@ -243,12 +260,13 @@ class CawnServeForm(forms.Form):
 
 class CawnBreachForm(forms.Form):
     breached_on = forms.DateField(label="Date of the breach", required=False, widget=DateInput())
-    breach_details = forms.CharField(label="What the breach was", required=False,
+    breach_details = forms.CharField(label="What the breach was", required=False, max_length=STEP_TEXT_MAX_LENGTH,
                                      widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
 
 
 class CawnWithdrawForm(forms.Form):
     withdrawal_reason = forms.CharField(label="Why the notice is withdrawn", required=False,
+                                        max_length=STEP_TEXT_MAX_LENGTH,
                                         widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
@@ -268,6 +286,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
                                  required=False)  # fmt: skip
     rationale = forms.CharField(label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                max_length=RATIONALE_MAX_LENGTH,
                                 help_text="Why the information is still necessary, or why it is not")  # fmt: skip
     retention_rule = forms.ModelChoiceField(
         label="Retention rule", queryset=RetentionRule.objects.all(), required=False,
@@ -280,13 +299,14 @@ class ReviewForm(forms.Form):
 
 
 class ProblemProfileForm(forms.Form):
-    title = forms.CharField(label="Title", required=False, max_length=200)
+    title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX_LENGTH)
     district = forms.ModelChoiceField(label="Area", queryset=District.objects.all(), required=False,
                                       empty_label="The county (Kent and Medway)")  # fmt: skip
     period_start = forms.DateField(label="Period from", required=False, widget=DateInput())
     period_end = forms.DateField(label="Period to", required=False, widget=DateInput())
-    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    recommendations = forms.CharField(label="Recommendations", required=False,
+    assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                                 max_length=TEXT_MAX_LENGTH)  # fmt: skip
+    recommendations = forms.CharField(label="Recommendations", required=False, max_length=TEXT_MAX_LENGTH,
                                       widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
     plan_priority_ids = forms.TypedMultipleChoiceField(
         label="Community Safety Plan priorities it informs", coerce=int, required=False,
@@ -306,11 +326,11 @@ class DisseminateForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(label="Agencies", queryset=Agency.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
     purpose = forms.CharField(
-        label="Purpose", required=False,
+        label="Purpose", required=False, max_length=PURPOSE_MAX_LENGTH,
         initial="To inform the Community Safety Partnership's plan and partners' disruption work",
     )  # fmt: skip
     lawful_basis = forms.ModelChoiceField(label="Lawful basis", queryset=LawfulBasis.objects.none(), required=False)
-    conditions = forms.CharField(label="Conditions passed on", required=False,
+    conditions = forms.CharField(label="Conditions passed on", required=False, max_length=CONDITIONS_MAX_LENGTH,
                                  widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
