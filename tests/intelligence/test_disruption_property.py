@@ -15,7 +15,7 @@ referrals' own rules say (tested there)."""
 import pytest
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Agency
@@ -26,7 +26,7 @@ from sharing import registry
 from sharing import services as sharing_services
 from sharing.models import LawfulBasis, Share
 from tests.intelligence.factories import DisruptionFactory, IntelligenceReportFactory, LocationFactory, PersonFactory
-from tests.intelligence.test_network import PARTNERS, expected_report_level
+from tests.intelligence.test_network import PARTNERS, RANK, expected_report_level
 from tests.sharing import reference_model as ref
 from tests.sharing.harness import reference_rules
 
@@ -78,6 +78,28 @@ def share_report(unit, report, agency_code, level, basis):
 @pytest.mark.timeout(1800)
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=scenario)
+# A person seen at summary (through a report shared at summary) on a disruption shared in full.
+@example(
+    case={
+        "reports": ["P"],
+        "report_shares": [(0, "kcc", "summary")],
+        "persons": [{0}],
+        "locations": [{0}],
+        "disruptions": [("arrest", {0}, {0}, True)],
+        "disruption_shares": [(0, "kcc", "full")],
+    }
+)
+# A disruption naming a person no one sees (on no report) and one behind a legacy code 4 report.
+@example(
+    case={
+        "reports": ["4", "C"],
+        "report_shares": [(0, "health", "full")],
+        "persons": [{0}, set(), {1}],
+        "locations": [],
+        "disruptions": [("sro", {0, 1, 2}, set(), False)],
+        "disruption_shares": [(0, "health", "full"), (0, None, "summary")],
+    }
+)
 def test_no_disruption_or_link_is_shown_to_a_viewer_who_may_not_see_it(case, client, personas, jade, monkeypatch):
     unit = personas["kent-police.intelligence-officer"]
     unit_ids = {user.pk for user in personas.values() if in_intelligence_unit(user)}
@@ -133,7 +155,9 @@ def test_no_disruption_or_link_is_shown_to_a_viewer_who_may_not_see_it(case, cli
             person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member,
                                 reads_casework=ref.reads_casework(user.role_codes))  # fmt: skip
             report_levels = {pk: expected_report_level(user, report, report_shares) for pk, report in by_pk.items()}
-            seen_persons = {p.pk for p, on in persons if any(report_levels[pk] for pk in on)}
+            # An entity is seen at the highest level of the reports it is on.
+            person_levels = {p.pk: max((RANK[report_levels[pk]] for pk in on), default=0) for p, on in persons}
+            seen_persons = {pk for pk, rank in person_levels.items() if rank}
             seen_locations = {loc.pk for loc, on in locations if any(report_levels[pk] for pk in on)}
             child_seen = Child.objects.visible_to(user).filter(pk=jade.pk).exists()
             levels = {
@@ -168,7 +192,11 @@ def test_no_disruption_or_link_is_shown_to_a_viewer_who_may_not_see_it(case, cli
                     assert "Propdetails" not in text, where
                 for p, _ in persons:
                     shown = full and p.pk in linked_persons and p.pk in seen_persons
-                    assert (p.last_name in text) == shown, (where, p.last_name)
+                    link = reverse("intelligence:entity_detail", args=["person", p.pk])
+                    assert (f'href="{link}"' in text) == shown, (where, link)
+                    # A person seen at summary is named by their first name only (its first summary field).
+                    named = shown and person_levels[p.pk] >= RANK["full"]
+                    assert (p.last_name in text) == named, (where, p.last_name)
                 for loc, _ in locations:
                     shown = full and loc.pk in linked_locations and loc.pk in seen_locations
                     assert (loc.name in text) == shown, (where, loc.name)
