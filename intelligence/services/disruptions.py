@@ -262,6 +262,8 @@ def _cawn_for_step(disruption, user, action: str, statuses) -> Disruption:
     require_level(user, disruption, AccessLevel.CHANGE)
     require_unit(user, action)
     current = Disruption.objects.select_for_update().get(pk=disruption.pk)
+    if current.retention_status == RetentionStatus.DISPOSED:
+        raise StepNotAllowed("This notice has been disposed of", reason="status")
     if current.kind != DisruptionKind.CAWN:
         raise StepNotAllowed("Only a child abduction warning notice has this step", reason="status")
     if current.status not in statuses:
@@ -406,6 +408,7 @@ def cawns_queue_expiry_reminders(*, today: datetime.date | None = None) -> int:
     due = (
         Disruption.objects.expiring_within(cawn_reminder_days(), today)
         .filter(expiry_reminded_on__isnull=True)
+        .exclude(retention_status=RetentionStatus.DISPOSED)
         .select_for_update(skip_locked=True)
     )
     ids = [disruption.pk for disruption in due]

@@ -89,12 +89,11 @@ class DisruptionDetailView(SharableDetailView):
                                     .with_access_level(user).filter(disruptions=record)]  # fmt: skip
             children = record.children.values("pk")
             context["children"] = Child.objects.visible_to(user).filter(pk__in=children)
-        steps = CAWN_STEPS.allowed(user, record, self.access_level) if record.is_cawn else []
+        disposed = record.retention_status == RetentionStatus.DISPOSED
+        steps = CAWN_STEPS.allowed(user, record, self.access_level) if record.is_cawn and not disposed else []
         unit = in_intelligence_unit(user)
         context["steps"] = steps if unit else []
-        context["can_edit"] = (unit and self.access_level == AccessLevel.CHANGE
-                               and record.retention_status != RetentionStatus.DISPOSED)  # fmt: skip
-        context["can_review"] = context["can_edit"]
+        context["can_edit"] = unit and self.access_level == AccessLevel.CHANGE and not disposed
         return context
 
 

@@ -208,3 +208,20 @@ def test_reviews_through_the_api_the_unit_only(client, unit, analyst, personas, 
     assert len(client.get("/api/intelligence/disruption-reviews/").json()["results"]) == 1
     assert client.get("/api/intelligence/profile-reviews/").json()["results"] == []
     assert ProfileReview.objects.count() == 1
+
+
+def test_a_disposed_notice_takes_no_more_steps_and_cannot_be_edited(client, unit, protocol, child):
+    from tests.referrals.conftest import date_of_birth_for_age
+
+    report = IntelligenceReportFactory(sanitised_by=unit)
+    person = PersonFactory(first_name="Noticeperson")
+    report.persons.add(person)
+    kid = child("maidstone", first_name="Noticechild", date_of_birth=date_of_birth_for_age(13, 1))
+    notice = services.disruption_record(recorded_by=unit, kind="cawn", cawn_section="s2", occurred_on=TODAY,
+                                        persons=[person], children=[kid])  # fmt: skip
+    services.record_review(record=notice, reviewed_by=unit, decision="dispose", rationale="Recorded in error")
+    with pytest.raises(StepNotAllowed):
+        services.cawn_withdraw(disruption=notice, withdrawn_by=unit, withdrawal_reason="Too late")
+    client.force_login(unit)
+    page = client.get(notice.get_absolute_url())
+    assert page.context["steps"] == [] and not page.context["can_edit"]
