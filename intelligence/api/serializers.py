@@ -39,6 +39,17 @@ from sharing.api_writes import StrictFieldsMixin
 from sharing.models import LawfulBasis
 
 
+class CodeField(serializers.SlugRelatedField):
+    """A district, agency or rule by its code; null where allowed, but never
+    "" (DRF reads "" as null for related fields, which the OpenAPI document,
+    saying a code has at least one character, does not allow)."""
+
+    def run_validation(self, data=serializers.empty):
+        if data == "":
+            raise serializers.ValidationError("Give a code, or null", code="blank")
+        return super().run_validation(data)
+
+
 class SubmissionSerializer(LevelAwareSerializer):
     children = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -75,9 +86,7 @@ class IntelligenceReportSerializer(LevelAwareSerializer):
 class IntelligenceReportCreateSerializer(serializers.Serializer):
     submission = serializers.IntegerField(required=False, allow_null=True)
     title = serializers.CharField(max_length=200)
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
-    )
+    district = CodeField(slug_field="code", queryset=District.objects.all(), required=False, allow_null=True)
     original_text = serializers.CharField()
     sanitised_text = serializers.CharField()
     scheme = serializers.ChoiceField(choices=Scheme.choices)
@@ -158,9 +167,7 @@ def _ids():
 class DisruptionRecordSerializer(StrictFieldsMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=DisruptionKind.choices)
     occurred_on = serializers.DateField()
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
-    )
+    district = CodeField(slug_field="code", queryset=District.objects.all(), required=False, allow_null=True)
     details = serializers.CharField(required=False, allow_blank=True, default="", max_length=DETAILS_MAX_LENGTH)
     cawn_section = serializers.ChoiceField(choices=CawnSection.choices, required=False, allow_blank=True, default="")
     persons = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
@@ -176,9 +183,7 @@ class DisruptionUpdateSerializer(StrictFieldsMixin, serializers.Serializer):
 
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     occurred_on = serializers.DateField(required=False)
-    district = serializers.SlugRelatedField(
-        slug_field="code", queryset=District.objects.all(), required=False, allow_null=True
-    )
+    district = CodeField(slug_field="code", queryset=District.objects.all(), required=False, allow_null=True)
     details = serializers.CharField(required=False, allow_blank=True, max_length=DETAILS_MAX_LENGTH)
     cawn_section = serializers.ChoiceField(choices=CawnSection.choices, required=False, allow_blank=True)
     persons = _ids()
@@ -235,9 +240,7 @@ class ReviewCreateSerializer(StrictFieldsMixin, serializers.Serializer):
 
     decision = serializers.ChoiceField(choices=ReviewDecision.choices)
     rationale = serializers.CharField(max_length=RATIONALE_MAX_LENGTH)
-    retention_rule = serializers.SlugRelatedField(
-        slug_field="code", queryset=RetentionRule.objects.all(), required=False, allow_null=True
-    )
+    retention_rule = CodeField(slug_field="code", queryset=RetentionRule.objects.all(), required=False, allow_null=True)
 
 
 class ProblemProfileSerializer(LevelAwareSerializer):
@@ -257,7 +260,7 @@ def _priorities():
 
 class ProblemProfileCreateSerializer(StrictFieldsMixin, serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
-    district = serializers.SlugRelatedField(
+    district = CodeField(
         slug_field="code", queryset=District.objects.all(), required=False, allow_null=True,
         help_text="The district's code; none for the county",
     )  # fmt: skip
@@ -283,11 +286,9 @@ class ProfileStepSerializer(StrictFieldsMixin, serializers.Serializer):
     `purpose`, `lawful_basis` (a code) and `conditions`; submit, return and
     approve take none."""
 
-    agencies = serializers.ListField(
-        child=serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all()), required=False
-    )
+    agencies = serializers.ListField(child=CodeField(slug_field="code", queryset=Agency.objects.all()), required=False)
     purpose = serializers.CharField(required=False, allow_blank=True, max_length=PURPOSE_MAX_LENGTH)
-    lawful_basis = serializers.SlugRelatedField(
+    lawful_basis = CodeField(
         slug_field="code", queryset=LawfulBasis.objects.filter(active=True), required=False, allow_null=True
     )
     conditions = serializers.CharField(required=False, allow_blank=True, max_length=CONDITIONS_MAX_LENGTH)

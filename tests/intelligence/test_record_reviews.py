@@ -195,6 +195,9 @@ def test_reviews_through_the_api_the_unit_only(client, unit, analyst, personas, 
         typed = client.post(url, {"decision": "retain", "rationale": "Kept", "next_review_due": "2030-01-01"},
                             content_type="application/json")  # fmt: skip
         assert typed.status_code == 400 and "next_review_due" in typed.json(), "the next review is never typed in"
+        blank = client.post(url, {"decision": "retain", "rationale": "Kept", "retention_rule": ""},
+                            content_type="application/json")  # fmt: skip
+        assert blank.status_code == 400 and "retention_rule" in blank.json()
         made = client.post(url, {"decision": "retain", "rationale": "Active network", "retention_rule": "mopi-group-3"},
                            content_type="application/json")  # fmt: skip
         assert made.status_code == 201, made.json()
