@@ -19,6 +19,24 @@ class IntelligenceConfig(AppConfig):
             order=27,
             description="Intelligence reports due for their MoPI review",
         ),
+        Queue(
+            "Disruptions to review",
+            "intelligence.queues.disruption_reviews_due",
+            "intelligence:review_queue",
+            query="kind=disruption",
+            roles=("intelligence-officer", "analyst"),
+            order=28,
+            description="Disruptions due for their MoPI review",
+        ),
+        Queue(
+            "Problem profiles to review",
+            "intelligence.queues.profile_reviews_due",
+            "intelligence:review_queue",
+            query="kind=profile",
+            roles=("intelligence-officer", "analyst"),
+            order=29,
+            description="Problem profiles due for their MoPI review",
+        ),
     )
     # Where notifications link a record to (notifications.services.record_link).
     record_pages = {

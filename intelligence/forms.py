@@ -4,7 +4,7 @@ services check everything (and the pages show their refusals next to the field).
 from django import forms
 
 from accounts.models import Agency, District
-from cse_team.validators import DOCUMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, column_length
+from cse_team.validators import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH, column_length
 from intelligence.models import (
     GRADES,
     HANDLING_CODES,
@@ -17,9 +17,11 @@ from intelligence.models import (
     Submission,
     Vehicle,
 )
-from intelligence.models.disruptions import CawnSection, DisruptionKind
-from intelligence.models.reviews import RetentionRule, ReviewDecision
+from intelligence.models.disruptions import DETAILS_MAX_LENGTH, STEP_TEXT_MAX_LENGTH, CawnSection, DisruptionKind
+from intelligence.models.profiles import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH
+from intelligence.models.reviews import RATIONALE_MAX_LENGTH, RetentionRule, ReviewDecision
 from intelligence.plan_priorities import priorities_for
+from intelligence.services.profiles import CONDITIONS_MAX_LENGTH, PURPOSE_MAX_LENGTH
 from referrals.models import Child
 from sharing.levels import AccessLevel
 from sharing.models import LawfulBasis
@@ -252,7 +254,7 @@ class DisruptionForm(forms.Form):
                                   help_text="When it was done; for a notice, the day it is drafted")  # fmt: skip
     district = forms.ModelChoiceField(label="District", queryset=District.objects.all(), required=False)
     details = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              max_length=NARRATIVE_MAX_LENGTH)  # fmt: skip
+                              max_length=DETAILS_MAX_LENGTH)  # fmt: skip
     persons = forms.TypedMultipleChoiceField(label="Persons of concern", coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)  # fmt: skip
     locations = forms.TypedMultipleChoiceField(label="Locations", coerce=int, required=False,
@@ -270,6 +272,20 @@ class DisruptionForm(forms.Form):
         )
 
 
+class DisruptionEditForm(DisruptionForm):
+    """Editing a recorded disruption: its kind stays; a CAWN's date, section
+    and child can be changed only while it is drafted (the service says so
+    next to the field)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, disruption, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["kind"]
+        if not disruption.is_cawn:
+            del self.fields["cawn_section"]
+
+
 class CawnServeForm(forms.Form):
     served_on = forms.DateField(label="Served on", required=False, widget=DateInput())
     expires_on = forms.DateField(label="Expires on", required=False, widget=DateInput(),
@@ -278,14 +294,14 @@ class CawnServeForm(forms.Form):
 
 class CawnBreachForm(forms.Form):
     breached_on = forms.DateField(label="Date of the breach", required=False, widget=DateInput())
-    breach_details = forms.CharField(label="What the breach was", required=False,
-                                     widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE_MAX_LENGTH)  # fmt: skip
+    breach_details = forms.CharField(label="What the breach was", required=False, max_length=STEP_TEXT_MAX_LENGTH,
+                                     widget=forms.Textarea(attrs={"rows": 4}))  # fmt: skip
 
 
 class CawnWithdrawForm(forms.Form):
     withdrawal_reason = forms.CharField(label="Why the notice is withdrawn", required=False,
-                                        widget=forms.Textarea(attrs={"rows": 3}),
-                                        max_length=NOTE_MAX_LENGTH)  # fmt: skip
+                                        max_length=STEP_TEXT_MAX_LENGTH,
+                                        widget=forms.Textarea(attrs={"rows": 3}))  # fmt: skip
 
 
 CAWN_STEP_FORMS = {
@@ -304,7 +320,7 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(label="Decision", choices=ReviewDecision.choices, widget=forms.RadioSelect,
                                  required=False)  # fmt: skip
     rationale = forms.CharField(label="Rationale", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                max_length=NOTE_MAX_LENGTH,
+                                max_length=RATIONALE_MAX_LENGTH,
                                 help_text="Why the information is still necessary, or why it is not")  # fmt: skip
     retention_rule = forms.ModelChoiceField(
         label="Retention rule", queryset=RetentionRule.objects.all(), required=False,
@@ -317,16 +333,15 @@ class ReviewForm(forms.Form):
 
 
 class ProblemProfileForm(forms.Form):
-    title = forms.CharField(label="Title", required=False, max_length=200)
+    title = forms.CharField(label="Title", required=False, max_length=TITLE_MAX_LENGTH)
     district = forms.ModelChoiceField(label="Area", queryset=District.objects.all(), required=False,
                                       empty_label="The county (Kent and Medway)")  # fmt: skip
     period_start = forms.DateField(label="Period from", required=False, widget=DateInput())
     period_end = forms.DateField(label="Period to", required=False, widget=DateInput())
     assessment = forms.CharField(label="Assessment", required=False, widget=forms.Textarea(attrs={"rows": 8}),
-                                 max_length=DOCUMENT_MAX_LENGTH)  # fmt: skip
-    recommendations = forms.CharField(label="Recommendations", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 5}),
-                                      max_length=NARRATIVE_MAX_LENGTH)  # fmt: skip
+                                 max_length=TEXT_MAX_LENGTH)  # fmt: skip
+    recommendations = forms.CharField(label="Recommendations", required=False, max_length=TEXT_MAX_LENGTH,
+                                      widget=forms.Textarea(attrs={"rows": 5}))  # fmt: skip
     plan_priority_ids = forms.TypedMultipleChoiceField(
         label="Community Safety Plan priorities it informs", coerce=int, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -345,12 +360,12 @@ class DisseminateForm(forms.Form):
     agencies = forms.ModelMultipleChoiceField(label="Agencies", queryset=Agency.objects.none(), required=False,
                                               widget=forms.CheckboxSelectMultiple)  # fmt: skip
     purpose = forms.CharField(
-        label="Purpose", required=False, max_length=SHARE_TEXT_MAX,
+        label="Purpose", required=False, max_length=PURPOSE_MAX_LENGTH,
         initial="To inform the Community Safety Partnership's plan and partners' disruption work",
     )  # fmt: skip
     lawful_basis = forms.ModelChoiceField(label="Lawful basis", queryset=LawfulBasis.objects.none(), required=False)
-    conditions = forms.CharField(label="Conditions passed on", required=False,
-                                 widget=forms.Textarea(attrs={"rows": 2}), max_length=SHARE_TEXT_MAX)  # fmt: skip
+    conditions = forms.CharField(label="Conditions passed on", required=False, max_length=CONDITIONS_MAX_LENGTH,
+                                 widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -4,15 +4,37 @@ queryset through visible_to, never evaluated here."""
 from django.utils import timezone
 
 from intelligence.models import IntelligenceReport, RetentionStatus
+from intelligence.models.disruptions import Disruption
+from intelligence.models.profiles import ProblemProfile
 from sharing.levels import AccessLevel
 
+# The review queue's tabs: ?kind= -> the kind of record whose MoPI review is due.
+REVIEWED_KINDS = {"report": IntelligenceReport, "disruption": Disruption, "profile": ProblemProfile}
 
-def reviews_due(user, today=None):
-    """Reports the user may review (change) whose MoPI review is due, oldest due first."""
+
+def _due(model, user, today=None):
     today = today or timezone.localdate()
     return (
-        IntelligenceReport.objects.visible_to(user, AccessLevel.CHANGE)
+        model.objects.visible_to(user, AccessLevel.CHANGE)
         .exclude(retention_status=RetentionStatus.DISPOSED)
         .filter(review_due__lte=today)
         .order_by("review_due", "id")
     )
+
+
+def reviews_due(user, today=None):
+    """Reports the user may review (change) whose MoPI review is due, oldest due first."""
+    return _due(IntelligenceReport, user, today)
+
+
+def disruption_reviews_due(user, today=None):
+    """Disruptions the user may review whose MoPI review is due, oldest due first."""
+    return _due(Disruption, user, today)
+
+
+def profile_reviews_due(user, today=None):
+    """Problem profiles the user may review whose MoPI review is due, oldest due first."""
+    return _due(ProblemProfile, user, today)
+
+
+QUEUES = {"report": reviews_due, "disruption": disruption_reviews_due, "profile": profile_reviews_due}

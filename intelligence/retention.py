@@ -3,6 +3,8 @@ management of police information guidance; an administrator keeps them in
 the admin). Loaded by a data migration and put back by tests that empty the
 tables (`reference_data` on the AppConfig)."""
 
+import datetime
+
 RETENTION_RULES = (
     {
         "code": "mopi-group-1",
@@ -39,3 +41,31 @@ def load_retention_rules(apps=None) -> None:
     for rule in RETENTION_RULES:
         values = {**rule, "is_default": rule["is_default"] and not has_default}
         RetentionRule.objects.get_or_create(code=rule["code"], defaults=values)
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later (the month's last day if it has no such day)."""
+    months_on = day.month - 1 + months
+    year, month = day.year + months_on // 12, months_on % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return datetime.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def set_first_reviews(apps, schema_editor=None) -> None:
+    """Disruptions and profiles recorded before they had a review date: the
+    default rule's period from the day each was created (migration 0006)."""
+    from django.utils import timezone
+
+    RetentionRule = apps.get_model("intelligence", "RetentionRule")
+    rule = RetentionRule.objects.filter(is_default=True).first()
+    if rule is None:
+        return
+    for name in ("Disruption", "ProblemProfile"):
+        model = apps.get_model("intelligence", name)
+        for record in model.objects.filter(review_due__isnull=True).only("pk", "created_at"):
+            due = months_after(timezone.localdate(record.created_at), rule.review_after_months)
+            model.objects.filter(pk=record.pk).update(retention_rule=rule, review_due=due)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("disruptions/", disruptions.DisruptionListView.as_view(), name="disruption_list"),
     path("disruptions/new/", disruptions.DisruptionCreateView.as_view(), name="disruption_new"),
     path("disruptions/<int:pk>/", disruptions.DisruptionDetailView.as_view(), name="disruption_detail"),
+    path("disruptions/<int:pk>/edit/", disruptions.DisruptionEditView.as_view(), name="disruption_edit"),
+    path("disruptions/<int:pk>/review/", reviews.DisruptionReviewView.as_view(), name="disruption_review"),
     path("disruptions/<int:pk>/<str:step>/", disruptions.DisruptionStepView.as_view(), name="disruption_step"),
     path("reviews/", reviews.ReviewQueueView.as_view(), name="review_queue"),
     path("reports/<int:pk>/review/", reviews.ReportReviewView.as_view(), name="report_review"),
@@ -34,5 +36,6 @@ urlpatterns = [
     path("profiles/<int:pk>/", profiles.ProfileDetailView.as_view(), name="profile_detail"),
     path("profiles/<int:pk>/edit/", profiles.ProfileEditView.as_view(), name="profile_edit"),
     path("profiles/<int:pk>/pdf/", profiles.ProfilePdfView.as_view(), name="profile_pdf"),
+    path("profiles/<int:pk>/review/", reviews.ProfileReviewView.as_view(), name="profile_review"),
     path("profiles/<int:pk>/<str:step>/", profiles.ProfileStepView.as_view(), name="profile_step"),
 ]

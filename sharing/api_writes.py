@@ -60,6 +60,18 @@ def refusal_response(error: Exception) -> Response:
     return Response({"detail": refusal.message}, status=refusal.status)
 
 
+class StrictFieldsMixin:
+    """For a write serializer: refuse fields the endpoint does not take, rather
+    than silently ignoring them: a client that sends `status` should learn it
+    cannot be set here."""
+
+    def validate(self, attrs):
+        unknown = set(getattr(self, "initial_data", {})) - set(self.fields)
+        if unknown:
+            raise ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
+        return super().validate(attrs)
+
+
 class ServiceRefusalsMixin:
     """Turns the services' refusals into HTTP answers (see the module docstring)."""
 

@@ -12,4 +12,6 @@ router.register("intelligence/vehicles", views.VehicleViewSet, basename="vehicle
 router.register("intelligence/associations", views.AssociationViewSet, basename="association")
 router.register("intelligence/disruptions", views.DisruptionViewSet, basename="disruption")
 router.register("intelligence/reviews", views.ReviewViewSet, basename="review")
+router.register("intelligence/disruption-reviews", views.DisruptionReviewViewSet, basename="disruptionreview")
+router.register("intelligence/profile-reviews", views.ProfileReviewViewSet, basename="profilereview")
 router.register("intelligence/profiles", views.ProblemProfileViewSet, basename="problemprofile")

@@ -1,11 +1,13 @@
 """The intelligence API: every kind through the platform's viewsets, with the
 same visibility and field levels as the pages."""
 
+from django.db.models import Prefetch
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
 from intelligence import services
 from intelligence.api import serializers as api
@@ -20,14 +22,34 @@ from intelligence.models import (
 )
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
-from intelligence.models.reviews import Review
+from intelligence.models.reviews import DisruptionReview, ProfileReview, Review
 from intelligence.services.disruptions import CAWN_STEPS
+from intelligence.services.profiles import PROFILE_STEPS
 from referrals.models import Child
 from sharing.api import SharableViewSet
 from sharing.api_writes import ERROR_RESPONSES, DependentRecordViewSet, SharableWriteViewSet
 from sharing.levels import AccessLevel
 
 NOT_VISIBLE = "Choose children from referrals you can see"
+
+
+class ReviewActionMixin:
+    """POST .../<id>/review/: a MoPI review of the record (retain, archive or
+    dispose), by the intelligence unit with change access."""
+
+    review_serializer = None
+
+    def review_response(self, request):
+        record = self.get_object()
+        fields = self.validated(api.ReviewCreateSerializer)
+        review = services.record_review(record=record, reviewed_by=request.user, request=request, **fields)
+        return Response(self.review_serializer(review).data, status=status.HTTP_201_CREATED)
+
+
+REVIEW_DESCRIPTION = (
+    "Record a MoPI review: retain or archive (the next review is the retention rule's period from today) "
+    "or dispose (a tombstone stays: the reference, dates and reviews; the content and its history go)."
+)
 
 
 class SubmissionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
@@ -53,12 +75,14 @@ class SubmissionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
         return self.rendered(submission, code=status.HTTP_201_CREATED)
 
 
-class IntelligenceReportViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
-    """Sanitised reports the user sees; the intelligence unit creates them (POST)."""
+class IntelligenceReportViewSet(ReviewActionMixin, mixins.CreateModelMixin, SharableWriteViewSet):
+    """Sanitised reports the user sees; the intelligence unit creates them
+    (POST) and reviews them (POST .../review/)."""
 
     model = IntelligenceReport
     serializer_class = api.IntelligenceReportSerializer
-    write_serializers = {"create": api.IntelligenceReportCreateSerializer}
+    write_serializers = {"create": api.IntelligenceReportCreateSerializer, "review": api.ReviewCreateSerializer}
+    review_serializer = api.ReviewSerializer
     http_method_names = ["get", "post", "head", "options"]
 
     def get_queryset(self):
@@ -85,6 +109,15 @@ class IntelligenceReportViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
                 raise ValidationError({"submission": ["No such submission"]})
         report = services.report_create(created_by=request.user, submission=submission, request=request, **fields)
         return self.rendered(report, code=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=api.ReviewCreateSerializer,
+        responses={201: api.ReviewSerializer, **ERROR_RESPONSES},
+        description=REVIEW_DESCRIPTION,
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self.review_response(request)
 
 
 class ReportOriginalViewSet(SharableViewSet):
@@ -126,27 +159,64 @@ class AssociationViewSet(DependentRecordViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class DisruptionViewSet(mixins.CreateModelMixin, SharableWriteViewSet):
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=api.DisruptionUpdateSerializer, responses={200: api.DisruptionSerializer, **ERROR_RESPONSES}
+    )
+)
+class DisruptionViewSet(ReviewActionMixin, mixins.CreateModelMixin, SharableWriteViewSet):
     """Disruptions the user sees (CAWNs and others); the intelligence unit
-    records them (POST) and takes a CAWN's steps (POST .../workflow/<step>/)."""
+    records them (POST), edits them (PATCH, with the version loaded), takes a
+    CAWN's steps (POST .../workflow/<step>/) and reviews them (POST .../review/).
+    Linked persons, locations and children are listed only as far as the
+    reader sees each."""
 
     model = Disruption
     serializer_class = api.DisruptionSerializer
-    write_serializers = {"create": api.DisruptionRecordSerializer, "workflow": api.CawnStepSerializer}
-    http_method_names = ["get", "post", "head", "options"]
+    write_serializers = {
+        "create": api.DisruptionRecordSerializer,
+        "partial_update": api.DisruptionUpdateSerializer,
+        "workflow": api.CawnStepSerializer,
+        "review": api.ReviewCreateSerializer,
+    }
+    review_serializer = api.DisruptionReviewSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        user = self.request.user
         return (
             super()
             .get_queryset()
             .select_related("district", "officer", "authorised_by")
-            .prefetch_related("persons", "locations", "children")
+            .prefetch_related(
+                Prefetch("persons", queryset=PersonOfConcern.objects.visible_to(user)),
+                Prefetch("locations", queryset=Location.objects.visible_to(user)),
+                Prefetch("children", queryset=Child.objects.visible_to(user)),
+            )
         )
 
     @extend_schema(request=api.DisruptionRecordSerializer, responses={201: api.DisruptionSerializer, **ERROR_RESPONSES})
     def create(self, request, *args, **kwargs):
         disruption = services.disruption_record(recorded_by=request.user, request=request, **self.validated())
         return self.rendered(disruption, code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        disruption = self.get_object()
+        changes = self.validated()
+        version = changes.pop("version")
+        disruption = services.disruption_update(
+            disruption=disruption, changed_by=request.user, expected_version=version, request=request, **changes
+        )
+        return self.rendered(disruption)
+
+    @extend_schema(
+        request=api.ReviewCreateSerializer,
+        responses={201: api.DisruptionReviewSerializer, **ERROR_RESPONSES},
+        description=REVIEW_DESCRIPTION,
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self.review_response(request)
 
     @extend_schema(
         parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(CAWN_STEPS))],
@@ -178,11 +248,93 @@ class ReviewViewSet(DependentRecordViewSet):
     http_method_names = ["get", "head", "options"]
 
 
-class ProblemProfileViewSet(SharableViewSet):
-    """Problem profiles the user sees (the unit; partners they were disseminated to)."""
+class DisruptionReviewViewSet(DependentRecordViewSet):
+    """MoPI reviews of the disruptions the user sees in full; `?disruption=<id>`."""
+
+    model = DisruptionReview
+    serializer_class = api.DisruptionReviewSerializer
+    related = ("reviewed_by", "retention_rule")
+    http_method_names = ["get", "head", "options"]
+
+
+class ProfileReviewViewSet(DependentRecordViewSet):
+    """MoPI reviews of the problem profiles the user sees in full; `?profile=<id>`."""
+
+    model = ProfileReview
+    serializer_class = api.ProfileReviewSerializer
+    related = ("reviewed_by", "retention_rule")
+    http_method_names = ["get", "head", "options"]
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=api.ProblemProfileCreateSerializer, responses={201: api.ProblemProfileSerializer, **ERROR_RESPONSES}
+    ),
+    partial_update=extend_schema(
+        request=api.ProblemProfileUpdateSerializer, responses={200: api.ProblemProfileSerializer, **ERROR_RESPONSES}
+    ),
+)
+class ProblemProfileViewSet(ReviewActionMixin, mixins.CreateModelMixin, SharableWriteViewSet):
+    """Problem profiles the user sees (the unit; partners they were disseminated
+    to). Analysts and intelligence officers draft them (POST) and edit drafts
+    (PATCH, with the version loaded); the workflow's steps are POST
+    .../workflow/<step>/; the unit reviews them (POST .../review/)."""
 
     model = ProblemProfile
     serializer_class = api.ProblemProfileSerializer
+    write_serializers = {
+        "create": api.ProblemProfileCreateSerializer,
+        "partial_update": api.ProblemProfileUpdateSerializer,
+        "workflow": api.ProfileStepSerializer,
+        "review": api.ReviewCreateSerializer,
+    }
+    review_serializer = api.ProfileReviewSerializer
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return super().get_queryset().select_related("district", "author")
+
+    def create(self, request, *args, **kwargs):
+        fields = self.validated()
+        fields["plan_priority_ids"] = fields.get("plan_priority_ids") or []
+        profile = services.profile_create(author=request.user, request=request, **fields)
+        return self.rendered(profile, code=status.HTTP_201_CREATED)
+
+    def partial_update(self, request, *args, **kwargs):
+        profile = self.get_object()
+        changes = self.validated()
+        version = changes.pop("version")
+        profile = services.profile_update(
+            profile=profile, changed_by=request.user, expected_version=version, request=request, **changes
+        )
+        return self.rendered(profile)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("step", str, OpenApiParameter.PATH, enum=list(PROFILE_STEPS))],
+        request=api.ProfileStepSerializer,
+        responses={200: api.ProblemProfileSerializer, **ERROR_RESPONSES},
+        description="Take a step of a problem profile's workflow: " + ", ".join(PROFILE_STEPS) + ". "
+        + (api.ProfileStepSerializer.__doc__ or ""),
+    )  # fmt: skip
+    @action(detail=True, methods=["post"], url_path=r"workflow/(?P<step>[a-z]+)")
+    def workflow(self, request, pk=None, step=None):
+        if step not in PROFILE_STEPS:
+            raise Http404("No such workflow step")
+        profile = self.get_object()
+        fields = self.validated()
+        arguments = {name: fields.get(name) for name in api.PROFILE_STEP_ARGUMENTS[step]}
+        if step == "disseminate":
+            arguments["agencies"] = arguments["agencies"] or []
+            arguments["purpose"] = arguments["purpose"] or ""
+            arguments["conditions"] = arguments["conditions"] or ""
+        profile = PROFILE_STEPS[step].take(record=profile, user=request.user, request=request, **arguments)
+        return self.rendered(profile)
+
+    @extend_schema(
+        request=api.ReviewCreateSerializer,
+        responses={201: api.ProfileReviewSerializer, **ERROR_RESPONSES},
+        description=REVIEW_DESCRIPTION,
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        return self.review_response(request)

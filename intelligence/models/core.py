@@ -212,6 +212,22 @@ class RetentionStatus(models.TextChoices):
     DISPOSED = "disposed", "Disposed"
 
 
+class Retained(models.Model):
+    """MoPI review and retention fields (intelligence.models.reviews): the rule,
+    the review-due date computed from it by the services (never typed in),
+    and whether the record is in use, archived or disposed of."""
+
+    retention_rule = models.ForeignKey(
+        "intelligence.RetentionRule", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    review_due = models.DateField("review due", null=True, blank=True)
+    retention_status = models.CharField(max_length=10, choices=RetentionStatus.choices, default=RetentionStatus.ACTIVE)
+    disposed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 def partners_may_see():
     return ~Q(handling_code__in=NOT_FOR_PARTNERS)
 

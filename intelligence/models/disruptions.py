@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, District
-from intelligence.models.core import END_MODELS, UNIT_RULE, Location, PersonOfConcern, intelligence_unit
+from intelligence.models.core import END_MODELS, UNIT_RULE, Location, PersonOfConcern, Retained, intelligence_unit
 from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import SharableQuerySet
 from sharing.registry import sharable
@@ -29,6 +29,10 @@ from sharing.registry import sharable
 LATER_CHANGE = "Disruptions, reviews and problem profiles"
 
 Child = END_MODELS["child"]  # the children seam the app already uses (core.END_MODELS)
+
+# Text typed into a disruption: the same limits in the form, the API and the service.
+DETAILS_MAX_LENGTH = 10000
+STEP_TEXT_MAX_LENGTH = 5000  # a breach's details, a withdrawal's reason
 
 
 class DisruptionKind(models.TextChoices):
@@ -109,7 +113,7 @@ class DisruptionQuerySet(SharableQuerySet):
     default_share_level="full",
     joins_protocol=LATER_CHANGE,
 )
-class Disruption(models.Model):
+class Disruption(Retained):
     """A disruption: a CAWN (with its workflow) or another action taken
     against those who exploit children, with who and where it concerns."""
 
@@ -140,6 +144,7 @@ class Disruption(models.Model):
     withdrawn_on = models.DateField("withdrawn on", null=True, blank=True)
     withdrawal_reason = models.TextField("why it was withdrawn", blank=True)
     expiry_reminded_on = models.DateField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1)
 
     objects = DisruptionQuerySet.as_manager()
 
@@ -149,6 +154,9 @@ class Disruption(models.Model):
         indexes = [
             models.Index(fields=["kind", "occurred_on"], name="disruption_kind_date_idx"),
             models.Index(fields=["expires_on"], name="cawn_in_force_expiry_idx", condition=Q(status__in=CAWN_IN_FORCE)),
+            models.Index(
+                fields=["review_due", "id"], name="disruption_review_due_idx", condition=~Q(retention_status="disposed")
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, District
-from intelligence.models.core import UNIT_RULE, intelligence_unit
+from intelligence.models.core import UNIT_RULE, Retained, intelligence_unit
 from intelligence.models.disruptions import LATER_CHANGE
 from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import SharableQuerySet
@@ -30,6 +30,10 @@ class ProfileStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded"
 
 
+# Text typed into a profile: the same limits in the form, the API and the service.
+TITLE_MAX_LENGTH = 200
+TEXT_MAX_LENGTH = 20000  # the assessment; the recommendations
+
 # Approved profiles: their snapshot is frozen.
 FROZEN = (ProfileStatus.APPROVED, ProfileStatus.DISSEMINATED, ProfileStatus.SUPERSEDED)
 
@@ -42,12 +46,12 @@ FROZEN = (ProfileStatus.APPROVED, ProfileStatus.DISSEMINATED, ProfileStatus.SUPE
     default_share_level="full",
     joins_protocol=LATER_CHANGE,
 )
-class ProblemProfile(models.Model):
+class ProblemProfile(Retained):
     """A district or county problem profile for a period."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="+", help_text="None: the county"
     )
@@ -74,6 +78,12 @@ class ProblemProfile(models.Model):
     class Meta:
         ordering = ["-id"]
         permissions = [("view_summary_problemprofile", "Can view the summary of a problem profile")]
+        indexes = [
+            models.Index(
+                fields=["review_due", "id"], name="profile_review_due_idx",
+                condition=~models.Q(retention_status="disposed"),
+            ),
+        ]  # fmt: skip
         constraints = [
             models.CheckConstraint(
                 name="problem_profile_period_in_order", condition=models.Q(period_end__gte=models.F("period_start"))

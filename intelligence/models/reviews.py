@@ -12,6 +12,9 @@ from django.db import models
 from django.utils import timezone
 
 from intelligence.models.core import IntelligenceReport
+from intelligence.models.disruptions import Disruption
+from intelligence.models.profiles import ProblemProfile
+from intelligence.retention import months_after
 from sharing.querysets import DependentQuerySet
 from sharing.registry import dependent
 
@@ -38,14 +41,10 @@ class RetentionRule(models.Model):
         return self.name
 
     def review_due_after(self, day: datetime.date) -> datetime.date:
-        months = day.month - 1 + self.review_after_months
-        year, month = day.year + months // 12, months % 12 + 1
-        for last in (31, 30, 29, 28):
-            try:
-                return datetime.date(year, month, min(day.day, last))
-            except ValueError:
-                continue
-        raise ValueError(day)
+        return months_after(day, self.review_after_months)
+
+
+RATIONALE_MAX_LENGTH = 5000  # the form, the API and the service
 
 
 class ReviewDecision(models.TextChoices):
@@ -54,11 +53,9 @@ class ReviewDecision(models.TextChoices):
     DISPOSE = "dispose", "Dispose"
 
 
-@dependent(parent_field="report")
-class Review(models.Model):
-    """One MoPI review of a report."""
+class ReviewRecord(models.Model):
+    """What a MoPI review records, whatever kind of record it reviews."""
 
-    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="reviews")
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
     rationale = models.TextField()
     retention_rule = models.ForeignKey(RetentionRule, on_delete=models.PROTECT, related_name="+")
@@ -69,7 +66,51 @@ class Review(models.Model):
     objects = DependentQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["-reviewed_at", "-id"]
 
     def __str__(self):
-        return f"{self.get_decision_display()} ({self.report_id})"
+        return f"{self.get_decision_display()} ({self.record_id})"
+
+    @property
+    def record_id(self):
+        return getattr(self, f"{REVIEWED_FIELD[type(self)]}_id")
+
+
+@dependent(parent_field="report")
+class Review(ReviewRecord):
+    """One MoPI review of a report."""
+
+    report = models.ForeignKey(IntelligenceReport, on_delete=models.PROTECT, related_name="reviews")
+
+    class Meta(ReviewRecord.Meta):
+        pass
+
+
+@dependent(parent_field="disruption")
+class DisruptionReview(ReviewRecord):
+    """One MoPI review of a disruption."""
+
+    disruption = models.ForeignKey(Disruption, on_delete=models.PROTECT, related_name="reviews")
+
+    class Meta(ReviewRecord.Meta):
+        pass
+
+
+@dependent(parent_field="profile")
+class ProfileReview(ReviewRecord):
+    """One MoPI review of a problem profile."""
+
+    profile = models.ForeignKey(ProblemProfile, on_delete=models.PROTECT, related_name="reviews")
+
+    class Meta(ReviewRecord.Meta):
+        pass
+
+
+# Each reviewed kind: its review model and the review's field naming the record.
+REVIEWED_FIELD = {Review: "report", DisruptionReview: "disruption", ProfileReview: "profile"}
+REVIEW_MODELS = {
+    IntelligenceReport: Review,
+    Disruption: DisruptionReview,
+    ProblemProfile: ProfileReview,
+}

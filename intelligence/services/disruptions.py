@@ -13,25 +13,45 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
-from intelligence.models import UNIT_AGENCY, Location, PersonOfConcern
+from cse_team.validators import before_earliest_message, too_early
+from intelligence.models import UNIT_AGENCY, Location, PersonOfConcern, RetentionStatus
 from intelligence.models.disruptions import (
     CAWN_IN_FORCE,
     CAWN_OPEN,
     CAWN_SECTIONS,
+    DETAILS_MAX_LENGTH,
+    STEP_TEXT_MAX_LENGTH,
     CawnSection,
     Child,
     Disruption,
     DisruptionKind,
     DisruptionStatus,
 )
-from intelligence.services.core import _reference, require_unit
+from intelligence.services.core import _reference, require_unit, text_errors
+from intelligence.services.reviews import set_first_review
 from outbox.services import enqueue
 from sharing.levels import AccessLevel
-from sharing.refusals import StepNotAllowed, require_level
+from sharing.refusals import StepNotAllowed, check_version, require_level
 from sharing.workflow import Step, Workflow
 
 AUTHORISERS = ("supervisor", "manager")
 UNIT_WORKERS = ("intelligence-officer", "analyst", "investigator", "caseworker", "supervisor", "manager")
+
+
+# What an edit of a recorded disruption may change (and the 409 reports if
+# someone else changed it first). A CAWN's date, section and child only while
+# it is a draft: once authorised, the notice authorised is what stands.
+EDITABLE_FIELDS = ("occurred_on", "district", "details", "cawn_section")
+CAWN_DRAFT_ONLY = ("occurred_on", "cawn_section", "children")
+
+
+def _date_errors(errors: dict, name: str, value, label: str) -> None:
+    if name in errors:
+        return
+    if too_early(value):
+        errors[name] = before_earliest_message(label)
+    elif value is not None and value > timezone.localdate():
+        errors[name] = f"{label} must be today or in the past"
 
 
 def cawn_reminder_days() -> int:
@@ -90,8 +110,8 @@ def disruption_record(
         errors["kind"] = "Choose the kind of disruption"
     if occurred_on is None:
         errors["occurred_on"] = "Enter the date"
-    elif occurred_on > timezone.localdate():
-        errors["occurred_on"] = "The date must be today or in the past"
+    _date_errors(errors, "occurred_on", occurred_on, "The date")
+    text_errors(errors, "details", details, DETAILS_MAX_LENGTH)
     seen_persons = _seen(PersonOfConcern, recorded_by, persons)
     if seen_persons is None:
         errors["persons"] = "Choose persons of concern you can see"
@@ -103,12 +123,7 @@ def disruption_record(
     if seen_children is None:
         errors["children"] = "Choose children from referrals you can see"
     if kind == DisruptionKind.CAWN and not errors:
-        if len(seen_children) != 1:
-            errors["children"] = "A child abduction warning notice is about one child: choose the child"
-        if not seen_persons:
-            errors["persons"] = "Choose the person of concern the notice warns"
-        if len(seen_children) == 1:
-            errors.update(cawn_child_errors(cawn_section, seen_children[0], occurred_on))
+        errors.update(_cawn_errors(cawn_section, occurred_on, seen_persons, seen_children))
     elif kind != DisruptionKind.CAWN:
         cawn_section = ""
         if not (seen_persons or seen_locations or seen_children) and not errors:
@@ -127,12 +142,109 @@ def disruption_record(
         cawn_section=cawn_section,
     )
     disruption.reference = _reference("CAWN" if kind == DisruptionKind.CAWN else "DIS", disruption)
-    disruption.save(update_fields=["reference"])
+    set_first_review(disruption, save=False)
+    disruption.save(update_fields=["reference", "retention_rule", "review_due"])
     disruption.persons.set(seen_persons)
     disruption.locations.set(seen_locations)
     disruption.children.set(seen_children)
     _logged(recorded_by, disruption, request, AccessEvent.Action.CREATE)
     return disruption
+
+
+def _cawn_errors(cawn_section, occurred_on, persons, children) -> dict:
+    errors = {}
+    if len(children) != 1:
+        errors["children"] = "A child abduction warning notice is about one child: choose the child"
+    if not persons:
+        errors["persons"] = "Choose the person of concern the notice warns"
+    if len(children) == 1:
+        errors.update(cawn_child_errors(cawn_section, children[0], occurred_on))
+    return errors
+
+
+def _linked(model, user, disruption, relation, sent, level=AccessLevel.SUMMARY):
+    """The links an edit leaves: those sent (each one the editor must see) and
+    those already there that the editor does not see (an edit cannot remove
+    what it cannot show). None when something sent is not seen."""
+    seen = _seen(model, user, sent, level)
+    if seen is None:
+        return None
+    current = getattr(disruption, relation).values_list("pk", flat=True)
+    hidden = set(current) - set(model._default_manager.visible_to(user, level).filter(pk__in=current)
+                                .values_list("pk", flat=True))  # fmt: skip
+    return seen + list(model._default_manager.filter(pk__in=hidden))
+
+
+@transaction.atomic
+def disruption_update(*, disruption, changed_by, expected_version: int, request=None, **changes) -> Disruption:
+    """Edit a recorded disruption (the unit, with change access): its date,
+    district, details and links; a CAWN's date, section and child only while
+    it is drafted. Only what is passed changes; a stale edit is refused with
+    what changed since the version the editor loaded."""
+    require_level(changed_by, disruption, AccessLevel.CHANGE)
+    require_unit(changed_by, "edit disruptions")
+    current = Disruption.objects.select_for_update().get(pk=disruption.pk)
+    check_version(current, expected_version, EDITABLE_FIELDS)
+    if current.retention_status == RetentionStatus.DISPOSED:
+        raise StepNotAllowed("This disruption has been disposed of", reason="status")
+    unknown = set(changes) - {*EDITABLE_FIELDS, "persons", "locations", "children"}
+    if unknown:
+        raise TypeError(f"disruption_update() cannot change {', '.join(sorted(unknown))}")
+    errors = {}
+    if not current.is_cawn and changes.pop("cawn_section", ""):
+        errors["cawn_section"] = "Only a child abduction warning notice has a section"
+    if "occurred_on" in changes:
+        if changes["occurred_on"] is None:
+            errors["occurred_on"] = "Enter the date"
+        _date_errors(errors, "occurred_on", changes["occurred_on"], "The date")
+        if current.served_on and not errors.get("occurred_on") and changes["occurred_on"] > current.served_on:
+            errors["occurred_on"] = "A notice is drafted on or before the day it was served"
+    if "details" in changes:
+        changes["details"] = (changes["details"] or "").strip()
+        text_errors(errors, "details", changes["details"], DETAILS_MAX_LENGTH)
+    links = {}
+    for relation, model, level, message in (
+        ("persons", PersonOfConcern, AccessLevel.SUMMARY, "Choose persons of concern you can see"),
+        ("locations", Location, AccessLevel.SUMMARY, "Choose locations you can see"),
+        ("children", Child, AccessLevel.FULL, "Choose children from referrals you can see"),
+    ):
+        sent = changes.pop(relation, None)
+        if sent is None:
+            links[relation] = list(getattr(current, relation).all())
+            continue
+        linked = _linked(model, changed_by, current, relation, sent, level)
+        if linked is None:
+            errors[relation] = message
+        links[relation] = linked
+    if current.is_cawn and current.status != DisruptionStatus.DRAFTED:
+        for name in CAWN_DRAFT_ONLY:
+            if name not in errors and _differs(current, name, links["children"] if name == "children" else
+                                               changes.get(name, getattr(current, name))):  # fmt: skip
+                errors[name] = "Only a draft notice's date, section and child can be changed"
+    if errors:
+        raise ValidationError(errors)
+    for name, value in changes.items():
+        setattr(current, name, value)
+    if current.is_cawn and current.status == DisruptionStatus.DRAFTED:
+        errors = _cawn_errors(current.cawn_section, current.occurred_on, links["persons"], links["children"])
+    elif current.is_cawn and not links["persons"]:  # its child was checked when drafted and served
+        errors = {"persons": "Choose the person of concern the notice warns"}
+    elif not current.is_cawn and not any(links.values()):
+        errors = {"persons": "Link the disruption to at least one person, location or child"}
+    if errors:
+        raise ValidationError(errors)
+    current.version += 1
+    current.save()
+    for relation, records in links.items():
+        getattr(current, relation).set(records)
+    _logged(changed_by, current, request, edited=sorted([*changes, *links]))
+    return current
+
+
+def _differs(current, name, value) -> bool:
+    if name == "children":
+        return {child.pk for child in value} != set(current.children.values_list("pk", flat=True))
+    return getattr(current, name) != value
 
 
 def _logged(user, disruption, request, action=AccessEvent.Action.CHANGE, **details):
@@ -150,6 +262,8 @@ def _cawn_for_step(disruption, user, action: str, statuses) -> Disruption:
     require_level(user, disruption, AccessLevel.CHANGE)
     require_unit(user, action)
     current = Disruption.objects.select_for_update().get(pk=disruption.pk)
+    if current.retention_status == RetentionStatus.DISPOSED:
+        raise StepNotAllowed("This notice has been disposed of", reason="status")
     if current.kind != DisruptionKind.CAWN:
         raise StepNotAllowed("Only a child abduction warning notice has this step", reason="status")
     if current.status not in statuses:
@@ -244,6 +358,7 @@ def cawn_breach(*, disruption, recorded_by, breached_on, breach_details: str, re
         errors["breached_on"] = "The notice had expired by then"
     if not breach_details.strip():
         errors["breach_details"] = "Describe the breach"
+    text_errors(errors, "breach_details", breach_details, STEP_TEXT_MAX_LENGTH)
     if errors:
         raise ValidationError(errors)
     current.status = DisruptionStatus.BREACHED
@@ -257,8 +372,12 @@ def cawn_breach(*, disruption, recorded_by, breached_on, breach_details: str, re
 @transaction.atomic
 def cawn_withdraw(*, disruption, withdrawn_by, withdrawal_reason: str, request=None) -> Disruption:
     current = _cawn_for_step(disruption, withdrawn_by, "withdrawn", CAWN_OPEN)
+    errors = {}
     if not withdrawal_reason.strip():
-        raise ValidationError({"withdrawal_reason": "Say why the notice is withdrawn"})
+        errors["withdrawal_reason"] = "Say why the notice is withdrawn"
+    text_errors(errors, "withdrawal_reason", withdrawal_reason, STEP_TEXT_MAX_LENGTH)
+    if errors:
+        raise ValidationError(errors)
     current.status = DisruptionStatus.WITHDRAWN
     current.withdrawn_on = timezone.localdate()
     current.withdrawal_reason = withdrawal_reason.strip()
@@ -289,6 +408,7 @@ def cawns_queue_expiry_reminders(*, today: datetime.date | None = None) -> int:
     due = (
         Disruption.objects.expiring_within(cawn_reminder_days(), today)
         .filter(expiry_reminded_on__isnull=True)
+        .exclude(retention_status=RetentionStatus.DISPOSED)
         .select_for_update(skip_locked=True)
     )
     ids = [disruption.pk for disruption in due]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
+from cse_team.validators import before_earliest_message, too_early
 from intelligence.models import (
     NOT_FOR_PARTNERS,
     UNIT_AGENCY,
@@ -24,26 +25,36 @@ from intelligence.models import (
     RetentionStatus,
 )
 from intelligence.models.disruptions import Disruption
-from intelligence.models.profiles import ProblemProfile, ProfileStatus
+from intelligence.models.profiles import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemProfile, ProfileStatus
 from intelligence.plan_priorities import priorities_for
-from intelligence.services.core import _reference, require_unit
+from intelligence.services.core import _reference, require_unit, text_errors
+from intelligence.services.reviews import set_first_review
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, check_version, require_level
+from sharing.services import SHARE_TEXT_MAX
 from sharing.workflow import Step, Workflow
 
 APPROVERS = ("supervisor", "manager")
 AUTHORS = ("analyst", "intelligence-officer")
 EDITABLE_FIELDS = ("title", "assessment", "recommendations", "plan_priority_ids")
+PURPOSE_MAX_LENGTH = 1000  # a dissemination's purpose (the form, the API and the service)
+CONDITIONS_MAX_LENGTH = SHARE_TEXT_MAX  # they become the share's conditions, which the engine caps
 HOTSPOTS_SHOWN = 10
 PERSONS_SHOWN = 10
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
-def _checked(errors, *, title, district, period_start, period_end, plan_priority_ids):
+def _checked(errors, *, title, district, period_start, period_end, plan_priority_ids, assessment="",
+             recommendations=""):  # fmt: skip
     if not (title or "").strip():
         errors["title"] = "Enter a title"
+    text_errors(errors, "title", (title or "").strip(), TITLE_MAX_LENGTH)
+    text_errors(errors, "assessment", assessment or "", TEXT_MAX_LENGTH)
+    text_errors(errors, "recommendations", recommendations or "", TEXT_MAX_LENGTH)
     if period_start is None:
         errors["period_start"] = "Enter the start of the period"
+    elif too_early(period_start):
+        errors["period_start"] = before_earliest_message("The start of the period")
     if period_end is None:
         errors["period_end"] = "Enter the end of the period"
     elif period_start and period_end < period_start:
@@ -65,7 +76,7 @@ def profile_create(*, author, title, period_start, period_end, district=None, as
     plan_priority_ids = [int(pk) for pk in plan_priority_ids]
     errors = {}
     _checked(errors, title=title, district=district, period_start=period_start, period_end=period_end,
-             plan_priority_ids=plan_priority_ids)  # fmt: skip
+             plan_priority_ids=plan_priority_ids, assessment=assessment, recommendations=recommendations)  # fmt: skip
     if errors:
         raise ValidationError(errors)
     profile = ProblemProfile.objects.create(
@@ -74,7 +85,8 @@ def profile_create(*, author, title, period_start, period_end, district=None, as
         recommendations=recommendations.strip(), plan_priority_ids=plan_priority_ids, author=author,
     )  # fmt: skip
     profile.reference = _reference("PP", profile)
-    profile.save(update_fields=["reference"])
+    set_first_review(profile, save=False)
+    profile.save(update_fields=["reference", "retention_rule", "review_due"])
     _logged(author, profile, request, AccessEvent.Action.CREATE)
     return profile
 
@@ -86,13 +98,14 @@ def profile_update(*, profile, changed_by, expected_version: int, request=None, 
     require_unit(changed_by, "edit problem profiles")
     current = ProblemProfile.objects.select_for_update().get(pk=profile.pk)
     check_version(current, expected_version, EDITABLE_FIELDS)
-    if current.status != ProfileStatus.DRAFT:
+    if current.status != ProfileStatus.DRAFT or current.retention_status == RetentionStatus.DISPOSED:
         raise StepNotAllowed("Only a draft profile can be edited", reason="status")
     changes["plan_priority_ids"] = [int(pk) for pk in changes.get("plan_priority_ids", current.plan_priority_ids)]
     errors = {}
     _checked(errors, title=changes.get("title", current.title), district=current.district,
              period_start=current.period_start, period_end=current.period_end,
-             plan_priority_ids=changes["plan_priority_ids"])  # fmt: skip
+             plan_priority_ids=changes["plan_priority_ids"], assessment=changes.get("assessment", ""),
+             recommendations=changes.get("recommendations", ""))  # fmt: skip
     if errors:
         raise ValidationError(errors)
     for name in EDITABLE_FIELDS:
@@ -114,6 +127,8 @@ def _for_step(profile, user, action, statuses) -> ProblemProfile:
     require_level(user, profile, AccessLevel.CHANGE)
     require_unit(user, action)
     current = ProblemProfile.objects.select_for_update().get(pk=profile.pk)
+    if current.retention_status == RetentionStatus.DISPOSED:
+        raise StepNotAllowed("This profile has been disposed of", reason="status")
     if current.status not in statuses:
         raise StepNotAllowed(f"A profile that is {current.get_status_display().lower()} cannot be {action}",
                              reason="status")  # fmt: skip
@@ -173,11 +188,20 @@ def profile_disseminate(*, profile, disseminated_by, agencies, purpose: str, law
     from sharing.services import share_record
 
     current = _for_step(profile, disseminated_by, "disseminated", (ProfileStatus.APPROVED, ProfileStatus.DISSEMINATED))
-    agencies = list(agencies)
+    agencies = list(dict.fromkeys(agencies or ()))
+    errors = {}
     if not agencies:
-        raise ValidationError({"agencies": "Choose the agencies to disseminate the profile to"})
+        errors["agencies"] = "Choose the agencies to disseminate the profile to"
+    elif any(agency.pk == disseminated_by.agency_id for agency in agencies):
+        errors["agencies"] = "Choose agencies other than your own"
+    elif set(agencies) - set(Agency.objects.active().filter(pk__in=[agency.pk for agency in agencies])):
+        errors["agencies"] = "Choose agencies that are active"
     if lawful_basis is None:
-        raise ValidationError({"lawful_basis": "Choose the lawful basis"})
+        errors["lawful_basis"] = "Choose the lawful basis"
+    text_errors(errors, "purpose", purpose or "", PURPOSE_MAX_LENGTH)
+    text_errors(errors, "conditions", conditions or "", CONDITIONS_MAX_LENGTH)
+    if errors:
+        raise ValidationError(errors)
     for agency in agencies:
         share_record(shared_by=disseminated_by, record=current, recipient_agency=agency, level=AccessLevel.FULL,
                      purpose=purpose, lawful_basis=lawful_basis, conditions=conditions, request=request)  # fmt: skip

@@ -23,7 +23,10 @@ from intelligence.models import (
     Submission,
     Vehicle,
 )
-from intelligence.services.core import require_unit
+from intelligence.models.disruptions import Disruption
+from intelligence.models.profiles import ProblemProfile
+from intelligence.models.reviews import RATIONALE_MAX_LENGTH, REVIEW_MODELS, REVIEWED_FIELD
+from intelligence.services.core import require_unit, text_errors
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
 
@@ -34,28 +37,35 @@ def default_rule() -> RetentionRule:
     return RetentionRule.objects.get(is_default=True)
 
 
-def set_first_review(report: IntelligenceReport) -> None:
-    """A new report's review date, from the default rule (report_create calls it)."""
+def set_first_review(record, *, save: bool = True) -> None:
+    """A new report's, disruption's or profile's review date, from the default
+    rule (the services that create them call it)."""
     rule = default_rule()
-    report.retention_rule = rule
-    report.review_due = rule.review_due_after(timezone.localdate(report.created_at))
-    report.save(update_fields=["retention_rule", "review_due"])
+    record.retention_rule = rule
+    record.review_due = rule.review_due_after(timezone.localdate(record.created_at))
+    if save:
+        record.save(update_fields=["retention_rule", "review_due"])
 
 
 @transaction.atomic
-def report_review(*, report, reviewed_by, decision: str, rationale: str, retention_rule=None, request=None) -> Review:
-    """The unit reviews a report: retain or archive it until its next review
-    (the rule's period from today), or dispose of it."""
-    require_level(reviewed_by, report, AccessLevel.CHANGE)
+def record_review(*, record, reviewed_by, decision: str, rationale: str, retention_rule=None, request=None):
+    """The unit reviews a report, a disruption or a problem profile: retain
+    or archive it until its next review (the rule's period from today), or
+    dispose of it. Returns the review."""
+    model = type(record)
+    review_model = REVIEW_MODELS[model]
+    name = model._meta.verbose_name
+    require_level(reviewed_by, record, AccessLevel.CHANGE)
     require_unit(reviewed_by, "review intelligence for retention")
-    current = IntelligenceReport.objects.select_for_update().get(pk=report.pk)
+    current = model.objects.select_for_update().get(pk=record.pk)
     if current.retention_status == RetentionStatus.DISPOSED:
-        raise StepNotAllowed("This report has been disposed of", reason="status")
+        raise StepNotAllowed(f"This {name} has been disposed of", reason="status")
     errors = {}
     if decision not in ReviewDecision.values:
         errors["decision"] = "Choose retain, archive or dispose"
     if not (rationale or "").strip():
         errors["rationale"] = "Give the rationale for the decision"
+    text_errors(errors, "rationale", rationale or "", RATIONALE_MAX_LENGTH)
     rule = retention_rule or current.retention_rule or default_rule()
     if not isinstance(rule, RetentionRule):
         rule = RetentionRule.objects.filter(pk=rule).first()
@@ -65,14 +75,14 @@ def report_review(*, report, reviewed_by, decision: str, rationale: str, retenti
         raise ValidationError(errors)
     today = timezone.localdate()
     next_review = None if decision == ReviewDecision.DISPOSE else rule.review_due_after(today)
-    review = Review.objects.create(
-        report=current, decision=decision, rationale=rationale.strip(), retention_rule=rule,
-        next_review_due=next_review, reviewed_by=reviewed_by,
+    review = review_model.objects.create(
+        **{REVIEWED_FIELD[review_model]: current}, decision=decision, rationale=rationale.strip(),
+        retention_rule=rule, next_review_due=next_review, reviewed_by=reviewed_by,
     )  # fmt: skip
     current.retention_rule = rule
     current.review_due = next_review
     if decision == ReviewDecision.DISPOSE:
-        _dispose(current)
+        DISPOSALS[model](current)
     else:
         current.retention_status = (
             RetentionStatus.ARCHIVED if decision == ReviewDecision.ARCHIVE else RetentionStatus.ACTIVE
@@ -87,6 +97,11 @@ def report_review(*, report, reviewed_by, decision: str, rationale: str, retenti
         details={"review": review.pk, "decision": decision},
     )
     return review
+
+
+def report_review(*, report, **arguments) -> Review:
+    """A report's review (record_review)."""
+    return record_review(record=report, **arguments)
 
 
 def _forget_history(model, ids) -> None:
@@ -121,7 +136,16 @@ def _dispose(report: IntelligenceReport) -> None:
             what_happened="", occurred_when="", where="", who="", further_information="", occurred_on=None
         )
         Submission.objects.get(pk=report.submission_id).children.clear()
-    for model, ids in ((PersonOfConcern, persons), (Location, locations), (Vehicle, vehicles)):
+    _delete_orphans(((PersonOfConcern, persons), (Location, locations), (Vehicle, vehicles)))
+    _forget_history(IntelligenceReport, [report.pk])
+    _forget_history(ReportOriginal, ReportOriginal.objects.filter(report=report).values_list("pk", flat=True))
+    _forget_history(Submission, submission_ids)
+
+
+def _delete_orphans(models_and_ids) -> None:
+    """Entities that no report, association or disruption refers to any more
+    (entities exist only through what refers to them), with their history."""
+    for model, ids in models_and_ids:
         orphans = model.objects.filter(pk__in=ids).filter(reports__isnull=True)
         orphans = orphans.exclude(Q(associations_a__isnull=False) | Q(associations_b__isnull=False))
         if model is not Vehicle:
@@ -129,6 +153,42 @@ def _dispose(report: IntelligenceReport) -> None:
         orphan_ids = list(orphans.values_list("pk", flat=True))
         model.objects.filter(pk__in=orphan_ids).delete()
         _forget_history(model, orphan_ids)
-    _forget_history(IntelligenceReport, [report.pk])
-    _forget_history(ReportOriginal, ReportOriginal.objects.filter(report=report).values_list("pk", flat=True))
-    _forget_history(Submission, submission_ids)
+
+
+def _dispose_disruption(disruption: Disruption) -> None:
+    """The tombstone: the reference, kind, status, district, dates and reviews
+    stay; the details, a breach's and a withdrawal's text, and the links to
+    persons, locations and children go, with the change history."""
+    persons = list(disruption.persons.values_list("pk", flat=True))
+    locations = list(disruption.locations.values_list("pk", flat=True))
+    disruption.persons.clear()
+    disruption.locations.clear()
+    disruption.children.clear()
+    disruption.details = ""
+    disruption.breach_details = ""
+    disruption.withdrawal_reason = ""
+    disruption.retention_status = RetentionStatus.DISPOSED
+    disruption.disposed_at = timezone.now()
+    disruption.save(update_fields=["details", "breach_details", "withdrawal_reason", "retention_status",
+                                   "disposed_at", "retention_rule", "review_due"])  # fmt: skip
+    _delete_orphans(((PersonOfConcern, persons), (Location, locations)))
+    _forget_history(Disruption, [disruption.pk])
+
+
+def _dispose_profile(profile: ProblemProfile) -> None:
+    """The tombstone: the reference, area, period, status, dates, reviews and
+    its shares (the Records of Sharing) stay; the title, assessment,
+    recommendations, priorities and frozen snapshot go, with the change history."""
+    profile.title = TOMBSTONE_TITLE
+    profile.assessment = ""
+    profile.recommendations = ""
+    profile.plan_priority_ids = []
+    profile.snapshot = {}
+    profile.retention_status = RetentionStatus.DISPOSED
+    profile.disposed_at = timezone.now()
+    profile.save(update_fields=["title", "assessment", "recommendations", "plan_priority_ids", "snapshot",
+                                "retention_status", "disposed_at", "retention_rule", "review_due"])  # fmt: skip
+    _forget_history(ProblemProfile, [profile.pk])
+
+
+DISPOSALS = {IntelligenceReport: _dispose, Disruption: _dispose_disruption, ProblemProfile: _dispose_profile}

@@ -9,8 +9,8 @@ from django.shortcuts import redirect
 from django.views.generic import FormView
 
 from intelligence import services
-from intelligence.forms import CAWN_STEP_FORMS, DisruptionForm
-from intelligence.models import Location, PersonOfConcern, in_intelligence_unit
+from intelligence.forms import CAWN_STEP_FORMS, DisruptionEditForm, DisruptionForm
+from intelligence.models import Location, PersonOfConcern, RetentionStatus, in_intelligence_unit
 from intelligence.models.disruptions import Child, Disruption, DisruptionKind, DisruptionStatus
 from intelligence.services.disruptions import CAWN_STEPS
 from intelligence.views.core import RefusalsShownMixin, ShownListMixin
@@ -89,9 +89,51 @@ class DisruptionDetailView(SharableDetailView):
                                     .with_access_level(user).filter(disruptions=record)]  # fmt: skip
             children = record.children.values("pk")
             context["children"] = Child.objects.visible_to(user).filter(pk__in=children)
-        steps = CAWN_STEPS.allowed(user, record, self.access_level) if record.is_cawn else []
-        context["steps"] = steps if in_intelligence_unit(user) else []
+        disposed = record.retention_status == RetentionStatus.DISPOSED
+        steps = CAWN_STEPS.allowed(user, record, self.access_level) if record.is_cawn and not disposed else []
+        unit = in_intelligence_unit(user)
+        context["steps"] = steps if unit else []
+        context["can_edit"] = unit and self.access_level == AccessLevel.CHANGE and not disposed
         return context
+
+
+class DisruptionEditView(ServiceFormView):
+    """Edit a recorded disruption (the unit, with change access): the links
+    offered are the records the editor sees; links to records they do not
+    see are kept as they are."""
+
+    record_model = Disruption
+    required_level = AccessLevel.CHANGE
+    form_class = DisruptionEditForm
+    template_name = "intelligence/disruption_form.html"
+    record_name = "disruption"
+    success_message = "Disruption saved"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not in_intelligence_unit(request.user):
+            raise PermissionDenied("Only the intelligence unit edits disruptions")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "disruption": self.record}
+
+    def get_initial(self):
+        record, user = self.record, self.request.user
+        seen = {
+            name: list(model.objects.visible_to(user, level).filter(pk__in=getattr(record, name).values("pk"))
+                       .values_list("pk", flat=True))
+            for name, model, level in (("persons", PersonOfConcern, AccessLevel.SUMMARY),
+                                       ("locations", Location, AccessLevel.SUMMARY),
+                                       ("children", Child, AccessLevel.FULL))
+        }  # fmt: skip
+        return {"occurred_on": record.occurred_on, "district": record.district_id, "details": record.details,
+                "cawn_section": record.cawn_section, "version": record.version, **seen}  # fmt: skip
+
+    def save(self, form):
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        return services.disruption_update(disruption=self.record, changed_by=self.request.user,
+                                          expected_version=version, request=self.request, **data)  # fmt: skip
 
 
 class DisruptionStepView(ServiceFormView):

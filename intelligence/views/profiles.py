@@ -10,7 +10,7 @@ from django.views.generic import FormView
 
 from intelligence import services
 from intelligence.forms import PROFILE_STEP_FORMS, ProblemProfileForm
-from intelligence.models import in_intelligence_unit
+from intelligence.models import RetentionStatus, in_intelligence_unit
 from intelligence.models.profiles import FROZEN, ProblemProfile, ProfileStatus
 from intelligence.plan_priorities import priorities_for
 from intelligence.services.profiles import AUTHORS, PROFILE_STEPS, profile_snapshot
@@ -86,15 +86,18 @@ class ProfileDetailView(SharableDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, record = self.request.user, self.object
-        if context["can_see_full"]:
+        disposed = context["disposed"] = record.retention_status == RetentionStatus.DISPOSED
+        if context["can_see_full"] and not disposed:
             frozen = record.status in FROZEN
             # A draft shows the data as it is now, to the unit only (it alone sees drafts).
             context["snapshot"] = record.snapshot if frozen else profile_snapshot(record)
             context["frozen"] = frozen
             context["priorities"] = priorities_for(record.district, ids=record.plan_priority_ids)
         unit = in_intelligence_unit(user)
-        context["steps"] = PROFILE_STEPS.allowed(user, record, self.access_level) if unit else []
-        context["can_edit"] = unit and self.access_level == AccessLevel.CHANGE and record.status == ProfileStatus.DRAFT
+        changes = unit and self.access_level == AccessLevel.CHANGE and not disposed
+        context["steps"] = PROFILE_STEPS.allowed(user, record, self.access_level) if changes else []
+        context["can_edit"] = changes and record.status == ProfileStatus.DRAFT
+        context["can_review"] = changes
         return context
 
 
@@ -132,8 +135,8 @@ class ProfilePdfView(RecordPageMixin, View):
     required_level = AccessLevel.FULL
 
     def get(self, request, *args, **kwargs):
-        if self.record.status not in FROZEN:
-            raise Http404("A profile has a PDF once it is approved")
+        if self.record.status not in FROZEN or self.record.retention_status == RetentionStatus.DISPOSED:
+            raise Http404("A profile has a PDF once it is approved (and until it is disposed of)")
         pdf = services.profile_pdf(self.record, user=request.user, request=request)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{self.record.reference}.pdf"'

@@ -33,6 +33,7 @@ from referrals.models.assessments import Answer
 from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
 from referrals.services import MISSING_EPISODE_FIELDS, TRIAGE_OUTCOMES
 from sharing.api import LevelAwareSerializer
+from sharing.api_writes import StrictFieldsMixin
 
 # --- fields ---------------------------------------------------------------------
 
@@ -75,17 +76,6 @@ def agency_field(**kwargs):
 def by_code(**kwargs):
     """An agency or district, shown by its code (kcc, maidstone)."""
     return serializers.SlugRelatedField(slug_field="code", read_only=True, **kwargs)
-
-
-class StrictFieldsMixin:
-    """Refuse fields the endpoint does not take, rather than silently ignoring
-    them: a client that sends `status` should learn it cannot be set here."""
-
-    def validate(self, attrs):
-        unknown = set(getattr(self, "initial_data", {})) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(dict.fromkeys(sorted(unknown), "This field cannot be set here."))
-        return super().validate(attrs)
 
 
 # --- people ---------------------------------------------------------------------

@@ -96,7 +96,7 @@ def test_no_summary_reader_finds_a_disruption_canary_anywhere(client, personas, 
     assert checks >= 20
 
 
-def test_workflow_pages_answer_only_the_unit(client, personas, disruptions):
+def test_workflow_edit_and_review_pages_answer_only_the_unit(client, personas, disruptions):
     _, records = disruptions
     failures = []
     for username, user in personas.items():
@@ -106,7 +106,40 @@ def test_workflow_pages_answer_only_the_unit(client, personas, disruptions):
                 status = client.get(reverse("intelligence:disruption_step", args=[record.pk, step])).status_code
                 if (status == 200) != in_intelligence_unit(user) or status not in (200, 404):
                     failures.append(f"{username} -> {record} {step}: {status}")
+            for name in ("disruption_edit", "disruption_review"):
+                status = client.get(reverse(f"intelligence:{name}", args=[record.pk])).status_code
+                if (status == 200) != in_intelligence_unit(user) or status not in (200, 403, 404):
+                    failures.append(f"{username} -> {record} {name}: {status}")
     assert failures == []
+
+
+def test_api_writes_answer_only_the_unit_and_change_nothing_for_anyone_else(client, personas, disruptions):
+    """PATCH and a review through the API: the unit may; a reader the record
+    was shared with is refused (403), anyone else finds nothing (404)."""
+    _, records = disruptions
+    failures = []
+    for username, user in personas.items():
+        if in_intelligence_unit(user):
+            continue
+        client.force_login(user)
+        for record in records:
+            seen = client.get(f"/api/intelligence/disruptions/{record.pk}/").status_code == 200
+            expected = 403 if seen else 404
+            edit = client.patch(f"/api/intelligence/disruptions/{record.pk}/", {"version": 1, "details": "Changed"},
+                                content_type="application/json").status_code  # fmt: skip
+            review = client.post(f"/api/intelligence/disruptions/{record.pk}/review/",
+                                 {"decision": "dispose", "rationale": "Not ours"},
+                                 content_type="application/json").status_code  # fmt: skip
+            if (edit, review) != (expected, expected):
+                failures.append(f"{username} -> {record}: edit {edit} review {review}, expected {expected}")
+    assert failures == []
+    assert all(record.version == 1 and record.retention_status == "active" for record in
+               type(records[0]).objects.filter(pk__in=[record.pk for record in records]))  # fmt: skip
+    client.force_login(personas[UNIT])
+    edited = client.patch(f"/api/intelligence/disruptions/{records[0].pk}/", {"version": 1, "details": "Changed"},
+                          content_type="application/json")  # fmt: skip
+    # The unit passes the access checks; the matrix's records name no one, which an edit must put right.
+    assert edited.status_code == 400 and list(edited.json()) == ["persons"]
 
 
 def test_the_disruption_matrix_exercises_the_routes_it_claims(disruptions):
@@ -114,7 +147,10 @@ def test_the_disruption_matrix_exercises_the_routes_it_claims(disruptions):
     urls = [
         reverse("intelligence:disruption_list"), reverse("intelligence:disruption_detail", args=[records[0].pk]),
         reverse("intelligence:disruption_step", args=[records[0].pk, "withdraw"]),
+        reverse("intelligence:disruption_edit", args=[records[0].pk]),
+        reverse("intelligence:disruption_review", args=[records[0].pk]),
         "/api/intelligence/disruptions/", f"/api/intelligence/disruptions/{records[0].pk}/",
         f"/api/intelligence/disruptions/{records[0].pk}/workflow/withdraw/",
+        f"/api/intelligence/disruptions/{records[0].pk}/review/",
     ]  # fmt: skip
     assert_claims_exercised("intelligence", urls, prefix="the disruption matrix")

@@ -238,12 +238,40 @@ def test_pages_under_a_profile_answer_only_the_unit_and_full_readers(client, per
         edit = client.get(reverse("intelligence:profile_edit", args=[records[2].pk])).status_code
         step = client.get(reverse("intelligence:profile_step", args=[records[2].pk, "submit"])).status_code
         pdf = client.get(reverse("intelligence:profile_pdf", args=[records[1].pk])).status_code
+        review = client.get(reverse("intelligence:profile_review", args=[records[0].pk])).status_code
         unit = in_intelligence_unit(user)
         if (edit == 200) != unit or (step == 200) != unit or edit not in (200, 404):
             failures.append(f"{username}: edit {edit} step {step}")
+        if (review == 200) != unit or review not in (200, 403, 404):
+            failures.append(f"{username}: review {review}")
         if (pdf == 200) != unit:  # records[1] is shared with Health at summary: no PDF
             failures.append(f"{username}: pdf {pdf}")
     assert failures == []
+
+
+def test_api_writes_answer_only_the_unit_and_change_nothing_for_anyone_else(client, personas, profiles):
+    """PATCH, a workflow step and a review through the API: a reader the
+    profile was disseminated to is refused (403), anyone else finds nothing (404)."""
+    _, records = profiles
+    failures = []
+    for username, user in personas.items():
+        if in_intelligence_unit(user):
+            continue
+        client.force_login(user)
+        for record in records:
+            url = f"/api/intelligence/profiles/{record.pk}/"
+            expected = 403 if client.get(url).status_code == 200 else 404
+            answers = (
+                client.patch(url, {"version": 1, "title": "Changed"}, content_type="application/json").status_code,
+                client.post(f"{url}workflow/submit/", {}, content_type="application/json").status_code,
+                client.post(f"{url}review/", {"decision": "dispose", "rationale": "Not ours"},
+                            content_type="application/json").status_code,
+            )  # fmt: skip
+            if answers != (expected,) * 3:
+                failures.append(f"{username} -> {record}: {answers}, expected {expected}")
+    assert failures == []
+    assert not ProblemProfile.objects.filter(title="Changed").exists()
+    assert not ProblemProfile.objects.filter(retention_status="disposed").exists()
 
 
 def test_the_profile_matrix_exercises_the_routes_it_claims(profiles):
@@ -252,7 +280,8 @@ def test_the_profile_matrix_exercises_the_routes_it_claims(profiles):
     urls = [
         reverse("intelligence:profile_list"), reverse("intelligence:profile_detail", args=[pk]),
         reverse("intelligence:profile_edit", args=[pk]), reverse("intelligence:profile_step", args=[pk, "submit"]),
-        reverse("intelligence:profile_pdf", args=[pk]),
+        reverse("intelligence:profile_pdf", args=[pk]), reverse("intelligence:profile_review", args=[pk]),
         "/api/intelligence/profiles/", f"/api/intelligence/profiles/{pk}/",
+        f"/api/intelligence/profiles/{pk}/workflow/submit/", f"/api/intelligence/profiles/{pk}/review/",
     ]  # fmt: skip
     assert_claims_exercised("intelligence", urls, prefix="the problem profile matrix")
