@@ -2,6 +2,8 @@
 as the pages. A record the user may not see is a 404; a summary-level record
 is serialised with its summary fields only; lists and reads are audited."""
 
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers, viewsets
 
 from audit.models import AccessEvent
@@ -20,6 +22,26 @@ class LevelAwareSerializer(serializers.ModelSerializer):
             kept = {"id", "access_level", *registry.summary_fields(type(instance))}
             data = {name: value for name, value in data.items() if name in kept}
         return data
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class VisibleRecordField(serializers.PrimaryKeyRelatedField):
+    """A record named by id in a write: one the requesting user sees at
+    `level`. One they do not see gets the same answer as one that does not
+    exist, so a write never discloses that an id exists."""
+
+    default_error_messages = {"does_not_exist": "No {noun} you can see has id {pk_value}."}
+
+    def __init__(self, model, *, level=AccessLevel.SUMMARY, noun=None, **kwargs):
+        self.model, self.level = model, level
+        self.noun = noun or model._meta.verbose_name
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.model._default_manager.visible_to(self.context["request"].user, self.level)
+
+    def fail(self, key, **kwargs):
+        super().fail(key, noun=self.noun, **kwargs)
 
 
 class NewestFirstCursorPagination(LevelAwareCursorPagination):

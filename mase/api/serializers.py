@@ -7,7 +7,8 @@ from rest_framework import serializers
 from cse_team.validators import NOTE_MAX_LENGTH
 from mase.models import AgendaItem, ListingReason, ListingRequest, MaseAction, Meeting, Panel
 from referrals.models import Referral
-from sharing.api import LevelAwareSerializer
+from sharing.api import LevelAwareSerializer, VisibleRecordField
+from sharing.levels import AccessLevel
 
 
 class MeetingSerializer(LevelAwareSerializer):
@@ -45,7 +46,7 @@ class ListingRequestSerializer(serializers.ModelSerializer):
 
 
 class ListingRequestCreateSerializer(serializers.Serializer):
-    referral = serializers.PrimaryKeyRelatedField(queryset=Referral.objects.all())
+    referral = VisibleRecordField(Referral, level=AccessLevel.FULL)
     panel = serializers.PrimaryKeyRelatedField(queryset=Panel.objects.active())
     meeting = serializers.PrimaryKeyRelatedField(queryset=Meeting.objects.all(), required=False, allow_null=True)
     reason = serializers.ChoiceField(choices=ListingReason.choices)

@@ -13,7 +13,6 @@ from mase.api import serializers as api
 from mase.models import AgendaItem, ListingRequest, MaseAction, Meeting
 from sharing.api import SharableViewSet
 from sharing.api_writes import ERROR_RESPONSES, DependentRecordViewSet, SharableWriteViewSet, id_filter
-from sharing.levels import AccessLevel
 
 
 class MeetingViewSet(SharableViewSet):
@@ -79,8 +78,6 @@ class ListingRequestViewSet(DependentRecordViewSet, mixins.CreateModelMixin):
 
     def create(self, request, *args, **kwargs):
         fields = self.validated()
-        referral = fields.pop("referral")
-        if not type(referral).objects.visible_to(request.user, AccessLevel.FULL).filter(pk=referral.pk).exists():
-            raise Http404("No such referral")
+        referral = fields.pop("referral")  # one the user sees in full (VisibleRecordField)
         listing = services.listing_request_create(referral=referral, requested_by=request.user, **fields)
         return self.rendered(listing, code=201)

@@ -32,29 +32,26 @@ from referrals.models import (
 from referrals.models.assessments import Answer
 from referrals.models.referrals import CONCERN_SUMMARY_MAX_LENGTH
 from referrals.services import MISSING_EPISODE_FIELDS, TRIAGE_OUTCOMES
-from sharing.api import LevelAwareSerializer
+from sharing.api import LevelAwareSerializer, VisibleRecordField
 from sharing.api_writes import StrictFieldsMixin
 
 # --- fields ---------------------------------------------------------------------
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleReferralField(serializers.PrimaryKeyRelatedField):
+class VisibleReferralField(VisibleRecordField):
     """A referral the requesting user can see. One they cannot see gets the same
     answer as one that does not exist: existence is not disclosed."""
 
-    default_error_messages = {"does_not_exist": "No referral you can see has id {pk_value}."}
+    def __init__(self, **kwargs):
+        super().__init__(Referral, noun="referral", **kwargs)
 
     def get_queryset(self):
-        return Referral.objects.visible_to(self.context["request"].user).select_related("child")
+        return super().get_queryset().select_related("child")
 
 
-@extend_schema_field(OpenApiTypes.INT)
-class VisibleChildField(serializers.PrimaryKeyRelatedField):
-    default_error_messages = {"does_not_exist": "No child you can see has id {pk_value}."}
-
-    def get_queryset(self):
-        return Child.objects.visible_to(self.context["request"].user)
+class VisibleChildField(VisibleRecordField):
+    def __init__(self, **kwargs):
+        super().__init__(Child, noun="child", **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)

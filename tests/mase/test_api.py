@@ -52,8 +52,22 @@ def test_a_listing_request_through_the_api_is_refused_with_why(client, personas,
     assert ListingRequest.objects.get().referral == case
 
 
-def test_a_listing_request_for_an_unseen_case_is_not_found(client, personas, panel, assessed_case):
+def test_a_listing_request_for_an_unseen_case_is_answered_as_one_that_does_not_exist(
+    client, personas, panel, assessed_case
+):
+    """It was a 404 for an unseen case and a 400 "Invalid pk" for a missing one,
+    which told a caller which referral ids exist."""
     case = assessed_case()
     client.force_login(personas["medway.caseworker"])
-    body = {"referral": case.pk, "panel": panel.pk, "reason": "review", "detail": "x"}
-    assert client.post("/api/mase-listing-requests/", body, content_type="application/json").status_code == 404
+    answers = [
+        client.post(
+            "/api/mase-listing-requests/",
+            {"referral": pk, "panel": panel.pk, "reason": "review", "detail": "x"},
+            content_type="application/json",
+        )
+        for pk in (case.pk, 10**9)
+    ]
+    assert [answer.status_code for answer in answers] == [400, 400]
+    assert answers[0].json() == {"referral": [f"No referral you can see has id {case.pk}."]}
+    assert answers[1].json() == {"referral": [f"No referral you can see has id {10**9}."]}
+    assert not ListingRequest.objects.exists()
