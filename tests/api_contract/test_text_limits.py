@@ -22,9 +22,9 @@ from cse_team.validators import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 TEXT_FIELDS = (forms.CharField, forms.EmailField, forms.SlugField, forms.URLField, forms.RegexField)
 
 # Request properties that are a code looked up in reference data (a district,
-# an agency, a campaign), not text that is stored: anything else is a 400 "does
-# not exist", whatever its length.
-LOOKUP_CODES = {"district", "source_agency", "campaign"}
+# an agency, a campaign, a lawful basis, a retention rule), not text that is
+# stored: anything else is a 400 "does not exist", whatever its length.
+LOOKUP_CODES = {"district", "source_agency", "campaign", "agencies", "lawful_basis", "retention_rule"}
 
 
 def project_forms():
