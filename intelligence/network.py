@@ -26,6 +26,10 @@ MAX_EDGES = 500
 # Candidate associations read at a time, newest first, until MAX_EDGES visible
 # ones are found (a hub may have many more candidates than the viewer sees).
 CANDIDATE_BATCH = 2000
+# Levels are asked of this many nodes of a kind at a time: for more, PostgreSQL
+# hashes every report the user sees instead of probing each node's (from
+# about 100 nodes for KCC at 500,000 reports; benchmarks/RESULTS.md).
+NODES_AT_A_TIME = 50
 ENDS = [(end, name) for end in "ab" for name in END_MODELS]
 TYPES = dict(Association.Type.choices)
 
@@ -162,14 +166,15 @@ def _network(user, kind: str, pk: int, *, hops: int) -> dict:
 
 def _records(user, nodes) -> dict:
     """{(kind, pk): record} with the user's level (`access_level`, '' when
-    not seen), one query per kind."""
+    not seen), a query per kind and NODES_AT_A_TIME nodes."""
     by_kind = {}
     for node_kind, pk in nodes:
         by_kind.setdefault(node_kind, []).append(pk)
     records = {}
     for node_kind, pks in by_kind.items():
-        for record in (
-            END_MODELS[node_kind]._default_manager.filter(pk__in=sorted(pks)).order_by().with_access_level(user)
-        ):
-            records[node_kind, record.pk] = record
+        pks = sorted(pks)
+        for start in range(0, len(pks), NODES_AT_A_TIME):
+            part = pks[start : start + NODES_AT_A_TIME]
+            for record in END_MODELS[node_kind]._default_manager.filter(pk__in=part).order_by().with_access_level(user):
+                records[node_kind, record.pk] = record
     return records
