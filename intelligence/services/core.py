@@ -4,12 +4,14 @@ saved when one is raised)."""
 
 import re
 import uuid
+from contextlib import contextmanager
 
 import phonenumbers
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, F, Func, IntegerField, Q, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -37,7 +39,6 @@ from intelligence.models import (
 )
 from outbox.services import enqueue
 from referrals.models import Child
-from sharing import registry
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
 
@@ -330,39 +331,89 @@ def report_resanitise(*, report, sanitised_by, sanitised_text: str, title: str |
 # for each candidate rather than a pass over every report the user sees
 # (benchmarks/RESULTS.md, intelligence: seconds at 500,000 reports otherwise).
 MATCH_CANDIDATES = 500
+# Matches offered (and found by entity search).
+MATCHES = 10
+# Visibility is asked of this many candidates at a time (best first), until
+# MATCHES are seen. More at once and PostgreSQL hashes every report the user
+# sees instead of probing each candidate's (from about 100 rows for KCC at
+# 500,000 reports: 1 s instead of 3 ms; benchmarks/RESULTS.md).
+CANDIDATES_AT_A_TIME = 50
+
+
+@contextmanager
+def _word_similarity_threshold(threshold: float):
+    """pg_trgm's `%>` at `threshold` inside the block: the trigram index then
+    finds only the rows at least that similar (the connection's 0.3 made it
+    fetch and recheck every row sharing a common first name: 4,000 of them
+    at 120,000 persons). The connection's setting is put back after."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Read before set (a target list is evaluated in order).
+        cursor.execute(
+            "SELECT current_setting('pg_trgm.word_similarity_threshold'), "
+            "set_config('pg_trgm.word_similarity_threshold', %s, true)",
+            [str(threshold)],
+        )
+        previous = cursor.fetchone()[0]
+        yield
+        # (On an error the block's rollback undoes the setting.)
+        cursor.execute("SELECT set_config('pg_trgm.word_similarity_threshold', %s, true)", [previous])
 
 
 def _similar_ids(model, field: str, text: str, threshold: float, where: Q | None = None) -> list[int]:
     """Ids of records whose `field` has a word like `text` (trigram word
-    similarity >= threshold), most similar first. `%>` (the connection's
-    word_similarity_threshold, 0.3, below every threshold used) lets the
-    trigram index find them; the exact threshold is checked on those rows."""
+    similarity >= threshold), most similar first, at most MATCH_CANDIDATES.
+    `%>` at `threshold` is that test (pg_trgm's word_similarity against
+    the setting), so the similarity is not compared again: it is computed
+    for each row as it is rechecked and once more to rank it."""
     rows = (
         model._default_manager.filter(where or Q(), **{f"{field}__trigram_word_similar": text})
         .annotate(similarity=TrigramWordSimilarity(text, field))
-        .filter(similarity__gte=threshold)
         .order_by("-similarity", "pk")
     )
-    return list(rows.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+    with _word_similarity_threshold(threshold):
+        return list(rows.values_list("pk", flat=True)[:MATCH_CANDIDATES])
 
 
-def _seen_among(model, user, ids):
-    """The records among `ids` the user sees: found from the visible records
-    that refer to them (reports), so the visibility test reads only those
-    candidates' reports. The same rows as `model.objects.visible_to(user)`."""
-    derived = registry.derived_for_model(model)
-    sources = derived.source_model._default_manager.visible_to(user)
-    referring = sources.filter(**{f"{derived.source_field}__in": sorted(ids)}).values(derived.source_field)
-    return model._default_manager.filter(pk__in=referring)
+def _first_seen(model, user, ranked: list[int], count: int = MATCHES) -> list:
+    """The first `count` records of `ranked` (ids, best first) the user sees,
+    in that order, each with the user's level (`access_level`). The same
+    records as `model.objects.visible_to(user)`; visibility is asked of
+    CANDIDATES_AT_A_TIME ids at a time, until `count` are found."""
+    ranked = list(dict.fromkeys(ranked))
+    found = []
+    for start in range(0, len(ranked), CANDIDATES_AT_A_TIME):
+        if len(found) >= count:
+            break
+        part = ranked[start : start + CANDIDATES_AT_A_TIME]
+        position = Func(
+            Value(part, output_field=ArrayField(BigIntegerField())),
+            F("pk"),
+            function="array_position",
+            output_field=IntegerField(),
+        )
+        # Seen is a level (not `visible_to`): PostgreSQL turns a WHERE EXISTS
+        # into a join with every report the user sees (0.5 s for KCC), and
+        # keeps the level's EXISTS as a probe for each candidate.
+        records = (
+            model._default_manager.filter(pk__in=part)
+            .with_access_level(user)
+            .exclude(access_level="")
+            .annotate(position=position)
+            .order_by("position")
+        )
+        found.extend(records[: count - len(found)])
+    return found
 
 
 def person_matches(
     user, *, first_name="", last_name="", date_of_birth=None, phone_numbers=(), online_handles=(), loose=False
-):
-    """Likely the same person among those the user sees: a shared phone number
-    (normalised) or online handle, or a similar name (trigram) with the same
-    (or no recorded) date of birth. Persons the user may not see are never offered."""
-    ids = set()
+) -> list:
+    """Likely the same person among those the user sees, at most MATCHES: a
+    shared phone number (normalised) or online handle first, then a similar
+    name (trigram) with the same (or no recorded) date of birth, the most
+    similar first. Persons the user may not see are never offered. Each has
+    the user's level (`access_level`)."""
+    ranked = []
     phones = []
     for value in phone_numbers:
         try:
@@ -370,36 +421,46 @@ def person_matches(
         except ValueError:
             continue
     if phones:
-        sharing_a_phone = PersonOfConcern.objects.filter(phone_numbers__overlap=phones)
-        ids |= set(sharing_a_phone.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+        # Unordered: ORDER BY id would walk the primary key instead of the array index.
+        sharing_a_phone = PersonOfConcern.objects.filter(phone_numbers__overlap=phones).order_by()
+        ranked += sorted(sharing_a_phone.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     handles = [handle.strip() for handle in online_handles if handle.strip()]
     if handles:
-        sharing_a_handle = PersonOfConcern.objects.filter(online_handles__overlap=handles)
-        ids |= set(sharing_a_handle.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+        sharing_a_handle = PersonOfConcern.objects.filter(online_handles__overlap=handles).order_by()
+        ranked += sorted(sharing_a_handle.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     name = f"{first_name} {last_name}".strip().lower()
-    if name:
-        threshold = SIMILAR_NAME_SAME_BIRTHDAY if date_of_birth or loose else SIMILAR_NAME
-        born = Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True) if date_of_birth else None
-        ids |= set(_similar_ids(PersonOfConcern, "search_names", name, threshold, born))
-    return _seen_among(PersonOfConcern, user, ids).order_by("last_name", "first_name", "pk")[:10]
+    if not name:
+        return _first_seen(PersonOfConcern, user, ranked)
+    threshold = SIMILAR_NAME_SAME_BIRTHDAY if date_of_birth or loose else SIMILAR_NAME
+    born = Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True) if date_of_birth else None
+    # Close names first: when the user sees enough of them, the looser
+    # threshold's names (all less similar) cannot be among the matches.
+    close = _similar_ids(PersonOfConcern, "search_names", name, max(threshold, SIMILAR_NAME), born)
+    found = _first_seen(PersonOfConcern, user, ranked + close)
+    if len(found) < MATCHES and threshold < SIMILAR_NAME and len(close) < MATCH_CANDIDATES:
+        looser = _similar_ids(PersonOfConcern, "search_names", name, threshold, born)
+        found = _first_seen(PersonOfConcern, user, ranked + looser)
+    return found
 
 
 def vehicle_matches(user, *, registration: str):
     registration = normalise_registration(registration)
     if not registration:
         return Vehicle.objects.none()
-    return Vehicle.objects.visible_to(user).filter(registration=registration)[:10]
+    return Vehicle.objects.visible_to(user).with_access_level(user).filter(registration=registration)[:MATCHES]
 
 
-def location_matches(user, *, name: str = "", postcode: str = ""):
-    ids = set()
+def location_matches(user, *, name: str = "", postcode: str = "") -> list:
+    """Locations the user sees with the postcode, then with a similar name
+    (the most similar first), at most MATCHES, each with the user's level."""
+    ranked = []
     postcode = re.sub(r"\s+", "", postcode.upper())
     if postcode:
-        same_postcode = Location.objects.filter(postcode__iexact=postcode)
-        ids |= set(same_postcode.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+        same_postcode = Location.objects.filter(postcode__iexact=postcode).order_by()
+        ranked += sorted(same_postcode.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     if name.strip():
-        ids |= set(_similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME))
-    return _seen_among(Location, user, ids)[:10]
+        ranked += _similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME)
+    return _first_seen(Location, user, ranked)
 
 
 def _linkable_report(report, user):
