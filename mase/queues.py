@@ -9,15 +9,10 @@ from sharing.levels import AccessLevel
 
 def my_mase_actions(user):
     """The user's outstanding MASE actions, soonest (and overdue) first; each
-    has `.overdue`."""
-    return (
-        MaseAction.objects.visible_to(user)
-        .with_access_level(user)
-        .owned_by(user)
-        .outstanding()
-        .select_related("meeting")
-        .order_by("due_date", "id")
-    )
+    has `.overdue`. The home page only counts them: no access level or related
+    rows are built here (building the level's expression was about a third of
+    the home page's Python, benchmarks/RESULTS.md "Home page by role")."""
+    return MaseAction.objects.visible_to(user).owned_by(user).outstanding().order_by("due_date", "id")
 
 
 def my_overdue_mase_actions(user):
