@@ -12,10 +12,18 @@ from intelligence.models.disruptions import DisruptionKind
 from sharing import services as sharing_services
 from sharing.models import LawfulBasis
 from tests.intelligence.factories import DisruptionFactory
-from tests.intelligence.test_matrix import UNIT, casework
+from tests.intelligence.test_matrix import UNIT
 from tests.route_claims import assert_claims_exercised
 from tests.sharing import reference_model as ref
-from tests.sharing.harness import CanarySpec, MatrixSpec, make_records, plant_canaries, run_canaries, run_matrix
+from tests.sharing.harness import (
+    CanarySpec,
+    MatrixSpec,
+    casework_personas,
+    make_records,
+    plant_canaries,
+    run_canaries,
+    run_matrix,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,9 +83,9 @@ def disruptions(personas, protocol, monkeypatch):
 
 def test_every_persona_sees_exactly_the_disruptions_the_protocol_and_shares_allow(client, personas, disruptions):
     spec, records = disruptions
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 4
+    assert checks == len(casework_personas(personas)) * len(records) * 4
 
 
 @pytest.mark.timeout(900)
@@ -91,7 +99,7 @@ def test_no_summary_reader_finds_a_disruption_canary_anywhere(client, personas, 
             f"{reverse('intelligence:disruption_list')}?kind={record.kind}&status={record.status}",
         ],
     )
-    checks, failures = run_canaries(client, casework(personas), spec, canary_spec, records, planted)
+    checks, failures = run_canaries(client, casework_personas(personas), spec, canary_spec, records, planted)
     assert failures == [], "\n".join(failures)
     assert checks >= 20
 

@@ -26,9 +26,11 @@ from tests.intelligence.factories import IntelligenceReportFactory, SubmissionFa
 from tests.route_claims import assert_claims_exercised
 from tests.sharing import reference_model as ref
 from tests.sharing.harness import (
+    RECORDER,
     Canaries,
     CanarySpec,
     MatrixSpec,
+    casework_personas,
     make_records,
     plant_canaries,
     reference_grants,
@@ -39,19 +41,7 @@ from tests.sharing.harness import (
 
 pytestmark = pytest.mark.django_db
 
-RECORDER = {
-    "kent-police": "kent-police.caseworker",
-    "kcc": "kcc.caseworker",
-    "medway": "medway.caseworker",
-    "health": "health.practitioner",
-    "early-help": "early-help.practitioner",
-}
-NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
 UNIT = "kent-police.intelligence-officer"
-
-
-def casework(personas):
-    return {name: user for name, user in personas.items() if name not in NO_CASE_ACCESS}
 
 
 @pytest.fixture
@@ -104,15 +94,15 @@ def submissions(personas, protocol, conditions):
 
 def test_every_persona_sees_exactly_the_submissions_the_protocol_allows(client, personas, submissions):
     spec, records = submissions
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 4
+    assert checks == len(casework_personas(personas)) * len(records) * 4
 
 
 def test_no_one_outside_the_unit_finds_a_submission_canary(client, personas, submissions):
     spec, records = submissions
     records, planted = plant_canaries(records)
-    checks, failures = run_canaries(client, casework(personas), spec, CanarySpec(), records, planted)
+    checks, failures = run_canaries(client, casework_personas(personas), spec, CanarySpec(), records, planted)
     assert failures == [], "\n".join(failures)
     assert checks > 0
 
@@ -190,9 +180,9 @@ def reports(personas, protocol, conditions, monkeypatch):
 
 def test_every_persona_sees_exactly_the_reports_the_protocol_and_shares_allow(client, personas, reports):
     spec, records = reports
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 5
+    assert checks == len(casework_personas(personas)) * len(records) * 5
     # The legacy code 4 report really was shared with KCC before it was restricted.
     client.force_login(personas["kcc.caseworker"])
     assert client.get(spec.detail_url(records[4])).status_code == 404
@@ -212,7 +202,7 @@ def report_canary_spec():
 def test_no_summary_reader_finds_a_report_canary_anywhere(client, personas, reports):
     spec, records = reports
     records, planted = plant_canaries(records)
-    checks, failures = run_canaries(client, casework(personas), spec, report_canary_spec(), records, planted)
+    checks, failures = run_canaries(client, casework_personas(personas), spec, report_canary_spec(), records, planted)
     assert failures == [], "\n".join(failures)
     assert checks >= 30
 
@@ -377,7 +367,7 @@ def test_entities_are_seen_through_the_reports_the_reader_sees(client, personas,
     records, made = linked
     expected_report = {}
     failures = []
-    for username, user in casework(personas).items():
+    for username, user in casework_personas(personas).items():
         client.force_login(user)
         person = ref.Person(user_id=user.pk, agency=user.agency.code, is_cse_team_member=user.is_cse_team_member)
         rules = reference_rules("intelligence.intelligencereport")

@@ -16,11 +16,18 @@ from intelligence.models import in_intelligence_unit
 from intelligence.models.profiles import ProblemProfile, ProfileStatus
 from sharing.models import LawfulBasis, Share
 from sharing.refusals import StepNotAllowed
-from tests.intelligence.test_matrix import casework
 from tests.intelligence.test_services import make_report
 from tests.route_claims import assert_claims_exercised
 from tests.sharing import reference_model as ref
-from tests.sharing.harness import CanarySpec, MatrixSpec, make_records, plant_canaries, run_canaries, run_matrix
+from tests.sharing.harness import (
+    CanarySpec,
+    MatrixSpec,
+    casework_personas,
+    make_records,
+    plant_canaries,
+    run_canaries,
+    run_matrix,
+)
 from tests.training.factories import PlanPriorityFactory
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +219,7 @@ def profiles(personas, protocol, monkeypatch):
 
 def test_every_persona_sees_exactly_the_profiles_the_protocol_and_shares_allow(client, personas, profiles):
     spec, records = profiles
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
     assert checks > 0
 
@@ -225,7 +232,7 @@ def test_no_summary_reader_finds_a_profile_canary_anywhere(client, personas, pro
         reverse("intelligence:profile_pdf", args=[record.pk]),
         reverse("sharing:record_explanation", args=["intelligence.problemprofile", record.pk]),
     ])  # fmt: skip
-    checks, failures = run_canaries(client, casework(personas), spec, canary_spec, records, planted)
+    checks, failures = run_canaries(client, casework_personas(personas), spec, canary_spec, records, planted)
     assert failures == [], "\n".join(failures)
     assert checks > 0
 

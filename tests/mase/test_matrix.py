@@ -21,8 +21,10 @@ from tests.referrals.conftest import new_child_fields
 from tests.route_claims import assert_claims_exercised
 from tests.sharing import reference_model as ref
 from tests.sharing.harness import (
+    RECORDER,
     CanarySpec,
     MatrixSpec,
+    casework_personas,
     make_records,
     plant_canaries,
     reference_grants,
@@ -33,19 +35,7 @@ from tests.sharing.harness import (
 
 pytestmark = pytest.mark.django_db
 
-RECORDER = {
-    "kent-police": "kent-police.caseworker",
-    "kcc": "kcc.caseworker",
-    "medway": "medway.caseworker",
-    "health": "health.practitioner",
-    "early-help": "early-help.practitioner",
-}
 SHORT = {"kent-police": "KP", "kcc": "KC", "medway": "MW", "health": "HE", "early-help": "EH"}
-NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
-
-
-def casework(personas) -> dict:
-    return {name: user for name, user in personas.items() if name not in NO_CASE_ACCESS}
 
 
 def person_of(user) -> ref.Person:
@@ -117,9 +107,9 @@ def items(personas, protocol, monkeypatch):
 
 def test_every_persona_sees_exactly_the_agenda_items_the_protocol_allows(client, personas, items):
     spec, records = items
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 4
+    assert checks == len(casework_personas(personas)) * len(records) * 4
 
 
 def test_health_sees_an_item_shared_at_summary_as_initials_and_reference_only(client, personas, items):
@@ -146,7 +136,7 @@ def test_no_canary_of_an_agenda_item_reaches_a_reader_below_full(client, persona
     records, planted = plant_item_canaries(records)
     checks, failures = run_canaries(
         client,
-        casework(personas),
+        casework_personas(personas),
         spec,
         CanarySpec(
             other_pages=lambda record: [
@@ -206,7 +196,7 @@ def test_no_canary_of_an_agenda_item_reaches_a_pack_or_minutes_below_full(
 
 def test_the_record_and_take_off_forms_need_the_item_in_full(client, personas, items):
     spec, records = items
-    for username, user in casework(personas).items():
+    for username, user in casework_personas(personas).items():
         client.force_login(user)
         for record in records:
             level = expected(user, record, spec, "mase.agendaitem")
@@ -251,9 +241,9 @@ def actions(personas, protocol, monkeypatch):
 
 def test_every_persona_sees_exactly_the_actions_the_protocol_allows(client, personas, actions):
     spec, records = actions
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 4
+    assert checks == len(casework_personas(personas)) * len(records) * 4
 
 
 def test_no_canary_of_an_action_reaches_a_reader_who_may_not_see_it(client, personas, actions):
@@ -261,7 +251,7 @@ def test_no_canary_of_an_action_reaches_a_reader_who_may_not_see_it(client, pers
     records, planted = plant_canaries(records)
     step = lambda record: [reverse("mase:action_step", args=[record.pk, "complete"])]  # noqa: E731
     checks, failures = run_canaries(
-        client, casework(personas), spec, CanarySpec(other_pages=step, api_formats=("json",)), records, planted
+        client, casework_personas(personas), spec, CanarySpec(other_pages=step, api_formats=("json",)), records, planted
     )
     assert failures == []
     assert checks > len(records)
@@ -269,7 +259,7 @@ def test_no_canary_of_an_action_reaches_a_reader_who_may_not_see_it(client, pers
 
 def test_an_action_is_worked_only_with_change(client, personas, actions):
     spec, records = actions
-    for username, user in casework(personas).items():
+    for username, user in casework_personas(personas).items():
         client.force_login(user)
         for record in records:
             level = expected(user, record, spec, "mase.maseaction")
@@ -323,9 +313,9 @@ def meetings(personas, protocol, monkeypatch, make_persona):
 
 def test_every_persona_sees_exactly_the_meetings_of_panels_their_agency_sits_on(client, personas, meetings):
     spec, records = meetings
-    checks, failures = run_matrix(client, casework(personas), spec, records)
+    checks, failures = run_matrix(client, casework_personas(personas), spec, records)
     assert failures == []
-    assert checks == len(casework(personas)) * len(records) * 4
+    assert checks == len(casework_personas(personas)) * len(records) * 4
 
 
 def test_only_the_chair_opens_a_meetings_chair_pages(client, personas, meetings):
@@ -338,7 +328,7 @@ def test_only_the_chair_opens_a_meetings_chair_pages(client, personas, meetings)
             "mase:minutes_circulate",
         )
     ]  # fmt: skip
-    for username, user in casework(personas).items():
+    for username, user in casework_personas(personas).items():
         client.force_login(user)
         for url in pages:
             answer = get(client, url).status_code
@@ -358,7 +348,7 @@ def test_listing_requests_are_seen_only_by_full_readers_of_the_case(
     from referrals.models import Referral
     from sharing.levels import AccessLevel
 
-    for username, user in casework(personas).items():
+    for username, user in casework_personas(personas).items():
         client.force_login(user)
         full = Referral.objects.visible_to(user, AccessLevel.FULL).filter(pk=case.pk).exists()
         urls = {
@@ -406,7 +396,7 @@ def test_a_listed_case_is_shared_with_the_panels_agencies_until_the_listing_is_r
             record_id=case.pk, owner=case.owning_agency.code, authority=case.child.district.childrens_services.code
         )
         found, failures = {}, []
-        for username, user in casework(personas).items():
+        for username, user in casework_personas(personas).items():
             level = ref.expected_level(person_of(user), subject, rules, grants)
             found[username] = level
             client.force_login(user)

@@ -17,8 +17,11 @@ from tests.referrals.conftest import new_child_fields
 from tests.route_claims import other_apps_claims, project_routes
 from tests.sharing import reference_model as ref
 from tests.sharing.harness import (
+    NO_CASE_ACCESS,
+    RECORDER,
     CanarySpec,
     MatrixSpec,
+    casework_personas,
     make_records,
     plant_canaries,
     reference_grants,
@@ -29,14 +32,8 @@ from tests.sharing.harness import (
 
 pytestmark = pytest.mark.django_db
 
-# A persona of each agency records that agency's referrals.
-RECORDER = {
-    "kent-police": "kent-police.caseworker",
-    "kcc": "kcc.caseworker",
-    "medway": "medway.caseworker",
-    "health": "health.practitioner",
-    "early-help": "early-help.practitioner",
-}
+OVERSIGHT = ("dpo", "admin")  # NO_CASE_ACCESS who oversee access
+
 # Names far apart, so that no record looks like another's child and each
 # search finds exactly one.
 SURNAMES = {
@@ -112,21 +109,6 @@ def shared_records(personas, protocol):
     )
     sharing_services.revoke_share(share=revoked, revoked_by=personas["medway.caseworker"], reason="No longer involved")
     return spec, records
-
-
-# Personas holding no casework role: Kent Police staff outside the CSE team
-# who read no case content (the DPO and administrator oversee access).
-NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
-OVERSIGHT = ("dpo", "admin")
-
-
-def casework_personas(personas) -> dict:
-    """The personas the harness checks against the reference model (which it
-    gives no roles: every one holds a casework role); the others have their
-    own test below."""
-    chosen = {name: user for name, user in personas.items() if ref.reads_casework(user.role_codes)}
-    assert set(personas) - set(chosen) == NO_CASE_ACCESS
-    return chosen
 
 
 def person_of(user) -> ref.Person:
