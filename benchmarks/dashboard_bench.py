@@ -16,7 +16,12 @@ SQL), then proportionate MASE and training rows, also in bulk SQL:
   of them discussed) and an action per item (70 % completed, 5 % cancelled, the
   rest open or in progress, some overdue);
 - training: benchmarks/training_bench.py's 50,000 sessions over the last year,
-  with Community Safety Plans and the coverage rollup.
+  with Community Safety Plans and the coverage rollup;
+- intelligence: benchmarks/intelligence_bench.py's loader at a fifth of its
+  scale for 1,000,000 referrals (`--intelligence-scale`, default records /
+  5,000,000: 100,000 reports, 20,000 submissions, 40,000 entities, 200,000
+  associations), so that the partner intelligence and disruption figures
+  count real rows.
 
 Then, warm, for a manager of the CSE team (who may see every referral) and a
 Medway supervisor (who sees a tenth of them, so small cells are suppressed):
@@ -49,7 +54,11 @@ os.environ.setdefault("STATIC_MANIFEST", "false")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# referrals_bench first: through sharing_bench it installs the test app and sets Django up.
 import referrals_bench as rb
+
+# isort: split
+import intelligence_bench as ib
 import sharing_bench as sb
 import training_bench as tb
 from django.conf import settings
@@ -255,6 +264,9 @@ def main() -> None:
     parser.add_argument("--skip", default="", help="comma-separated: indicators,live,snapshot,refresh")
     parser.add_argument("--personas", default="manager,medway-supervisor", help="comma-separated subset")
     parser.add_argument("--indicator-runs", type=int, default=3)
+    parser.add_argument(
+        "--intelligence-scale", type=float, help="intelligence_bench's scale (default: records / 5,000,000)"
+    )
     args = parser.parse_args()
     skip = set(filter(None, args.skip.split(",")))
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -283,6 +295,11 @@ def main() -> None:
         today = timezone.localdate()
         seconds = tb.load(args.sessions, today - datetime.timedelta(days=364), tb.bench_user())
         loaded["training_s"] = round(seconds, 1)
+    if not reuse or not ib.IntelligenceReport.objects.filter(reference__startswith=ib.PREFIX).exists():
+        ib.check_database_is_ours()
+        scale = args.intelligence_scale if args.intelligence_scale is not None else args.records / 5_000_000
+        log(f"loading intelligence at scale {scale}")
+        loaded["intelligence"] = ib.load(scale, ib.ensure_users()["intelligence-officer"])
     if loaded:
         log("VACUUM (ANALYZE)")
         rb.vacuum_analyze()
@@ -292,6 +309,7 @@ def main() -> None:
         "cpus": os.cpu_count(), "load_average": os.getloadavg(), "referrals": Referral.objects.count(),
         "meetings": Meeting.objects.count(), "agenda_items": AgendaItem.objects.count(),
         "mase_actions": MaseAction.objects.count(), "training_sessions": tb.Session.objects.count(),
+        "intelligence_reports": ib.IntelligenceReport.objects.count(),
         "loaded": loaded,
     })  # fmt: skip
     if args.load_only:
