@@ -57,3 +57,17 @@ def column_length(model, name: str) -> int:
     for the form field that fills it."""
     field = model._meta.get_field(name)
     return getattr(field, "base_field", field).max_length
+
+
+BIGGEST_ID = 2**63 - 1  # PostgreSQL's bigint
+
+
+def whole_number(text, *, maximum: int = BIGGEST_ID) -> int | None:
+    """A whole number typed in a URL or a form (an id, a page): ASCII digits
+    within `maximum`, else None. `str.isdigit()` alone lets "²" through,
+    which `int()` then refuses with a ValueError (a server error), and a
+    number past bigint's range is a database error."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= maximum else None

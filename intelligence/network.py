@@ -18,6 +18,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 
+from cse_team.validators import BIGGEST_ID
 from intelligence.models import END_MODELS, Association, IntelligenceReport
 from sharing.levels import AccessLevel
 from sharing.presentation import shown
@@ -61,6 +62,8 @@ def _label(kind, record) -> str:
 def network(user, kind: str, pk: int, *, hops: int = 1) -> dict:
     """{"nodes": [...], "edges": [...]} around (kind, pk), as far as `hops`.
     The start must be an entity the user sees (else LookupError)."""
+    if pk > BIGGEST_ID:  # from a URL: past bigint, no record has it
+        raise LookupError(pk)
     with without_jit():
         return _network(user, kind, pk, hops=hops)
 

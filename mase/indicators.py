@@ -11,6 +11,7 @@ that discussed one."""
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from accounts.models import Agency
+from cse_team.validators import whole_number
 from dashboard.indicators import (
     Row,
     Scope,
@@ -155,7 +156,8 @@ def discussed(items):
 
 
 def by_owner(queryset, row: str):
-    return queryset.filter(owner_agency=row) if row.isdigit() else queryset
+    agency = whole_number(row)
+    return queryset if agency is None else queryset.filter(owner_agency=agency)
 
 
 def open_at_end(scope: Scope):

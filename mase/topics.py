@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.module_loading import import_string
 
+from cse_team.validators import whole_number
 from sharing.levels import AccessLevel
 
 SUBJECT_KINDS = {
@@ -97,26 +98,26 @@ def resolve_theme(user, value: str) -> tuple[str, str]:
     full; a ValidationError on `subject` otherwise."""
     _, profile_id, number = [*value.split(":"), "", ""][:3]
     refused = ValidationError({"subject": "Choose a theme of a problem profile you can see"})
-    if subject_model(PROFILE) is None or not profile_id.isdigit() or not number.isdigit():
+    profile_id, number = whole_number(profile_id), whole_number(number)
+    if subject_model(PROFILE) is None or profile_id is None or number is None:
         raise refused
-    profile = _profiles(user).filter(pk=int(profile_id)).first()
+    profile = _profiles(user).filter(pk=profile_id).first()
     themes = (profile.snapshot or {}).get("themes", []) if profile else []
-    if int(number) >= len(themes):
+    if number >= len(themes):
         raise refused
-    period = f"{profile.period_start:%-d %B %Y} to {profile.period_end:%-d %B %Y}"
-    return str(
-        themes[int(number)]["theme"]
-    ), f"A theme of problem profile {profile.reference} ({profile.area}, {period})"
+    # Every agency on the panel reads the item, not all of whom see the
+    # profile: the default reason does not name it.
+    return str(themes[number]["theme"]), "A theme from a problem profile"
 
 
 def resolve_subject(user, value: str) -> tuple[str, int]:
     """(kind label, id) of a chosen person or place the user sees; a
     ValidationError on `subject` otherwise (existence is not disclosed)."""
     key, _, pk = value.partition(":")
-    model = subject_model(SUBJECT_KINDS.get(key, ""))
-    if model is None or not pk.isdigit() or not model.objects.visible_to(user).filter(pk=int(pk)).exists():
+    model, pk = subject_model(SUBJECT_KINDS.get(key, "")), whole_number(pk)
+    if model is None or pk is None or not model.objects.visible_to(user).filter(pk=pk).exists():
         raise ValidationError({"subject": "Choose a person, place or vehicle you can see"})
-    return SUBJECT_KINDS[key], int(pk)
+    return SUBJECT_KINDS[key], pk
 
 
 def pseudonym(label: str, pk: int) -> str:

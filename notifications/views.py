@@ -11,6 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from cse_team.validators import whole_number
 from notifications import services
 from notifications.context_processors import unread_count
 from notifications.forms import PreferenceForm
@@ -59,13 +60,13 @@ class NotificationStatusView(View):
     count is not (accounts.middleware.PASSIVE_PATHS)."""
 
     def get(self, request):
-        since = request.GET.get("since", "")
-        if not since.isdigit() or len(since) > 18:
+        since = whole_number(request.GET.get("since", ""))
+        if since is None:
             return HttpResponseBadRequest("since: give the id of the newest notification the page shows")
         return TemplateResponse(
             request,
             "notifications/partials/list_status.html",
-            {"newest_id": int(since), **status_of(request.user, since=int(since))},
+            {"newest_id": since, **status_of(request.user, since=since)},
         )
 
 

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from cse_team.validators import whole_number
 from sharing import registry
 from sharing.api import SharableViewSet
 from sharing.levels import AccessLevel
@@ -112,9 +113,10 @@ def id_filter(request, name: str) -> int | None:
     value = request.query_params.get(name)
     if value in (None, ""):
         return None
-    if not value.isdigit():
+    found = whole_number(value)
+    if found is None:
         raise ValidationError({name: ["Give an id (a whole number)."]})
-    return int(value)
+    return found
 
 
 class SharableWriteViewSet(ServiceRefusalsMixin, WriteSerializersMixin, SharableViewSet):

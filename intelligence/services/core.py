@@ -39,7 +39,7 @@ from intelligence.models import (
 )
 from outbox.services import enqueue
 from referrals.models import Child
-from sharing.levels import AccessLevel
+from sharing.levels import RANK, AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
 
 PHONE_REGION = "GB"
@@ -374,11 +374,16 @@ def _similar_ids(model, field: str, text: str, threshold: float, where: Q | None
         return list(rows.values_list("pk", flat=True)[:MATCH_CANDIDATES])
 
 
-def _first_seen(model, user, ranked: list[int], count: int = MATCHES) -> list:
+def _first_seen(model, user, ranked: list[int], count: int = MATCHES, *, full_only=frozenset()) -> list:
     """The first `count` records of `ranked` (ids, best first) the user sees,
     in that order, each with the user's level (`access_level`). The same
     records as `model.objects.visible_to(user)`; visibility is asked of
-    CANDIDATES_AT_A_TIME ids at a time, until `count` are found."""
+    CANDIDATES_AT_A_TIME ids at a time, until `count` are found.
+
+    `full_only`: ids matched on a field above the summary (a phone number, a
+    handle, a postcode), kept only where the user sees the record in full:
+    offering a summary reader the person a phone number belongs to would
+    tell them the phone number."""
     ranked = list(dict.fromkeys(ranked))
     found = []
     for start in range(0, len(ranked), CANDIDATES_AT_A_TIME):
@@ -401,7 +406,12 @@ def _first_seen(model, user, ranked: list[int], count: int = MATCHES) -> list:
             .annotate(position=position)
             .order_by("position")
         )
-        found.extend(records[: count - len(found)])
+        found.extend(
+            record
+            for record in records
+            if record.pk not in full_only or RANK[record.access_level] >= RANK[AccessLevel.FULL]
+        )
+        del found[count:]
     return found
 
 
@@ -413,7 +423,7 @@ def person_matches(
     name (trigram) with the same (or no recorded) date of birth, the most
     similar first. Persons the user may not see are never offered. Each has
     the user's level (`access_level`)."""
-    ranked = []
+    ranked = []  # by phone or handle: full-level fields
     phones = []
     for value in phone_numbers:
         try:
@@ -430,16 +440,16 @@ def person_matches(
         ranked += sorted(sharing_a_handle.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     name = f"{first_name} {last_name}".strip().lower()
     if not name:
-        return _first_seen(PersonOfConcern, user, ranked)
+        return _first_seen(PersonOfConcern, user, ranked, full_only=set(ranked))
     threshold = SIMILAR_NAME_SAME_BIRTHDAY if date_of_birth or loose else SIMILAR_NAME
     born = Q(date_of_birth=date_of_birth) | Q(date_of_birth__isnull=True) if date_of_birth else None
     # Close names first: when the user sees enough of them, the looser
     # threshold's names (all less similar) cannot be among the matches.
     close = _similar_ids(PersonOfConcern, "search_names", name, max(threshold, SIMILAR_NAME), born)
-    found = _first_seen(PersonOfConcern, user, ranked + close)
+    found = _first_seen(PersonOfConcern, user, ranked + close, full_only=set(ranked) - set(close))
     if len(found) < MATCHES and threshold < SIMILAR_NAME and len(close) < MATCH_CANDIDATES:
         looser = _similar_ids(PersonOfConcern, "search_names", name, threshold, born)
-        found = _first_seen(PersonOfConcern, user, ranked + looser)
+        found = _first_seen(PersonOfConcern, user, ranked + looser, full_only=set(ranked) - set(looser))
     return found
 
 
@@ -453,14 +463,14 @@ def vehicle_matches(user, *, registration: str):
 def location_matches(user, *, name: str = "", postcode: str = "") -> list:
     """Locations the user sees with the postcode, then with a similar name
     (the most similar first), at most MATCHES, each with the user's level."""
-    ranked = []
+    by_postcode, by_name = [], []  # the postcode is above a location's summary
     postcode = re.sub(r"\s+", "", postcode.upper())
     if postcode:
         same_postcode = Location.objects.filter(postcode__iexact=postcode).order_by()
-        ranked += sorted(same_postcode.values_list("pk", flat=True)[:MATCH_CANDIDATES])
+        by_postcode = sorted(same_postcode.values_list("pk", flat=True)[:MATCH_CANDIDATES])
     if name.strip():
-        ranked += _similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME)
-    return _first_seen(Location, user, ranked)
+        by_name = _similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME)
+    return _first_seen(Location, user, by_postcode + by_name, full_only=set(by_postcode) - set(by_name))
 
 
 def _linkable_report(report, user):

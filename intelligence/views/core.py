@@ -19,6 +19,7 @@ from audit.mixins import AccessLoggedDetailMixin, AccessLoggedListMixin
 from audit.models import AccessEvent
 from audit.services import record_access
 from cse_team.pagination import CappedCountPaginator
+from cse_team.validators import whole_number
 from intelligence import services
 from intelligence.forms import (
     ENTITY_FORMS,
@@ -119,9 +120,9 @@ class TriageView(ShownListMixin, SharableListView):
         shows no total, only whether there is a next page, and counting every
         waiting submission (10,000 at 500,000 reports) was most of its SQL."""
         paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
-        page = self.request.GET.get(self.page_kwarg) or "1"
-        if page.isdigit():
-            paginator.count_cap = per_page * max(1, int(page)) + 1
+        page = whole_number(self.request.GET.get(self.page_kwarg) or "1", maximum=paginator.count_cap // per_page)
+        if page is not None:
+            paginator.count_cap = per_page * max(1, page) + 1
         return paginator
 
     def get_context_data(self, **kwargs):
@@ -365,9 +366,10 @@ class EntityLinkView(ServiceFormView):
         chosen = self.request.POST.get("existing", "")
         linker = self.LINKERS[self.kind]
         if chosen and chosen != "new":
-            if not chosen.isdigit():
+            existing = whole_number(chosen)
+            if existing is None:
                 raise Http404("No such record")
-            return linker(report=self.record, linked_by=self.request.user, existing=int(chosen), request=self.request)
+            return linker(report=self.record, linked_by=self.request.user, existing=existing, request=self.request)
         return linker(report=self.record, linked_by=self.request.user, request=self.request, **form.service_arguments())
 
     def get_success_url(self):

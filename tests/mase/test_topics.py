@@ -129,4 +129,4 @@ def test_the_chair_searches_the_themes_of_problem_profiles_they_read_in_full(
     assert "Choose a theme of a problem profile you can see" in forged.content.decode()
     assert client.post(url, {"subject": f"theme:{shared.pk}:0", "title": "", "why": ""}).status_code == 302
     item = AgendaItem.objects.get()
-    assert item.title == "Hotels" and item.subject_kind == "" and item.why.startswith("A theme of problem profile")
+    assert item.title == "Hotels" and item.subject_kind == "" and item.why == "A theme from a problem profile"
