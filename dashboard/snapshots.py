@@ -202,7 +202,7 @@ def invalidate(*, agency_ids=(), user_ids=(), everyone: bool = False) -> int:
     affected = DashboardSnapshot.objects.all()
     if not everyone:
         affected = affected.filter(Q(user__agency_id__in=list(agency_ids)) | Q(user_id__in=list(user_ids)))
-    found = list(affected.select_related("user").values_list("pk", "user_id", "filters"))
+    found = list(affected.values_list("pk", "user_id", "filters"))
     if not found:
         return 0
     DashboardSnapshot.objects.filter(pk__in=[pk for pk, _, _ in found]).delete()

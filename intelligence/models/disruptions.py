@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Agency, District
+from cse_team.validators import NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
 from intelligence.models.core import END_MODELS, UNIT_RULE, Location, PersonOfConcern, Retained, intelligence_unit
 from sharing.models import GroupShareGrant, UserShareGrant
 from sharing.querysets import SharableQuerySet
@@ -31,8 +32,8 @@ LATER_CHANGE = "Disruptions, reviews and problem profiles"
 Child = END_MODELS["child"]  # the children seam the app already uses (core.END_MODELS)
 
 # Text typed into a disruption: the same limits in the form, the API and the service.
-DETAILS_MAX_LENGTH = 10000
-STEP_TEXT_MAX_LENGTH = 5000  # a breach's details, a withdrawal's reason
+DETAILS_MAX_LENGTH = NARRATIVE_MAX_LENGTH
+STEP_TEXT_MAX_LENGTH = NOTE_MAX_LENGTH  # a breach's details, a withdrawal's reason
 
 
 class DisruptionKind(models.TextChoices):

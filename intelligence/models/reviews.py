@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cse_team.validators import NOTE_MAX_LENGTH
 from intelligence.models.core import IntelligenceReport
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
@@ -44,7 +45,7 @@ class RetentionRule(models.Model):
         return months_after(day, self.review_after_months)
 
 
-RATIONALE_MAX_LENGTH = 5000  # the form, the API and the service
+RATIONALE_MAX_LENGTH = NOTE_MAX_LENGTH  # the form, the API and the service
 
 
 class ReviewDecision(models.TextChoices):

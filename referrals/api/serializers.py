@@ -477,7 +477,7 @@ class ActionCompleteSerializer(StrictFieldsMixin, serializers.Serializer):
     (ActionCompleteForm); the outcome goes on the case's chronology."""
 
     outcome = serializers.CharField(
-        max_length=5000, help_text="What was done and what came of it; added to the case's chronology"
+        max_length=NOTE_MAX_LENGTH, help_text="What was done and what came of it; added to the case's chronology"
     )
 
 

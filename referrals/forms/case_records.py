@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import User
+from cse_team.validators import NOTE_MAX_LENGTH
 from referrals.models import ChronologyEntry, MissingEpisode, Referral
 from referrals.people import full_readers
 
@@ -152,7 +153,7 @@ class OwnerChoiceField(forms.ModelChoiceField):
 
 class ActionForm(forms.Form):
     description = forms.CharField(
-        max_length=5000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         label="What needs to be done?",
         error_messages={"required": "Describe the action"},
@@ -240,7 +241,7 @@ class ActionCompleteForm(forms.Form):
     outcome = forms.CharField(
         label="What was the outcome?",
         help_text="What was done and what came of it. It is added to the case's chronology.",
-        max_length=5000,
+        max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Say what the outcome of the action was"},
     )
