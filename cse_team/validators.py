@@ -62,7 +62,7 @@ def column_length(model, name: str) -> int:
 BIGGEST_ID = 2**63 - 1  # PostgreSQL's bigint
 
 
-def whole_number(text, *, maximum: int = BIGGEST_ID) -> int | None:
+def whole_number(text, *, maximum: int | None = BIGGEST_ID) -> int | None:
     """A whole number typed in a URL or a form (an id, a page): ASCII digits
     within `maximum`, else None. `str.isdigit()` alone lets "²" through,
     which `int()` then refuses with a ValueError (a server error), and a
@@ -70,4 +70,4 @@ def whole_number(text, *, maximum: int = BIGGEST_ID) -> int | None:
     if not isinstance(text, str) or not text.isascii() or not text.isdigit():
         return None
     value = int(text)
-    return value if value <= maximum else None
+    return value if maximum is None or value <= maximum else None

@@ -16,6 +16,7 @@ def test_whole_number_takes_ascii_digits_within_bigint_only():
     for odd in ("", "²", "٣", "-1", "1.5", " 1", str(2**63), None):
         assert whole_number(odd) is None, odd
     assert whole_number("11", maximum=10) is None
+    assert whole_number(str(2**70), maximum=None) == 2**70
 
 
 def test_odd_numbers_in_urls_get_answers_not_server_errors(client, personas, protocol, unit):
