@@ -4,7 +4,7 @@ queue starts from `visible_to`: a count is an answer about what exists."""
 
 import datetime
 
-from django.db.models import CharField, Exists, OuterRef, Q
+from django.db.models import CharField, Exists, OuterRef
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -14,6 +14,7 @@ from cse_team.home import CappedCount, count_label
 from referrals.models import Action, Referral, RiskAssessment, Status
 from sharing.levels import AccessLevel
 from sharing.models import Share
+from sharing.querysets import shares_received
 
 ACTIONS_DUE_WITHIN = datetime.timedelta(days=7)
 REVIEWS_DUE_WITHIN = datetime.timedelta(days=14)
@@ -79,26 +80,20 @@ def immediate_risk_unaccepted(referrals):
     return referrals.filter(immediate_risk=True, status__in=(Status.RECEIVED, Status.TRIAGED))
 
 
-def shares_to(user):
-    """Active shares of referrals with the user or their agency."""
-    return (
-        Share.objects.active()
-        .filter(record_kind=REFERRAL_KIND)
-        .filter(Q(recipient_user=user) | Q(recipient_agency=user.agency_id))
+def opened_by(user, record_id):
+    """The user's views of the referral whose id `record_id` gives (an OuterRef)."""
+    return AccessEvent.objects.filter(
+        user=user,
+        action=AccessEvent.Action.VIEW,
+        record_kind=REFERRAL_KIND,
+        record_ids__contains=[Cast(record_id, CharField())],
     )
 
 
 def shared_with(referrals, user, *, unopened: bool = False):
-    referrals = referrals.filter(Exists(shares_to(user).filter(record_id=OuterRef("pk"))))
-    if unopened:
-        opened = AccessEvent.objects.filter(
-            user=user,
-            action=AccessEvent.Action.VIEW,
-            record_kind=REFERRAL_KIND,
-            record_ids__contains=[Cast(OuterRef("pk"), CharField())],
-        )
-        referrals = referrals.exclude(Exists(opened))
-    return referrals
+    shares = Share.objects.active().received(user).filter(record_kind=REFERRAL_KIND)
+    referrals = referrals.filter(Exists(shares.filter(record_id=OuterRef("pk"))))
+    return referrals.exclude(Exists(opened_by(user, OuterRef("pk")))) if unopened else referrals
 
 
 # --- queues: (user) -> QuerySet ---------------------------------------------------------
@@ -157,12 +152,16 @@ def immediate_risk_alerts(user):
     return immediate_risk_unaccepted(Referral.objects.visible_to(user, AccessLevel.FULL)).order_by("-created_at", "-id")
 
 
+# "Shared with me" is counted share by share (sharing.querysets.shares_received):
+# the list it links to filters referrals by the same shares (shared_with).
+
+
 def shared_with_me(user):
-    return shared_with(Referral.objects.visible_to(user), user)
+    return shares_received(Referral.objects.visible_to(user), user)
 
 
 def shared_with_me_unopened(user):
-    return shared_with(Referral.objects.visible_to(user), user, unopened=True)
+    return shared_with_me(user).exclude(Exists(opened_by(user, OuterRef("record_id"))))
 
 
 def team_caseload(user):

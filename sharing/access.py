@@ -144,6 +144,12 @@ def _grant_profile(kind: SharableKind, user) -> tuple[bool, bool]:
     return cache[kind.kind]
 
 
+def holds_personal_grants(model, user) -> bool:
+    """Whether the user holds grants of this model's kind by name (shares to
+    them, not to their agency): from the grant profile, read once per request."""
+    return _active_user(user) and _grant_profile(registry.for_model(model), user)[0]
+
+
 def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
     """Active grants of `level` or above: to the user's agency (casework roles
     only) or to the user by name; a row past its end grants nothing."""

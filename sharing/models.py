@@ -162,6 +162,12 @@ class ShareQuerySet(models.QuerySet):
     def for_record(self, record):
         return self.filter(record_kind=record._meta.label_lower, record_id=record.pk)
 
+    def received(self, user, *, by_name: bool = True):
+        """Shares to the user's agency and, unless `by_name` is False (the user
+        holds none by name: sharing.access.holds_personal_grants), to the user."""
+        recipient = Q(recipient_agency_id=user.agency_id)
+        return self.filter(recipient | Q(recipient_user_id=user.pk) if by_name else recipient)
+
 
 class Share(models.Model):
     """One decision to share one record (the Record of Sharing). Its object
@@ -200,7 +206,17 @@ class Share(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["record_kind", "record_id"], name="share_record_idx")]
+        indexes = [
+            models.Index(fields=["record_kind", "record_id"], name="share_record_idx"),
+            # An agency's active shares of one kind in record order: a capped
+            # count of "shared with me" (sharing.querysets.shares_received) walks
+            # it and stops, where a semi-join hashed every share of the agency.
+            models.Index(
+                fields=["recipient_agency", "record_kind", "record_id"],
+                condition=Q(ended_at__isnull=True),
+                name="share_active_to_agency_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(recipient_agency__isnull=False, recipient_user__isnull=True)

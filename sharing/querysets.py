@@ -17,6 +17,31 @@ class SharableQuerySet(models.QuerySet):
         return self.annotate(access_level=access.access_level_expression(self.model, user))
 
 
+def shares_received(records, user):
+    """One active share per record of `records` (a queryset that went through
+    visible_to) shared with the user's agency or with the user by name, in
+    record order.
+
+    For the count of "shared with me" (cse_team.home): walked in record order
+    on share_active_to_agency_idx, each share's record checked for visibility,
+    so a capped count reads about as many shares as it counts. Filtering the
+    records by an EXISTS on shares instead made PostgreSQL hash every share of
+    the agency first (34,860 for Early Help at 1M referrals:
+    benchmarks/RESULTS.md). Shares by name are added only for a user who
+    holds some: an OR on the recipient makes the walk a sort of all of them."""
+    from sharing.models import Share
+
+    kind = registry.for_model(records.model)
+    return (
+        Share.objects.active()
+        .received(user, by_name=access.holds_personal_grants(records.model, user))
+        .filter(record_kind=kind.kind)
+        .filter(Exists(records.filter(pk=OuterRef("record_id"))))
+        .order_by("record_id")
+        .distinct("record_id")
+    )
+
+
 class DependentQuerySet(models.QuerySet):
     """QuerySet for records seen through their parent (notes, actions)."""
 

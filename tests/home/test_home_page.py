@@ -14,6 +14,7 @@ from accounts.models import User
 from cse_team.home import capped_counts
 from referrals import services
 from referrals.models import Instrument, Referral, Status
+from sharing.services import revoke_share
 from tests.home.helpers import queues_on, share_with_health
 
 pytestmark = pytest.mark.django_db
@@ -110,6 +111,27 @@ def test_health_counts_only_what_is_shared_with_it_and_what_it_has_not_opened(cl
     assert queues["Shared with me"][0] == "1"
     assert queues["New to me"][0] == "0"
     assert listed(client, queues["New to me"][1]) == 0
+
+
+def test_shared_with_me_counts_each_record_once_by_name_or_agency_and_not_after_revocation(client, personas, referral):
+    """The count walks shares (sharing.querysets.shares_received): a record
+    shared twice is one record, a share to the nurse by name counts as one to
+    her agency does, and an ended share counts for nothing."""
+    twice, by_name, revoked = (referral(by="kcc.caseworker") for _ in range(3))
+    share_with_health(personas, twice)
+    share_with_health(personas, twice, user=True)
+    share_with_health(personas, by_name, user=True)
+    revoke_share(
+        share=share_with_health(personas, revoked), revoked_by=personas["kcc.caseworker"], reason="Sent in error"
+    )
+    nurse = personas["health.practitioner"]
+    queues = home(client, nurse)
+    assert queues["Shared with me"][0] == "2"
+    assert listed(client, queues["Shared with me"][1]) == 2
+    client.get(reverse("referrals:referral_detail", args=[by_name.pk]))
+    queues = home(client, nurse)
+    assert queues["New to me"][0] == "1"
+    assert listed(client, queues["New to me"][1]) == 1
 
 
 def test_the_dpo_sees_oversight_items_and_no_casework(client, personas, referral):
