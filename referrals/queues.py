@@ -99,8 +99,12 @@ def shared_with(referrals, user, *, unopened: bool = False):
 # --- queues: (user) -> QuerySet ---------------------------------------------------------
 
 
+# The queues below that set an order take it from an index (referral_lead_active_new_idx,
+# referral_received_by_new_idx): a capped count walks it and stops (cse_team.home.capped).
+
+
 def my_cases(user):
-    return Referral.objects.visible_to(user).active().led_by(user)
+    return Referral.objects.visible_to(user).active().led_by(user).order_by("-created_at", "-id")
 
 
 def my_actions_due(user):
@@ -118,7 +122,11 @@ def my_reviews_due(user):
 
 
 def my_referrals_awaiting_triage(user):
-    return Referral.objects.visible_to(user, AccessLevel.FULL).filter(created_by=user, status=Status.RECEIVED)
+    return (
+        Referral.objects.visible_to(user, AccessLevel.FULL)
+        .filter(created_by=user, status=Status.RECEIVED)
+        .order_by("-created_at", "-id")
+    )
 
 
 def my_returned_assessments(user):
@@ -175,8 +183,8 @@ def team_caseload(user):
     supervisor at 1M referrals, benchmarks/RESULTS.md). People who have left
     (inactive) are listed while they still lead open cases: that is work to
     hand over."""
-    # Newest first, referral_lead_newest_idx's order: each person's cases are
-    # walked to the cap, not all read into a bitmap first.
+    # Newest first, referral_lead_active_new_idx's order: each person's open
+    # cases are walked to the cap, not all read into a bitmap first.
     open_cases = (
         Referral.objects.visible_to(user)
         .active()

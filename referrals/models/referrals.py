@@ -228,16 +228,24 @@ class Referral(models.Model):
                 name="referral_reviewable_newest_idx",
             ),
             # The home page's queues (referrals/queues.py), each counted to its cap:
-            # "my cases", "reviews due", "my referrals awaiting triage".
+            # "my cases", "reviews due", "my referrals awaiting triage", and a
+            # supervisor's team caseload. Newest first, so that a capped count
+            # walks the index and stops, where a bitmap read every entry first.
             models.Index(
-                fields=["lead_professional"], condition=Q(status__in=ACTIVE_STATUSES), name="referral_lead_active_idx"
+                fields=["lead_professional", "-created_at", "-id"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="referral_lead_active_new_idx",
             ),
             models.Index(
                 fields=["lead_professional", "review_due"],
                 condition=Q(review_due__isnull=False) & ~Q(status="closed"),
                 name="referral_lead_review_due_idx",
             ),
-            models.Index(fields=["created_by"], condition=Q(status="received"), name="referral_received_creator_idx"),
+            models.Index(
+                fields=["created_by", "-created_at", "-id"],
+                condition=Q(status="received"),
+                name="referral_received_by_new_idx",
+            ),
             # A supervisor's queues, walked newest first to their cap: "awaiting
             # acceptance" (the agency's triaged referrals) and "immediate-risk
             # alerts" (not yet accepted); both are few rows of a large table.
