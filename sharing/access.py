@@ -77,6 +77,9 @@ def casework_role_held() -> Exists:
     return Exists(Role.objects.filter(group__user=OuterRef("pk"), code__in=CASEWORK_ROLES))
 
 
+OWNED_BY_RECIPIENT = "owned_by_recipient"  # sharing.registry's built-in condition
+
+
 def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
     """OR of the rules that reach this user at `level` or above; Q() means every record."""
     predicates = []
@@ -89,7 +92,10 @@ def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
             base = Q()
         else:
             continue
-        predicate = base & kind.condition(rule.condition)(user, user.agency)
+        if rule.recipient_id is None and rule.condition == OWNED_BY_RECIPIENT:
+            predicate = base  # the owner's own records: the base says it already
+        else:
+            predicate = base & kind.condition(rule.condition)(user, user.agency)
         if not predicate:
             return Q()  # unconditional: nothing else can widen it
         predicates.append(predicate)
@@ -127,21 +133,35 @@ def _grant_profile(kind: SharableKind, user) -> tuple[bool, bool]:
     holds few grants gets the granted ids as an index hint (FEW_GRANTS)."""
     cache = user.__dict__.setdefault("_sharing_grant_profile", {})
     if kind.kind not in cache:
-        every = kind.permission_ids(ORDER)
-        personal = kind.user_permission_model.objects.filter(user_id=user.pk)
-        group = kind.group_permission_model.objects.filter(group_id=user.agency.group_id, permission_id__in=every)
-        held = group.values("pk").union(personal.filter(permission_id__in=every).values("pk"), all=True)
-        exists_sql, exists_params = personal.values("pk")[:1].query.sql_with_params()
-        held_sql, held_params = held[: FEW_GRANTS + 1].query.sql_with_params()
+        every = list(kind.permission_ids(ORDER))
         with connection.cursor() as cursor:
-            cursor.execute(
-                # Both parts are ORM-compiled SQL with their parameters passed separately.
-                f"SELECT EXISTS({exists_sql}), (SELECT count(*) FROM ({held_sql}) AS held)",  # noqa: S608
-                (*exists_params, *held_params),
-            )
+            cursor.execute(_grant_profile_sql(kind), (user.pk, user.agency.group_id, every, user.pk, every))
             has_personal, held_count = cursor.fetchone()
         cache[kind.kind] = (has_personal, held_count <= FEW_GRANTS)
     return cache[kind.kind]
+
+
+def _grant_profile_sql(kind: SharableKind) -> str:
+    """The grant profile's query for a kind, written once per process: built
+    through the ORM on every request, it cost more to compile than to run."""
+    if kind.kind not in _GRANT_PROFILE_SQL:
+        _GRANT_PROFILE_SQL[kind.kind] = _write_grant_profile_sql(kind)
+    return _GRANT_PROFILE_SQL[kind.kind]
+
+
+_GRANT_PROFILE_SQL: dict[str, str] = {}
+
+
+def _write_grant_profile_sql(kind: SharableKind) -> str:
+    personal = connection.ops.quote_name(kind.user_permission_model._meta.db_table)
+    group = connection.ops.quote_name(kind.group_permission_model._meta.db_table)
+    # Table names from the models' own metadata; every value is a parameter.
+    return (
+        f"SELECT EXISTS(SELECT 1 FROM {personal} WHERE user_id = %s), "  # noqa: S608
+        f"(SELECT count(*) FROM (SELECT 1 FROM {group} WHERE group_id = %s AND permission_id = ANY(%s) "
+        f"UNION ALL SELECT 1 FROM {personal} WHERE user_id = %s AND permission_id = ANY(%s) "
+        f"LIMIT {FEW_GRANTS + 1}) AS held)"
+    )
 
 
 def holds_personal_grants(model, user) -> bool:
