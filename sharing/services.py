@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import invisible_characters
+from cse_team.validators import text_errors
 from outbox.services import enqueue
 from sharing import access, registry
 from sharing.levels import ORDER, RANK
@@ -39,13 +39,6 @@ def allowed_share_rules(protocol: Protocol, *, record_kind: str, recipient: Agen
 # paragraph. The purpose is copied into the append-only access log, so an
 # unbounded one would be a permanent row of any size (issue #14).
 SHARE_TEXT_MAX = 2000
-
-
-def _check_text(errors: dict, field: str, value: str, what: str) -> None:
-    if value and len(value) > SHARE_TEXT_MAX:
-        errors[field] = f"{what} must be {SHARE_TEXT_MAX:,} characters or fewer (it has {len(value):,})"
-    elif value and invisible_characters(value):
-        errors[field] = "Remove the invisible control characters (such as right-to-left overrides) from this text"
 
 
 @transaction.atomic
@@ -82,8 +75,8 @@ def share_record(
         errors["level"] = f"You can share this record at {held} at most, the level you hold"
     if not purpose or not purpose.strip():
         errors["purpose"] = "Enter the purpose of sharing"
-    _check_text(errors, "purpose", purpose, "The purpose")
-    _check_text(errors, "conditions", conditions, "The conditions")
+    text_errors(errors, "purpose", purpose, SHARE_TEXT_MAX, "The purpose")
+    text_errors(errors, "conditions", conditions, SHARE_TEXT_MAX, "The conditions")
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "The end date must be in the future"
     if lawful_basis.regime != shared_by.agency.regime:
@@ -164,7 +157,7 @@ def revoke_share(*, share: Share, revoked_by: User, reason: str, request=None) -
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Enter why the share is being revoked"})
     errors = {}
-    _check_text(errors, "reason", reason, "The reason")
+    text_errors(errors, "reason", reason, SHARE_TEXT_MAX, "The reason")
     if errors:
         raise ValidationError(errors)
     if share.ended_at is not None:

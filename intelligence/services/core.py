@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import invisible_characters
 from intelligence.models import (
     END_MODELS,
     GRADES,
@@ -48,14 +47,6 @@ PHONE_REGION = "GB"
 def require_unit(user, action: str) -> None:
     if not in_intelligence_unit(user):
         raise StepNotAllowed(f"Only the intelligence unit can {action}", reason="role")
-
-
-def text_errors(errors: dict, name: str, value: str, limit: int) -> None:
-    """Typed text: at most `limit` characters and no invisible control characters."""
-    if len(value or "") > limit:
-        errors[name] = f"Use {limit:,} characters or fewer"
-    elif invisible_characters(value or ""):
-        errors[name] = "Remove the invisible control characters (such as right-to-left overrides) from this text"
 
 
 def _reference(prefix: str, record) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from cse_team.validators import text_errors
 from intelligence.models import (
     Association,
     IntelligenceReport,
@@ -26,7 +27,7 @@ from intelligence.models import (
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import RATIONALE_MAX_LENGTH, REVIEW_MODELS, REVIEWED_FIELD
-from intelligence.services.core import require_unit, text_errors
+from intelligence.services.core import require_unit
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
 
