@@ -176,6 +176,49 @@ def revoke_share(*, share: Share, revoked_by: User, reason: str, request=None) -
     return share
 
 
+@transaction.atomic
+def end_event_shares(*, shares, ended_by: User, reason: str, on_behalf_of: str, request=None) -> int:
+    """End the active `shares` that an event made (DESIGN.md, "Events create
+    shares too") when the event is undone, whichever agency's user made them:
+    the system acting for the body they were made for, as the end date would
+    (a MASE item taken off the agenda ends every share made for the panel for
+    it). Not for one agency's own decision to stop sharing: that is
+    `revoke_share`, which only the sharing agency may do. The caller has
+    checked that `ended_by` may undo the event (the panel's chair); the
+    trail is a revocation's: each share ends as revoked with `ended_by` and
+    the reason on it, and a `revoke` access event names the share, who made
+    it and for whom it was ended (`on_behalf_of`). Returns how many ended."""
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = "Enter why the shares are being ended"
+    text_errors(errors, "reason", reason, SHARE_TEXT_MAX, "The reason")
+    if errors:
+        raise ValidationError(errors)
+    ending = list(
+        shares.active()
+        .select_for_update(of=("self",))
+        .select_related("sharing_agency", "recipient_agency", "recipient_user__agency")
+    )
+    ended = Share.objects.filter(pk__in=[share.pk for share in ending])
+    _end_shares(ended, reason=Share.EndReason.REVOKED, ended_by=ended_by, note=reason)
+    for share in ending:
+        record_access(
+            user=ended_by,
+            action=AccessEvent.Action.REVOKE,
+            record_kind=share.record_kind,
+            record_ids=[share.record_id],
+            request=request,
+            reason=reason,
+            details={
+                "share": share.pk,
+                "recipient": share.recipient_name,
+                "shared_by_agency": share.sharing_agency.code,
+                "on_behalf_of": on_behalf_of,
+            },
+        )
+    return len(ending)
+
+
 def expire_shares(*, now: datetime.datetime | None = None) -> int:
     """End shares whose end date has passed (Celery beat); idempotent."""
     with transaction.atomic():
