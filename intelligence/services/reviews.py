@@ -4,6 +4,7 @@ which leaves a tombstone and the access log but not the content."""
 
 import logging
 
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,7 +30,7 @@ from intelligence.models import (
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import RATIONALE_MAX_LENGTH, REVIEW_MODELS, REVIEWED_FIELD
-from intelligence.retention import RETENTION_RULES, months_after
+from intelligence.retention import RETENTION_RULES
 from intelligence.services.core import require_unit
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
@@ -62,7 +63,7 @@ def set_first_review(record, *, save: bool = True) -> None:
             "An administrator marks one rule as the default in the admin (Intelligence > Retention rules).",
             record._meta.verbose_name, record.pk or "(new)", FALLBACK_REVIEW_MONTHS,
         )  # fmt: skip
-        record.retention_rule, record.review_due = None, months_after(created, FALLBACK_REVIEW_MONTHS)
+        record.retention_rule, record.review_due = None, created + relativedelta(months=FALLBACK_REVIEW_MONTHS)
     else:
         record.retention_rule, record.review_due = rule, rule.review_due_after(created)
     if save:
