@@ -17,7 +17,7 @@ from intelligence.models.core import IntelligenceReport
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
 from sharing.querysets import DependentQuerySet
-from sharing.registry import dependent
+from sharing.registry import dependent, dependent_for_model
 
 
 class RetentionRule(models.Model):
@@ -109,10 +109,7 @@ class ProfileReview(ReviewRecord):
         pass
 
 
-# Each reviewed kind: its review model and the review's field naming the record.
-REVIEWED_FIELD = {Review: "report", DisruptionReview: "disruption", ProfileReview: "profile"}
-REVIEW_MODELS = {
-    IntelligenceReport: Review,
-    Disruption: DisruptionReview,
-    ProblemProfile: ProfileReview,
-}
+# Each review model's field naming the record it reviews: its `@dependent`
+# parent; and each reviewed kind's review model.
+REVIEWED_FIELD = {model: dependent_for_model(model).parent_field for model in (Review, DisruptionReview, ProfileReview)}
+REVIEW_MODELS = {model._meta.get_field(field).remote_field.model: model for model, field in REVIEWED_FIELD.items()}
