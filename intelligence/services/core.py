@@ -464,6 +464,17 @@ def location_matches(user, *, name: str = "", postcode: str = "") -> list:
     return _first_seen(Location, user, by_postcode + by_name, full_only=set(by_postcode) - set(by_name))
 
 
+def entity_search(user, kind: str, query: str):
+    """Entities of `kind` ("person", "location" or "vehicle") the user sees
+    matching a (misspelt) name, a registration, a phone number or a handle,
+    best first: the entity search page's and MASE's (intelligence.mase_links)."""
+    if kind == "person":
+        return person_matches(user, first_name=query, phone_numbers=[query], online_handles=[query], loose=True)
+    if kind == "vehicle":
+        return vehicle_matches(user, registration=query)
+    return location_matches(user, name=query, postcode=query)
+
+
 def _linkable_report(report, user):
     require_level(user, report, AccessLevel.CHANGE)
     require_unit(user, "link entities to reports")

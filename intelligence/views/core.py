@@ -466,7 +466,7 @@ class EntityListView(AccessLoggedListMixin, ListView):
         if query:
             # The matches, best first, already with the reader's level: no
             # second pass over what the reader sees (benchmarks/RESULTS.md).
-            return list(entity_search(user, self.kwargs["kind"], query))
+            return list(services.entity_search(user, self.kwargs["kind"], query))
         return self.model._default_manager.visible_to(user).with_access_level(user)
 
     def get_paginator(self, queryset, *args, **kwargs):
@@ -480,18 +480,6 @@ class EntityListView(AccessLoggedListMixin, ListView):
         context["kind"] = self.kwargs["kind"]
         context["query"] = self.request.GET.get("q", "")
         return context
-
-
-def entity_search(user, kind: str, query: str):
-    """Entities of `kind` the user sees matching a (misspelt) name, a
-    registration, a phone number or a handle."""
-    if kind == "person":
-        return services.person_matches(
-            user, first_name=query, phone_numbers=[query], online_handles=[query], loose=True
-        )
-    if kind == "vehicle":
-        return services.vehicle_matches(user, registration=query)
-    return services.location_matches(user, name=query, postcode=query)
 
 
 # --- link chart ----------------------------------------------------------------------
