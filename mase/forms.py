@@ -127,8 +127,12 @@ class TopicItemForm(forms.Form):
 
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # The search's results; the value chosen is checked again by the
-        # service (mase.topics: one the chair sees), so a forged one is refused.
+        self.offer(results)
+
+    def offer(self, results) -> None:
+        """The search's results as the choices; the value chosen is checked
+        again by the service (mase.topics: one the chair sees), so a forged
+        one is refused."""
         self.fields["subject"].widget.choices = list(results)
 
     def clean(self):

@@ -169,3 +169,28 @@ def test_searching_themes_reads_the_profiles_areas_in_the_same_query(personas, p
     six, found = queries()
     assert len(found) == 6 and all(any(district.name in label for _, label in found) for district in districts)
     assert six == one
+
+
+def test_adding_a_search_result_does_not_search_again_unless_the_form_is_shown_again(
+    client, chair, staffed_panel, make_meeting, seen_by_kcc, monkeypatch
+):
+    """The add form carries the search (to show its results again with an
+    error); a successful add needs no search, the service checks the value."""
+    from mase import topics
+
+    person, _hotel, unseen = seen_by_kcc
+    searches = []
+    search = topics.search
+    monkeypatch.setattr(topics, "search", lambda *args: searches.append(args) or search(*args))
+    meeting = make_meeting(staffed_panel)
+    client.force_login(chair)
+    url = reverse("mase:agenda_builder", args=[meeting.pk])
+    carried = {"find_kind": "person", "find": "Vexley", "title": "", "why": ""}
+
+    forged = client.post(url, {**carried, "subject": f"person:{unseen.pk}"})
+    page = forged.content.decode()
+    assert "Choose a person, place or vehicle you can see" in page and f'value="person:{person.pk}"' in page
+    assert len(searches) == 1
+    added = client.post(url, {**carried, "subject": f"person:{person.pk}"})
+    assert added.status_code == 302 and AgendaItem.objects.get().subject_id == person.pk
+    assert len(searches) == 1, "the add searched again"
