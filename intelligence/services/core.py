@@ -439,8 +439,16 @@ def person_matches(
     close = _similar_ids(PersonOfConcern, "search_names", name, max(threshold, SIMILAR_NAME), born)
     found = _first_seen(PersonOfConcern, user, ranked + close, full_only=set(ranked) - set(close))
     if len(found) < MATCHES and threshold < SIMILAR_NAME and len(close) < MATCH_CANDIDATES:
-        looser = _similar_ids(PersonOfConcern, "search_names", name, threshold, born)
-        found = _first_seen(PersonOfConcern, user, ranked + looser, full_only=set(ranked) - set(looser))
+        # Every close name was asked (fewer than MATCHES seen): only the names
+        # the looser threshold adds are asked now, ranked after the close ones
+        # (they are less similar), with a phone or handle match among them
+        # that is now also a name match, so no longer kept only in full.
+        added = _similar_ids(PersonOfConcern, "search_names", name, threshold, (born or Q()) & ~Q(pk__in=close))
+        seen, by_name, by_other = {record.pk for record in found}, set(added), set(ranked)
+        recheck = [pk for pk in ranked if pk in by_name and pk not in seen]
+        more = _first_seen(PersonOfConcern, user, recheck + [pk for pk in added if pk not in by_other])
+        order = {pk: position for position, pk in enumerate(dict.fromkeys(ranked + close + added))}
+        found = sorted(found + more, key=lambda record: order[record.pk])[:MATCHES]
     return found
 
 
