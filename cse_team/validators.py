@@ -28,6 +28,17 @@ def refuse_invisible_characters(value: str) -> None:
         )
 
 
+def text_errors(errors: dict, field: str, value: str | None, limit: int, what: str = "The text") -> None:
+    """A service's check of typed text (the same as its form's and
+    serializer's): at most `limit` characters and no invisible control
+    characters. Adds the error, if any, to `errors` under `field`, for the
+    service to raise as one ValidationError with every field's error."""
+    if value and len(value) > limit:
+        errors[field] = f"{what} must be {limit:,} characters or fewer (it has {len(value):,})"
+    elif value and invisible_characters(value):
+        errors[field] = "Remove the invisible control characters (such as right-to-left overrides) from this text"
+
+
 # The forms' GOV.UK date inputs refuse years before this (referrals/forms/
 # case_records.py); the API and the services refuse them too (issue #14: the API
 # stored 0001-01-01, which the record's page then could not save again).

@@ -52,8 +52,8 @@ def referrals_with_new_associations(*, chair, referrals, since) -> list[tuple]:
 def entities_matching(*, user, kind: str, query: str) -> list:
     """Persons of concern ("person"), locations ("location") or vehicles
     ("vehicle") the user sees matching `query`: the entity search of the
-    intelligence pages themselves (`intelligence.views.core.entity_search`),
+    intelligence pages themselves (`intelligence.services.entity_search`),
     for MASE's agenda builder (settings.MASE_SUBJECT_SEARCH)."""
-    from intelligence.views.core import entity_search
+    from intelligence.services import entity_search
 
     return list(entity_search(user, kind, query))

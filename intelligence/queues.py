@@ -8,9 +8,6 @@ from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
 from sharing.levels import AccessLevel
 
-# The review queue's tabs: ?kind= -> the kind of record whose MoPI review is due.
-REVIEWED_KINDS = {"report": IntelligenceReport, "disruption": Disruption, "profile": ProblemProfile}
-
 
 def _due(model, user, today=None):
     today = today or timezone.localdate()

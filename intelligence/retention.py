@@ -3,7 +3,7 @@ management of police information guidance; an administrator keeps them in
 the admin). Loaded by a data migration and put back by tests that empty the
 tables (`reference_data` on the AppConfig)."""
 
-import datetime
+from dateutil.relativedelta import relativedelta
 
 RETENTION_RULES = (
     {
@@ -43,18 +43,6 @@ def load_retention_rules(apps=None) -> None:
         RetentionRule.objects.get_or_create(code=rule["code"], defaults=values)
 
 
-def months_after(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` later (the month's last day if it has no such day)."""
-    months_on = day.month - 1 + months
-    year, month = day.year + months_on // 12, months_on % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return datetime.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
-
-
 def set_first_reviews(apps, schema_editor=None) -> None:
     """Disruptions and profiles recorded before they had a review date: the
     default rule's period from the day each was created (migration 0006)."""
@@ -67,5 +55,5 @@ def set_first_reviews(apps, schema_editor=None) -> None:
     for name in ("Disruption", "ProblemProfile"):
         model = apps.get_model("intelligence", name)
         for record in model.objects.filter(review_due__isnull=True).only("pk", "created_at"):
-            due = months_after(timezone.localdate(record.created_at), rule.review_after_months)
+            due = timezone.localdate(record.created_at) + relativedelta(months=rule.review_after_months)
             model.objects.filter(pk=record.pk).update(retention_rule=rule, review_due=due)

@@ -3,8 +3,13 @@
 from django import forms
 
 from accounts.models import User
-from cse_team.validators import DOCUMENT_MAX_LENGTH, NARRATIVE_MAX_LENGTH, NOTE_MAX_LENGTH
-from mase.models import AgendaItem, Attendance, ListingReason, Meeting, Panel
+from cse_team.validators import (
+    DOCUMENT_MAX_LENGTH,
+    NARRATIVE_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    refuse_invisible_characters,
+)
+from mase.models import REMOVAL_REASON_MAX_LENGTH, AgendaItem, Attendance, ListingReason, Meeting, Panel
 from referrals.models import RiskLevel
 from sharing.access import casework_role_held
 
@@ -122,8 +127,12 @@ class TopicItemForm(forms.Form):
 
     def __init__(self, *args, results=(), **kwargs):
         super().__init__(*args, **kwargs)
-        # The search's results; the value chosen is checked again by the
-        # service (mase.topics: one the chair sees), so a forged one is refused.
+        self.offer(results)
+
+    def offer(self, results) -> None:
+        """The search's results as the choices; the value chosen is checked
+        again by the service (mase.topics: one the chair sees), so a forged
+        one is refused."""
         self.fields["subject"].widget.choices = list(results)
 
     def clean(self):
@@ -260,7 +269,8 @@ class PlanUpdateForm(forms.Form):
 class ItemRemoveForm(forms.Form):
     reason = forms.CharField(
         label="Why it comes off the agenda",
-        max_length=500,
+        max_length=REMOVAL_REASON_MAX_LENGTH,
+        validators=[refuse_invisible_characters],
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Say why the item comes off the agenda: the panel's record keeps it"},
         help_text="Kept in the access log with the item's reference. Do not name a child.",

@@ -356,6 +356,11 @@ class AgendaItemQuerySet(SharableQuerySet):
         return self.filter(meeting=meeting).order_by("position", "id")
 
 
+# Why an item comes off the agenda: kept in the access log and on each share
+# of the case with the panel that its removal ends.
+REMOVAL_REASON_MAX_LENGTH = 500
+
+
 @sharable(
     owning_agency_field="owning_agency",
     summary_fields=[

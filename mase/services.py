@@ -14,8 +14,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Agency, User
+from cse_team.validators import NOTE_MAX_LENGTH, text_errors
 from mase.models import (
     OUTSTANDING,
+    REMOVAL_REASON_MAX_LENGTH,
     ActionStatus,
     AgendaItem,
     Attendance,
@@ -275,21 +277,22 @@ def share_listed_cases(*, meeting: Meeting, shared_by: User) -> list:
     return made
 
 
-def end_listed_case_shares(*, listing: ListingRequest, ended_by: User, reason: str) -> int:
-    """End the active shares made when the listing's case was on an agenda.
-    Only the sharing agency may revoke a share (sharing.services): a share
-    made by another agency's chair runs to its end date."""
+def end_listed_case_shares(*, panel: Panel, items, ended_by: User, reason: str, request=None) -> int:
+    """End the active shares made for the panel when the items' cases were on
+    an agenda (`ListedCaseShare`), whichever agency's user made them: the
+    listing is over, so the panel has no more reason to see the case, as
+    when the shares reach their end date. The caller checks that `ended_by`
+    chairs the panel; sharing.services.end_event_shares records each ended
+    share (who, why) and a `revoke` access event."""
     from mase.models import ListedCaseShare
     from sharing.models import Share
-    from sharing.services import revoke_share
+    from sharing.services import end_event_shares
 
-    links = ListedCaseShare.objects.filter(item__listing=listing).values("share_id")
-    shares = Share.objects.active().filter(pk__in=links, sharing_agency_id=ended_by.agency_id)
-    ended = 0
-    for share in shares:
-        revoke_share(share=share, revoked_by=ended_by, reason=reason)
-        ended += 1
-    return ended
+    links = ListedCaseShare.objects.filter(item__in=items).values("share_id")
+    return end_event_shares(
+        shares=Share.objects.filter(pk__in=links), ended_by=ended_by, reason=reason, on_behalf_of=str(panel),
+        request=request,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -494,14 +497,19 @@ def listing_request_monitor(*, listing: ListingRequest, monitored_by: User,
 
 @transaction.atomic
 def listing_request_remove(*, listing: ListingRequest, removed_by: User, note: str = "") -> ListingRequest:
+    errors = {}
+    text_errors(errors, "note", note, NOTE_MAX_LENGTH, "The note")
+    if errors:
+        raise ValidationError(errors)
     current = _begin_listing(listing, removed_by, "remove the listing")
     current.status = ListingStatus.REMOVED
     if note.strip():
         current.decision_note = note.strip()
     current.save()
     end_listed_case_shares(
-        listing=current, ended_by=removed_by, reason=note.strip() or f"Removed from the list of {current.panel}"
-    )
+        panel=current.panel, items=AgendaItem.objects.filter(listing=current), ended_by=removed_by,
+        reason=note.strip() or f"Removed from the list of {current.panel}",
+    )  # fmt: skip
     return current
 
 
@@ -626,29 +634,30 @@ def agenda_item_remove(*, item: AgendaItem, removed_by: User, reason: str, reque
     item, while the agenda is open or, once it is closed, until the meeting is
     held. The items after it move up; an accepted listing goes back to
     accepted (to be listed again); the shares made for the panel when the
-    agenda closed end (those the remover's agency made: sharing.services);
+    agenda closed end, whichever agency made them (end_listed_case_shares);
     packs already issued are superseded (the agenda changed). Recorded in the
     access log with the reason. Returns what happened, for the page to say."""
     from audit.models import AccessEvent
     from audit.services import record_access
-    from mase.models import ListedCaseShare, MeetingPack
-    from sharing.models import Share
-    from sharing.services import revoke_share
+    from mase.models import MeetingPack
 
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = "Say why the item comes off the agenda: the panel's record keeps it"
+    text_errors(errors, "reason", reason, REMOVAL_REASON_MAX_LENGTH, "The reason")
+    if errors:
+        raise ValidationError(errors)
+    reason = reason.strip()
     current = _locked(AgendaItem, item)
     meeting = _locked(Meeting, current.meeting)
     require_chair(removed_by, meeting.panel, "take items off its agenda")
     require_level(removed_by, current, AccessLevel.FULL)
     if meeting.status not in ITEM_REMOVABLE:
         raise StepNotAllowed("Items come off the agenda only before the meeting is held", reason="status")
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the item comes off the agenda: the panel's record keeps it"})
-    links = ListedCaseShare.objects.filter(item=current).values("share_id")
-    ended = 0
-    for share in Share.objects.active().filter(pk__in=links, sharing_agency_id=removed_by.agency_id):
-        revoke_share(share=share, revoked_by=removed_by, reason=f"Taken off the agenda of {meeting.reference}: "
-                     f"{reason.strip()}")  # fmt: skip
-        ended += 1
+    ended = end_listed_case_shares(
+        panel=meeting.panel, items=[current], ended_by=removed_by, request=request,
+        reason=f"Taken off the agenda of {meeting.reference}: {reason}",
+    )  # fmt: skip
     if current.listing_id:
         ListingRequest.objects.filter(pk=current.listing_id, status=ListingStatus.LISTED).update(
             status=ListingStatus.ACCEPTED, meeting=None
@@ -668,7 +677,7 @@ def agenda_item_remove(*, item: AgendaItem, removed_by: User, reason: str, reque
     _agenda_changed(meeting)
     record_access(
         user=removed_by, action=AccessEvent.Action.CHANGE, record_kind="mase.meeting", record_ids=[meeting.pk],
-        request=request, reason=reason.strip(), details={"removed_agenda_item": removed},
+        request=request, reason=reason, details={"removed_agenda_item": removed},
     )  # fmt: skip
     return removed
 

@@ -85,7 +85,8 @@ def profile_themes(user, query: str) -> list[tuple[str, str]]:
     whose name contains `query`."""
     wanted = query.strip().lower()
     found = []
-    for profile in _profiles(user).order_by("-period_end", "-id")[:PROFILES_SEARCHED]:
+    newest = _profiles(user).select_related("district").order_by("-period_end", "-id")  # the label's area
+    for profile in newest[:PROFILES_SEARCHED]:
         for number, theme in enumerate((profile.snapshot or {}).get("themes", [])):
             if wanted in str(theme.get("theme", "")).lower():
                 found.append((f"theme:{profile.pk}:{number}", f"{theme['theme']} (problem profile "

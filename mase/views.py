@@ -195,13 +195,20 @@ class AgendaBuilderView(CaseworkOnlyMixin, RecordPageMixin, FormView):
         return found
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"results": self.search["results"]}
+        # Adding needs no search: the value chosen is checked by the service.
+        # A refused add shows the results again (get_context_data).
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET":
+            kwargs["results"] = self.search["results"]
+        return kwargs
 
     # Change access to a meeting is its panel's chair's and deputy's (mase.models).
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        if self.request.method != "GET":
+            context["form"].offer(self.search["results"])
         context["groups"] = agenda.candidates(self.record, user) if self.record.agenda_open else []
         context["items"] = shown_items(self.record, user)
         context["total_minutes"] = sum(item.minutes_allotted for item in context["items"])

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import Agency, User
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import invisible_characters
+from cse_team.validators import text_errors
 from outbox.services import enqueue
 from sharing import access, registry
 from sharing.levels import ORDER, RANK
@@ -39,13 +39,6 @@ def allowed_share_rules(protocol: Protocol, *, record_kind: str, recipient: Agen
 # paragraph. The purpose is copied into the append-only access log, so an
 # unbounded one would be a permanent row of any size (issue #14).
 SHARE_TEXT_MAX = 2000
-
-
-def _check_text(errors: dict, field: str, value: str, what: str) -> None:
-    if value and len(value) > SHARE_TEXT_MAX:
-        errors[field] = f"{what} must be {SHARE_TEXT_MAX:,} characters or fewer (it has {len(value):,})"
-    elif value and invisible_characters(value):
-        errors[field] = "Remove the invisible control characters (such as right-to-left overrides) from this text"
 
 
 @transaction.atomic
@@ -82,8 +75,8 @@ def share_record(
         errors["level"] = f"You can share this record at {held} at most, the level you hold"
     if not purpose or not purpose.strip():
         errors["purpose"] = "Enter the purpose of sharing"
-    _check_text(errors, "purpose", purpose, "The purpose")
-    _check_text(errors, "conditions", conditions, "The conditions")
+    text_errors(errors, "purpose", purpose, SHARE_TEXT_MAX, "The purpose")
+    text_errors(errors, "conditions", conditions, SHARE_TEXT_MAX, "The conditions")
     if expires_at is not None and expires_at <= timezone.now():
         errors["expires_at"] = "The end date must be in the future"
     if lawful_basis.regime != shared_by.agency.regime:
@@ -164,7 +157,7 @@ def revoke_share(*, share: Share, revoked_by: User, reason: str, request=None) -
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Enter why the share is being revoked"})
     errors = {}
-    _check_text(errors, "reason", reason, "The reason")
+    text_errors(errors, "reason", reason, SHARE_TEXT_MAX, "The reason")
     if errors:
         raise ValidationError(errors)
     if share.ended_at is not None:
@@ -181,6 +174,49 @@ def revoke_share(*, share: Share, revoked_by: User, reason: str, request=None) -
         details={"share": share.pk, "recipient": share.recipient_name},
     )
     return share
+
+
+@transaction.atomic
+def end_event_shares(*, shares, ended_by: User, reason: str, on_behalf_of: str, request=None) -> int:
+    """End the active `shares` that an event made (DESIGN.md, "Events create
+    shares too") when the event is undone, whichever agency's user made them:
+    the system acting for the body they were made for, as the end date would
+    (a MASE item taken off the agenda ends every share made for the panel for
+    it). Not for one agency's own decision to stop sharing: that is
+    `revoke_share`, which only the sharing agency may do. The caller has
+    checked that `ended_by` may undo the event (the panel's chair); the
+    trail is a revocation's: each share ends as revoked with `ended_by` and
+    the reason on it, and a `revoke` access event names the share, who made
+    it and for whom it was ended (`on_behalf_of`). Returns how many ended."""
+    errors = {}
+    if not reason or not reason.strip():
+        errors["reason"] = "Enter why the shares are being ended"
+    text_errors(errors, "reason", reason, SHARE_TEXT_MAX, "The reason")
+    if errors:
+        raise ValidationError(errors)
+    ending = list(
+        shares.active()
+        .select_for_update(of=("self",))
+        .select_related("sharing_agency", "recipient_agency", "recipient_user__agency")
+    )
+    ended = Share.objects.filter(pk__in=[share.pk for share in ending])
+    _end_shares(ended, reason=Share.EndReason.REVOKED, ended_by=ended_by, note=reason)
+    for share in ending:
+        record_access(
+            user=ended_by,
+            action=AccessEvent.Action.REVOKE,
+            record_kind=share.record_kind,
+            record_ids=[share.record_id],
+            request=request,
+            reason=reason,
+            details={
+                "share": share.pk,
+                "recipient": share.recipient_name,
+                "shared_by_agency": share.sharing_agency.code,
+                "on_behalf_of": on_behalf_of,
+            },
+        )
+    return len(ending)
 
 
 def expire_shares(*, now: datetime.datetime | None = None) -> int:

@@ -7,6 +7,7 @@ disposed of it) and the access log, not the content."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -15,9 +16,8 @@ from cse_team.validators import NOTE_MAX_LENGTH
 from intelligence.models.core import IntelligenceReport
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
-from intelligence.retention import months_after
 from sharing.querysets import DependentQuerySet
-from sharing.registry import dependent
+from sharing.registry import dependent, dependent_for_model
 
 
 class RetentionRule(models.Model):
@@ -42,7 +42,8 @@ class RetentionRule(models.Model):
         return self.name
 
     def review_due_after(self, day: datetime.date) -> datetime.date:
-        return months_after(day, self.review_after_months)
+        """The same day `review_after_months` later (the month's last day if it has no such day)."""
+        return day + relativedelta(months=self.review_after_months)
 
 
 RATIONALE_MAX_LENGTH = NOTE_MAX_LENGTH  # the form, the API and the service
@@ -108,10 +109,7 @@ class ProfileReview(ReviewRecord):
         pass
 
 
-# Each reviewed kind: its review model and the review's field naming the record.
-REVIEWED_FIELD = {Review: "report", DisruptionReview: "disruption", ProfileReview: "profile"}
-REVIEW_MODELS = {
-    IntelligenceReport: Review,
-    Disruption: DisruptionReview,
-    ProblemProfile: ProfileReview,
-}
+# Each review model's field naming the record it reviews: its `@dependent`
+# parent; and each reviewed kind's review model.
+REVIEWED_FIELD = {model: dependent_for_model(model).parent_field for model in (Review, DisruptionReview, ProfileReview)}
+REVIEW_MODELS = {model._meta.get_field(field).remote_field.model: model for model, field in REVIEWED_FIELD.items()}

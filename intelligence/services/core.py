@@ -18,7 +18,6 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import invisible_characters
 from intelligence.models import (
     END_MODELS,
     GRADES,
@@ -48,14 +47,6 @@ PHONE_REGION = "GB"
 def require_unit(user, action: str) -> None:
     if not in_intelligence_unit(user):
         raise StepNotAllowed(f"Only the intelligence unit can {action}", reason="role")
-
-
-def text_errors(errors: dict, name: str, value: str, limit: int) -> None:
-    """Typed text: at most `limit` characters and no invisible control characters."""
-    if len(value or "") > limit:
-        errors[name] = f"Use {limit:,} characters or fewer"
-    elif invisible_characters(value or ""):
-        errors[name] = "Remove the invisible control characters (such as right-to-left overrides) from this text"
 
 
 def _reference(prefix: str, record) -> str:
@@ -448,8 +439,16 @@ def person_matches(
     close = _similar_ids(PersonOfConcern, "search_names", name, max(threshold, SIMILAR_NAME), born)
     found = _first_seen(PersonOfConcern, user, ranked + close, full_only=set(ranked) - set(close))
     if len(found) < MATCHES and threshold < SIMILAR_NAME and len(close) < MATCH_CANDIDATES:
-        looser = _similar_ids(PersonOfConcern, "search_names", name, threshold, born)
-        found = _first_seen(PersonOfConcern, user, ranked + looser, full_only=set(ranked) - set(looser))
+        # Every close name was asked (fewer than MATCHES seen): only the names
+        # the looser threshold adds are asked now, ranked after the close ones
+        # (they are less similar), with a phone or handle match among them
+        # that is now also a name match, so no longer kept only in full.
+        added = _similar_ids(PersonOfConcern, "search_names", name, threshold, (born or Q()) & ~Q(pk__in=close))
+        seen, by_name, by_other = {record.pk for record in found}, set(added), set(ranked)
+        recheck = [pk for pk in ranked if pk in by_name and pk not in seen]
+        more = _first_seen(PersonOfConcern, user, recheck + [pk for pk in added if pk not in by_other])
+        order = {pk: position for position, pk in enumerate(dict.fromkeys(ranked + close + added))}
+        found = sorted(found + more, key=lambda record: order[record.pk])[:MATCHES]
     return found
 
 
@@ -471,6 +470,17 @@ def location_matches(user, *, name: str = "", postcode: str = "") -> list:
     if name.strip():
         by_name = _similar_ids(Location, "name", name.strip().lower(), SIMILAR_NAME)
     return _first_seen(Location, user, by_postcode + by_name, full_only=set(by_postcode) - set(by_name))
+
+
+def entity_search(user, kind: str, query: str):
+    """Entities of `kind` ("person", "location" or "vehicle") the user sees
+    matching a (misspelt) name, a registration, a phone number or a handle,
+    best first: the entity search page's and MASE's (intelligence.mase_links)."""
+    if kind == "person":
+        return person_matches(user, first_name=query, phone_numbers=[query], online_handles=[query], loose=True)
+    if kind == "vehicle":
+        return vehicle_matches(user, registration=query)
+    return location_matches(user, name=query, postcode=query)
 
 
 def _linkable_report(report, user):

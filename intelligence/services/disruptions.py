@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import before_earliest_message, too_early
+from cse_team.validators import before_earliest_message, text_errors, too_early
 from intelligence.models import UNIT_AGENCY, Location, PersonOfConcern, RetentionStatus
 from intelligence.models.disruptions import (
     CAWN_IN_FORCE,
@@ -27,7 +27,7 @@ from intelligence.models.disruptions import (
     DisruptionKind,
     DisruptionStatus,
 )
-from intelligence.services.core import _reference, require_unit, text_errors
+from intelligence.services.core import _reference, require_unit
 from intelligence.services.reviews import set_first_review
 from outbox.services import enqueue
 from sharing.levels import AccessLevel

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Agency
 from audit.models import AccessEvent
 from audit.services import record_access
-from cse_team.validators import before_earliest_message, too_early
+from cse_team.validators import before_earliest_message, text_errors, too_early
 from intelligence.models import (
     NOT_FOR_PARTNERS,
     UNIT_AGENCY,
@@ -27,7 +27,7 @@ from intelligence.models import (
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import TEXT_MAX_LENGTH, TITLE_MAX_LENGTH, ProblemProfile, ProfileStatus
 from intelligence.plan_priorities import priorities_for
-from intelligence.services.core import _reference, require_unit, text_errors
+from intelligence.services.core import _reference, require_unit
 from intelligence.services.reviews import set_first_review
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, check_version, require_level

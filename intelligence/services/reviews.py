@@ -2,6 +2,9 @@
 a review (retain / archive / dispose) by the intelligence unit, and disposal,
 which leaves a tombstone and the access log but not the content."""
 
+import logging
+
+from dateutil.relativedelta import relativedelta
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,6 +13,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from audit.services import record_access
+from cse_team.validators import text_errors
 from intelligence.models import (
     Association,
     IntelligenceReport,
@@ -26,23 +30,42 @@ from intelligence.models import (
 from intelligence.models.disruptions import Disruption
 from intelligence.models.profiles import ProblemProfile
 from intelligence.models.reviews import RATIONALE_MAX_LENGTH, REVIEW_MODELS, REVIEWED_FIELD
-from intelligence.services.core import require_unit, text_errors
+from intelligence.retention import RETENTION_RULES
+from intelligence.services.core import require_unit
 from sharing.levels import AccessLevel
 from sharing.refusals import StepNotAllowed, require_level
+
+logger = logging.getLogger(__name__)
 
 TOMBSTONE_TITLE = "Disposed of under MoPI review"
 
 
-def default_rule() -> RetentionRule:
-    return RetentionRule.objects.get(is_default=True)
+# The review period of a new record when no retention rule is marked as the
+# default (an administrator can unmark it in the admin): the built-in default
+# rule's, MoPI group 1 (intelligence/retention.py). The officer's record is
+# kept and still comes up for review; the administrator is told in the log.
+FALLBACK_REVIEW_MONTHS = next(rule["review_after_months"] for rule in RETENTION_RULES if rule["is_default"])
+
+
+def default_rule() -> RetentionRule | None:
+    return RetentionRule.objects.filter(is_default=True).first()
 
 
 def set_first_review(record, *, save: bool = True) -> None:
     """A new report's, disruption's or profile's review date, from the default
-    rule (the services that create them call it)."""
+    rule (the services that create them call it); with no default rule, no
+    rule and FALLBACK_REVIEW_MONTHS from its creation, and a warning."""
     rule = default_rule()
-    record.retention_rule = rule
-    record.review_due = rule.review_due_after(timezone.localdate(record.created_at))
+    created = timezone.localdate(record.created_at)
+    if rule is None:
+        logger.warning(
+            "No retention rule is marked as the default: %s %s is due for review after the built-in %s months. "
+            "An administrator marks one rule as the default in the admin (Intelligence > Retention rules).",
+            record._meta.verbose_name, record.pk or "(new)", FALLBACK_REVIEW_MONTHS,
+        )  # fmt: skip
+        record.retention_rule, record.review_due = None, created + relativedelta(months=FALLBACK_REVIEW_MONTHS)
+    else:
+        record.retention_rule, record.review_due = rule, rule.review_due_after(created)
     if save:
         record.save(update_fields=["retention_rule", "review_due"])
 
@@ -70,7 +93,9 @@ def record_review(*, record, reviewed_by, decision: str, rationale: str, retenti
     if not isinstance(rule, RetentionRule):
         rule = RetentionRule.objects.filter(pk=rule).first()
         if rule is None:
-            errors["retention_rule"] = "Choose a retention rule"
+            errors["retention_rule"] = "Choose a retention rule" + (
+                "" if retention_rule else " (none is marked as the default, which an administrator sets in the admin)"
+            )
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()

@@ -466,7 +466,7 @@ class EntityListView(AccessLoggedListMixin, ListView):
         if query:
             # The matches, best first, already with the reader's level: no
             # second pass over what the reader sees (benchmarks/RESULTS.md).
-            return list(entity_search(user, self.kwargs["kind"], query))
+            return list(services.entity_search(user, self.kwargs["kind"], query))
         return self.model._default_manager.visible_to(user).with_access_level(user)
 
     def get_paginator(self, queryset, *args, **kwargs):
@@ -482,22 +482,13 @@ class EntityListView(AccessLoggedListMixin, ListView):
         return context
 
 
-def entity_search(user, kind: str, query: str):
-    """Entities of `kind` the user sees matching a (misspelt) name, a
-    registration, a phone number or a handle."""
-    if kind == "person":
-        return services.person_matches(
-            user, first_name=query, phone_numbers=[query], online_handles=[query], loose=True
-        )
-    if kind == "vehicle":
-        return services.vehicle_matches(user, registration=query)
-    return services.location_matches(user, name=query, postcode=query)
-
-
 # --- link chart ----------------------------------------------------------------------
 
 
-def _network_for(request, kind, pk):
+def _network_for(request, kind, pk, *, action=AccessEvent.Action.VIEW, **details):
+    """The network of one entity the user sees (404 otherwise), recorded in
+    the access log with the associations it shows: viewed (the chart's data,
+    the table) or exported (`details` say how)."""
     from intelligence.network import network
 
     if kind not in END_MODELS:
@@ -509,11 +500,11 @@ def _network_for(request, kind, pk):
         raise Http404("No such entity") from None
     record_access(
         user=request.user,
-        action=AccessEvent.Action.VIEW,
+        action=action,
         record_kind=END_MODELS[kind]._meta.label_lower,
         record_ids=[pk],
         request=request,
-        details={"network_hops": hops, "associations": [edge["data"]["id"] for edge in found["edges"]]},
+        details={**details, "network_hops": hops, "associations": [edge["data"]["id"] for edge in found["edges"]]},
     )
     return found, hops
 
@@ -546,24 +537,7 @@ def network_export(request, kind, pk):
     """Record that the link chart is being exported as a PNG (a disclosure
     outside the system: who, when, which associations); the browser makes the
     image only once this answers. Without JavaScript there is no image to make."""
-    from intelligence.network import network
-
-    if kind not in END_MODELS:
-        raise Http404("No such kind of entity")
-    hops = 2 if request.GET.get("hops") == "2" else 1
-    try:
-        found = network(request.user, kind, pk, hops=hops)
-    except LookupError:
-        raise Http404("No such entity") from None
-    record_access(
-        user=request.user,
-        action=AccessEvent.Action.EXPORT,
-        record_kind=END_MODELS[kind]._meta.label_lower,
-        record_ids=[pk],
-        request=request,
-        details={"format": "png", "network_hops": hops,
-                 "associations": [edge["data"]["id"] for edge in found["edges"]]},
-    )  # fmt: skip
+    _, hops = _network_for(request, kind, pk, action=AccessEvent.Action.EXPORT, format="png")
     filename = f"link-chart-{kind}-{pk}-{timezone.localdate():%Y%m%d}.png"
     if request.headers.get("Accept", "").startswith("text/html"):
         messages.info(request, "The export was recorded, but the image needs JavaScript to be made")

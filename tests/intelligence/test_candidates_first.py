@@ -74,6 +74,30 @@ def test_search_shows_the_closest_names_first(client, personas, protocol, unit):
     assert body.index("Darren Smythe") < body.index("Daren Smith") < body.index("Darren Smith")
 
 
+def test_the_loose_pass_asks_only_about_the_names_it_adds(personas, protocol, unit, monkeypatch):
+    """The close pass found fewer than ten seen names, so the loose pass
+    runs: it asks who sees the names the looser threshold adds, not the close
+    pass's again (before, every close id was asked twice); the matches are
+    the same, closest first."""
+    from intelligence.services import core
+
+    report = IntelligenceReportFactory(sanitised_by=unit)
+    loose = PersonFactory(first_name="Darren", last_name="Smith")
+    close = PersonFactory(first_name="Daren", last_name="Smith")
+    closest = PersonFactory(first_name="Darren", last_name="Smythe")
+    report.persons.add(loose, close, closest)
+    asked = []
+    first_seen = core._first_seen
+
+    def asking(model, user, ranked, *args, **kwargs):
+        asked.append(list(ranked))
+        return first_seen(model, user, ranked, *args, **kwargs)
+
+    monkeypatch.setattr(core, "_first_seen", asking)
+    assert services.person_matches(unit, first_name="Daren", last_name="Smyth", loose=True) == [closest, close, loose]
+    assert asked == [[closest.pk, close.pk], [loose.pk]]
+
+
 def test_a_search_leaves_the_connections_trigram_threshold_as_it_was(personas, protocol, unit):
     def threshold():
         with connection.cursor() as cursor:

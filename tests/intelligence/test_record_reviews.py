@@ -228,3 +228,43 @@ def test_a_disposed_notice_takes_no_more_steps_and_cannot_be_edited(client, unit
     client.force_login(unit)
     page = client.get(notice.get_absolute_url())
     assert page.context["steps"] == [] and not page.context["can_edit"]
+
+
+def test_with_no_default_rule_new_records_are_kept_and_due_after_the_built_in_period(
+    client, unit, analyst, protocol, caplog
+):
+    """An administrator unmarked the default retention rule: recording a
+    disruption or drafting a profile, on the page or through the API, still
+    saves the officer's work (before: a 500 and nothing saved), due for review
+    after MoPI group 1's period; the log tells the administrator what to set
+    up, and a review that names no rule is a field error, not a 500."""
+    from intelligence.services.reviews import FALLBACK_REVIEW_MONTHS
+
+    RetentionRule.objects.update(is_default=False)
+    report = IntelligenceReportFactory(sanitised_by=unit)
+    person = PersonFactory(first_name="Norule", last_name="Fictional")
+    report.persons.add(person)
+    start, end = (TODAY - datetime.timedelta(days=90)).isoformat(), TODAY.isoformat()
+    client.force_login(unit)
+    body = {"kind": "arrest", "occurred_on": end, "persons": [person.pk], "details": "On the page"}
+    page = client.post(reverse("intelligence:disruption_new"), body)
+    api = client.post("/api/intelligence/disruptions/", {"kind": "arrest", "occurred_on": end, "persons": [person.pk],
+                      "details": "Through the API"}, content_type="application/json")  # fmt: skip
+    assert page.status_code == 302 and api.status_code == 201, api.content
+    client.force_login(analyst)
+    page = client.post(reverse("intelligence:profile_new"),
+                       {"title": "Profile on the page", "period_start": start, "period_end": end})  # fmt: skip
+    api = client.post("/api/intelligence/profiles/", {"title": "Profile through the API", "district": "maidstone",
+                      "period_start": start, "period_end": end}, content_type="application/json")  # fmt: skip
+    assert page.status_code == 302 and api.status_code == 201, api.content
+    made = [*Disruption.objects.all(), *ProblemProfile.objects.all()]
+    assert len(made) == 4
+    for record in made:
+        assert record.retention_rule is None and record.review_due == months_on(TODAY, FALLBACK_REVIEW_MONTHS)
+    assert "marks one rule as the default" in caplog.text
+
+    client.force_login(unit)
+    review = client.post(reverse("intelligence:disruption_review", args=[made[0].pk]),
+                         {"decision": "retain", "rationale": "Still relevant"})  # fmt: skip
+    assert review.status_code == 200 and "none is marked as the default" in review.content.decode()
+    assert not DisruptionReview.objects.exists()

@@ -429,3 +429,78 @@ def test_after_the_agenda_closes_an_item_comes_off_until_the_meeting_is_held_sup
     services.meeting_hold(meeting=meeting, held_by=chair)
     with pytest.raises(StepNotAllowed, match="before the meeting is held"):
         services.agenda_item_remove(item=meeting.items.get(), removed_by=chair, reason="Too late")
+
+
+def test_taking_items_off_a_closed_agenda_ends_every_share_made_for_the_panel_whoever_made_it(
+    make_panel, make_meeting, make_persona, personas, assessed_case, chair
+):
+    """A KCC case and a Medway case on one closed agenda, each shared with the
+    panel's agencies by its own agency (share_listed_cases, run for each
+    sharer: a chair shares only what their agency holds). The panel's Police
+    chair takes both off: no share made for the panel for them is left, each
+    ended share says who ended it and why, and Health no longer sees the
+    Medway child's referral. Before, only the remover's own agency's shares
+    ended, and the others ran on to their end date."""
+    from audit.models import AccessEvent
+    from referrals.models import Referral
+    from sharing.models import Share
+
+    police_chair = make_persona("kent-police", "mase-chair", username="police.chair", is_cse_team_member=True)
+    medway_chair = make_persona("medway", "mase-chair", username="medway.chair")
+    panel = make_panel(name="North Kent and Medway", districts=("maidstone", "medway"), chair=police_chair,
+                       deputy_chair=chair)  # fmt: skip
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    kcc_case = assessed_case()
+    medway_case = assessed_case(by="medway.caseworker", district="medway")
+    kcc_item = services.agenda_item_add(
+        meeting=meeting, added_by=police_chair, criterion="high_risk", referral=kcc_case
+    )
+    medway_item = services.agenda_item_add(
+        meeting=meeting, added_by=police_chair, criterion="high_risk", referral=medway_case
+    )
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)  # KCC shares its case
+    meeting.refresh_from_db()
+    services.share_listed_cases(meeting=meeting, shared_by=medway_chair)  # Medway shares its case
+    cases = Share.objects.filter(record_kind="referrals.referral", record_id__in=[kcc_case.pk, medway_case.pk])
+    assert {(share.record_id, share.sharing_agency.code) for share in cases.active()} == {
+        (kcc_case.pk, "kcc"),
+        (medway_case.pk, "medway"),
+    }
+    health = personas["health.practitioner"]
+    assert Referral.objects.visible_to(health).filter(pk=medway_case.pk).exists()
+
+    services.agenda_item_remove(item=kcc_item, removed_by=police_chair, reason="Discussed at the strategy meeting")
+    medway_item.refresh_from_db()
+    removed = services.agenda_item_remove(item=medway_item, removed_by=police_chair, reason="Moved out of area")
+
+    assert removed["shares_ended"] == cases.filter(record_id=medway_case.pk).count() == 4
+    assert not cases.active().exists()
+    for share in cases:
+        assert share.end_reason == Share.EndReason.REVOKED and share.ended_by == police_chair
+        assert share.end_note.startswith(f"Taken off the agenda of {meeting.reference}: ")
+    assert not Referral.objects.visible_to(health).filter(pk=medway_case.pk).exists()
+    revoked = AccessEvent.objects.filter(action="revoke", user=police_chair, record_ids=[str(medway_case.pk)])
+    assert revoked.count() == 4
+    assert {event.details["shared_by_agency"] for event in revoked} == {"medway"}
+    assert all(event.reason.endswith("Moved out of area") for event in revoked)
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u202e", "Risk\u202ereduced", "x" * 501])
+def test_a_blank_or_invisible_reason_for_taking_an_item_off_changes_nothing(
+    staffed_panel, make_meeting, chair, assessed_case, reason
+):
+    """Checked before anything, whether or not the item's case was shared."""
+    from audit.models import AccessEvent
+    from sharing.models import Share
+
+    meeting = make_meeting(staffed_panel, days=0, deadline_days=0)
+    shared = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="high_risk", referral=assessed_case())
+    theme = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="topic", title="Parks")
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    active = Share.objects.active().count()
+    for item in (theme, shared):
+        with pytest.raises(ValidationError) as refused:
+            services.agenda_item_remove(item=item, removed_by=chair, reason=reason)
+        assert list(refused.value.message_dict) == ["reason"]
+    assert meeting.items.count() == 2 and Share.objects.active().count() == active > 0
+    assert not AccessEvent.objects.filter(action__in=["change", "revoke"], record_kind="mase.meeting").exists()

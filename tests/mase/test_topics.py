@@ -130,3 +130,67 @@ def test_the_chair_searches_the_themes_of_problem_profiles_they_read_in_full(
     assert client.post(url, {"subject": f"theme:{shared.pk}:0", "title": "", "why": ""}).status_code == 302
     item = AgendaItem.objects.get()
     assert item.title == "Hotels" and item.subject_kind == "" and item.why == "A theme from a problem profile"
+
+
+def test_searching_themes_reads_the_profiles_areas_in_the_same_query(personas, protocol):
+    """Each theme's label names its profile's area (the district): read with
+    the profiles, not one query per profile (before: 1 + one per profile)."""
+    import datetime
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import District
+    from intelligence.models import ProblemProfile
+    from mase import topics
+
+    unit = personas["kent-police.intelligence-officer"]
+    districts = list(District.objects.order_by("code")[:6])
+
+    def profiles(numbers):
+        for number in numbers:
+            ProblemProfile.objects.create(
+                reference=f"PP-2026-{ProblemProfile.objects.count() + 1:04d}", owning_agency=unit.agency,
+                title="District profile", district=districts[number], period_start=datetime.date(2026, 1, 1),
+                period_end=datetime.date(2026, 6, 30), status="approved", author=unit,
+                snapshot={"themes": [{"theme": "Hotels", "count": 3}]},
+            )  # fmt: skip
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            found = topics.profile_themes(unit, "hotel")
+        return len(captured), found
+
+    profiles([0])
+    queries()  # the first reads the permission ids the visibility query keeps
+    one, found = queries()
+    assert len(found) == 1 and districts[0].name in found[0][1]
+    profiles(range(1, 6))
+    six, found = queries()
+    assert len(found) == 6 and all(any(district.name in label for _, label in found) for district in districts)
+    assert six == one
+
+
+def test_adding_a_search_result_does_not_search_again_unless_the_form_is_shown_again(
+    client, chair, staffed_panel, make_meeting, seen_by_kcc, monkeypatch
+):
+    """The add form carries the search (to show its results again with an
+    error); a successful add needs no search, the service checks the value."""
+    from mase import topics
+
+    person, _hotel, unseen = seen_by_kcc
+    searches = []
+    search = topics.search
+    monkeypatch.setattr(topics, "search", lambda *args: searches.append(args) or search(*args))
+    meeting = make_meeting(staffed_panel)
+    client.force_login(chair)
+    url = reverse("mase:agenda_builder", args=[meeting.pk])
+    carried = {"find_kind": "person", "find": "Vexley", "title": "", "why": ""}
+
+    forged = client.post(url, {**carried, "subject": f"person:{unseen.pk}"})
+    page = forged.content.decode()
+    assert "Choose a person, place or vehicle you can see" in page and f'value="person:{person.pk}"' in page
+    assert len(searches) == 1
+    added = client.post(url, {**carried, "subject": f"person:{person.pk}"})
+    assert added.status_code == 302 and AgendaItem.objects.get().subject_id == person.pk
+    assert len(searches) == 1, "the add searched again"

@@ -226,6 +226,8 @@ def test_taking_an_item_off_asks_for_confirmation_and_says_what_it_did(
 
     refused = client.post(url, {"reason": ""})
     assert refused.status_code == 200 and "Say why the item comes off the agenda" in refused.content.decode()
+    invisible = client.post(url, {"reason": "\u202e"})
+    assert invisible.status_code == 200 and "Remove the invisible control characters" in invisible.content.decode()
     assert meeting.items.filter(pk=item.pk).exists()
     done = client.post(url, {"reason": "Discussed at the strategy meeting instead"}, follow=True)
     page = done.content.decode()
