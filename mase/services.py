@@ -497,8 +497,12 @@ def listing_request_monitor(*, listing: ListingRequest, monitored_by: User,
 
 @transaction.atomic
 def listing_request_remove(*, listing: ListingRequest, removed_by: User, note: str = "") -> ListingRequest:
+    from sharing.services import SHARE_TEXT_MAX
+
     errors = {}
-    text_errors(errors, "note", note, NOTE_MAX_LENGTH, "The note")
+    # The note ends the shares made for the panel: it is held to their end
+    # reason's limit here, so that a longer one is the note's error.
+    text_errors(errors, "note", note, min(NOTE_MAX_LENGTH, SHARE_TEXT_MAX), "The note")
     if errors:
         raise ValidationError(errors)
     current = _begin_listing(listing, removed_by, "remove the listing")

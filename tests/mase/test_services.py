@@ -15,6 +15,7 @@ from mase.models import ActionStatus, ListingStatus, MeetingStatus
 from referrals.models import ChronologyEntry, RiskAssessment
 from sharing.models import LawfulBasis
 from sharing.refusals import StepNotAllowed
+from sharing.services import SHARE_TEXT_MAX
 
 pytestmark = pytest.mark.django_db
 
@@ -178,6 +179,30 @@ def test_the_listing_lifecycle(assessed_case, panel, make_meeting, personas, cha
     assert listing.status == ListingStatus.MONITORING
     listing = services.listing_request_remove(listing=listing, removed_by=chair, note="Risk reduced")
     assert listing.status == ListingStatus.REMOVED
+
+
+def test_a_removal_note_too_long_to_end_the_panels_shares_is_refused_next_to_the_note(
+    assessed_case, panel, make_meeting, personas, chair
+):
+    """The note becomes the end reason of the shares made for the panel
+    (sharing's limit, SHARE_TEXT_MAX): longer, it is the note's error and
+    nothing changes, not an error about a field the page does not have."""
+    meeting = make_meeting(panel, days=0, deadline_days=0)
+    listing = services.listing_request_create(
+        referral=assessed_case(), requested_by=personas["kcc.caseworker"], panel=panel, reason="stuck", detail="x"
+    )
+    listing = services.listing_request_accept(listing=listing, accepted_by=chair)
+    item = services.agenda_item_add(meeting=meeting, added_by=chair, criterion="listing_request", listing=listing)
+    services.meeting_close_agenda(meeting=meeting, closed_by=chair)
+    services.meeting_hold(meeting=meeting, held_by=chair)
+    services.agenda_item_record(
+        item=item, recorded_by=chair, discussion_summary="Plan agreed", agreed_risk_level="high"
+    )
+    with pytest.raises(ValidationError) as refused:
+        services.listing_request_remove(listing=listing, removed_by=chair, note="x" * (SHARE_TEXT_MAX + 1))
+    assert list(refused.value.message_dict) == ["note"]
+    listing.refresh_from_db()
+    assert listing.status == ListingStatus.DISCUSSED
 
 
 def test_declining_a_listing_needs_a_reason_the_caseworker_can_read(assessed_case, panel, personas, chair):
