@@ -118,6 +118,21 @@ class EqualsAny(Func):
         return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
 
 
+class ProbedExists(Exists):
+    """`EXISTS(... OFFSET 0)`: asked of each outer row on its own, by index
+    probes. PostgreSQL may run a plain correlated EXISTS as a hashed subplan,
+    reading every row the subquery could return before the first outer row
+    (for a derived kind's level: every report the viewer sees, 25,000 for KCC
+    at the intelligence bench's scale), or pull it up into a join. Neither is
+    done to a sub-select with an OFFSET (PostgreSQL's subselect.c,
+    simplify_EXISTS_query), which changes nothing else: OFFSET 0 skips no row.
+    For expressions over rows already chosen (a page's levels), not for a
+    WHERE that picks rows from a whole table, where the join is cheaper
+    (benchmarks/RESULTS.md, "Platform: the derived kinds' levels")."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
 # Below this many grants, the granted ids are also given to the planner as an
 # index condition (benchmarks/RESULTS.md, finding 1); above it, the array
 # would cost more than the EXISTS it helps.
