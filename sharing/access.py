@@ -80,11 +80,12 @@ def casework_role_held() -> Exists:
 OWNED_BY_RECIPIENT = "owned_by_recipient"  # sharing.registry's built-in condition
 
 
-def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
-    """OR of the rules that reach this user at `level` or above; Q() means every record."""
+def scope_predicate(kind: SharableKind, user, level: str, rules, *, exact: bool = False) -> Q:
+    """OR of the rules that reach this user at `level` or above (at `level`
+    itself with `exact`); Q() means every record."""
     predicates = []
     for rule in rules:
-        if rule.record_kind != kind.kind or RANK[rule.level] < RANK[level]:
+        if rule.record_kind != kind.kind or RANK[rule.level] < RANK[level] or (exact and rule.level != level):
             continue
         if rule.recipient_id is None:
             base = kind.owner_q(user.agency_id)
@@ -185,10 +186,11 @@ def holds_personal_grants(model, user) -> bool:
     return _active_user(user) and _grant_profile(registry.for_model(model), user)[0]
 
 
-def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
-    """Active grants of `level` or above: to the user's agency (casework roles
-    only) or to the user by name; a row past its end grants nothing."""
-    permission_ids = kind.permission_ids(at_least(level))
+def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False, exact: bool = False) -> Q:
+    """Active grants of `level` or above (of `level` itself with `exact`): to
+    the user's agency (casework roles only) or to the user by name; a row
+    past its end grants nothing."""
+    permission_ids = kind.permission_ids((level,) if exact else at_least(level))
     unexpired = kind.group_permission_model.unexpired()
     personal, few = _grant_profile(kind, user)
     agency = reads_casework(user)
@@ -236,26 +238,32 @@ def visibility_filter(
     for it five times. Nothing in it is read at build time that may change
     within a request; the end of grants is compared with the time each query
     is compiled (CompiledNow)."""
+    return _predicate(model, user, level, rules, include_shares=include_shares, index_hint=index_hint, exact=False)
+
+
+def _predicate(model, user, level, rules, *, include_shares, index_hint, exact) -> Q:
+    """visibility_filter's predicate, or with `exact` what gives `level` itself
+    (the rules and grants of that level only), cached on the user object."""
     if not _active_user(user):
         return NOTHING
     kind = registry.for_model(model)
     if rules is not None and rules is not rules_in_force(user):
-        return _visibility_filter(kind, user, level, rules, include_shares, index_hint)
+        return _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact)
     cache = user.__dict__.setdefault("_sharing_predicates", {})
-    key = (kind.kind, level, include_shares, index_hint)
+    key = (kind.kind, level, include_shares, index_hint, exact)
     if key not in cache:
-        cache[key] = _visibility_filter(kind, user, level, rules, include_shares, index_hint)
+        cache[key] = _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact)
     return cache[key]
 
 
-def _visibility_filter(kind, user, level, rules, include_shares, index_hint) -> Q:
+def _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact=False) -> Q:
     if reads_casework(user):
-        scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
+        scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules, exact=exact)
     else:
         scope = NOTHING  # oversight and training roles: named shares only
     if not scope or not include_shares:
         return _restricted(kind, user, scope)
-    grants = grant_predicate(kind, user, level, index_hint=index_hint)
+    grants = grant_predicate(kind, user, level, index_hint=index_hint, exact=exact)
     if grants is NOTHING:
         return _restricted(kind, user, scope)
     return _restricted(kind, user, grants if scope is NOTHING else scope | grants)
@@ -271,13 +279,21 @@ def _restricted(kind: SharableKind, user, predicate: Q) -> Q:
 
 
 def access_level_expression(model, user, *, include_shares=True):
-    """SQL CASE giving each row's level for the user ('' when none)."""
+    """SQL CASE giving each row's level for the user ('' when none).
+
+    Asked from the highest level down, a level's WHEN is reached only by rows
+    that no higher level covers, so it needs only the rules and grants of
+    that level itself (`exact`): with visibility_filter's "that level or
+    above", each WHEN repeated every higher level's predicates, to be built,
+    compiled and evaluated again (benchmarks/RESULTS.md, "Platform")."""
     if not _active_user(user):
         return Value("", output_field=CharField())
     rules = rules_in_force(user)
     whens = []
     for level in reversed(ORDER):
-        predicate = visibility_filter(model, user, level, rules, include_shares=include_shares, index_hint=False)
+        predicate = _predicate(model, user, level, rules, include_shares=include_shares, index_hint=False, exact=True)
+        if predicate is NOTHING:
+            continue  # nothing gives this level itself
         if not predicate:
             whens.append(When(Q(pk__isnull=False), then=Value(str(level))))
             break
