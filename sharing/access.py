@@ -14,7 +14,21 @@ of machine").
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from sharing import registry
 from sharing.levels import ORDER, RANK, AccessLevel, at_least
@@ -134,6 +148,61 @@ class ProbedExists(Exists):
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
 
+class GrantExists(Expression):
+    """Whether the row has an unexpired grant on the kind's direct permission
+    table for one holder (`group_id` or `user_id`) and some permissions: the
+    SQL of `Exists(grants.filter(unexpired(), content_object=OuterRef("pk"),
+    group_id=..., permission_id__in=...))`, written once per process for each
+    table, holder and number of permissions. Built and compiled through the
+    ORM, each such subquery cost more Python than its index probe costs
+    PostgreSQL, and every visibility query and level CASE has one to four of
+    them (benchmarks/RESULTS.md, "Platform"). `probed`: as ProbedExists.
+    The end is compared with the time the query is compiled (as CompiledNow)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, grant_model, holder: str, holder_id: int, permission_ids, *, probed=False, record=None):
+        super().__init__(output_field=BooleanField())
+        self.grant_model, self.holder, self.holder_id = grant_model, holder, holder_id
+        self.permission_ids, self.probed = tuple(permission_ids), probed
+        self.record = F("pk") if record is None else record
+
+    def get_source_expressions(self):
+        return [self.record]
+
+    def set_source_expressions(self, expressions):
+        (self.record,) = expressions
+
+    def as_sql(self, compiler, connection):
+        record_sql, record_params = compiler.compile(self.record)
+        template = _grant_exists_sql(self.grant_model, self.holder, len(self.permission_ids), self.probed)
+        return (
+            template.replace("{record}", record_sql),
+            (*record_params, self.holder_id, *self.permission_ids, timezone.now()),
+        )
+
+
+_GRANT_EXISTS_SQL: dict[tuple, str] = {}
+
+
+def _grant_exists_sql(grant_model, holder: str, permissions: int, probed: bool) -> str:
+    key = (grant_model._meta.label_lower, holder, permissions, probed)
+    if key not in _GRANT_EXISTS_SQL:
+        quote = connection.ops.quote_name
+        table = quote(grant_model._meta.db_table)
+        alias = quote("sharing_grant")  # a name Django never gives an alias
+        # Table and column names from the model's metadata; every value is a parameter.
+        _GRANT_EXISTS_SQL[key] = (
+            f"EXISTS(SELECT 1 FROM {table} {alias} WHERE {alias}.{quote('content_object_id')} = {{record}} "  # noqa: S608
+            f"AND {alias}.{quote(holder)} = %s "
+            f"AND {alias}.{quote('permission_id')} IN ({', '.join(['%s'] * permissions)}) "
+            f"AND ({alias}.{quote('expires_at')} IS NULL OR {alias}.{quote('expires_at')} > %s) "
+            f"LIMIT 1{' OFFSET 0' if probed else ''})"
+        )
+    return _GRANT_EXISTS_SQL[key]
+
+
 # Below this many grants, the granted ids are also given to the planner as an
 # index condition (benchmarks/RESULTS.md, finding 1); above it, the array
 # would cost more than the EXISTS it helps.
@@ -191,20 +260,15 @@ def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = 
     the user's agency (casework roles only) or to the user by name; a row
     past its end grants nothing."""
     permission_ids = kind.permission_ids((level,) if exact else at_least(level))
-    unexpired = kind.group_permission_model.unexpired()
     personal, few = _grant_profile(kind, user)
     agency = reads_casework(user)
     predicate = NOTHING
     if agency:
-        group_grant = kind.group_permission_model.objects.filter(
-            unexpired, content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
-        )
-        predicate = Q(Exists(group_grant))
+        group_grant = GrantExists(kind.group_permission_model, "group_id", user.agency.group_id, permission_ids)
+        predicate = Q(group_grant)
     if personal:
-        personal_grant = kind.user_permission_model.objects.filter(
-            unexpired, content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
-        )
-        predicate = Q(Exists(personal_grant)) if predicate is NOTHING else predicate | Q(Exists(personal_grant))
+        personal_grant = GrantExists(kind.user_permission_model, "user_id", user.pk, permission_ids)
+        predicate = Q(personal_grant) if predicate is NOTHING else predicate | Q(personal_grant)
     if predicate is NOTHING or not index_hint or not few:
         return predicate
     # A user who sees few records: the granted ids as an index condition let the

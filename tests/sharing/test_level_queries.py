@@ -3,7 +3,10 @@ EXISTS, as PostgreSQL and Django see them: what each row's level is must not
 change, only how much it costs to compile and run (benchmarks/RESULTS.md,
 "Platform: the sharing engine's levels")."""
 
+from unittest import mock
+
 import pytest
+from django.db.models.sql.compiler import SQLCompiler
 
 from sharing import access, services
 from tests.isp_testapp.models import CaseFile
@@ -54,3 +57,18 @@ def test_each_record_has_the_level_it_had_when_rules_and_shares_overlap(personas
     for record in (own, in_authority, shared_in_full, shared_at_summary, shared_and_in_authority):
         assert access.access_level(kcc, record) == levels[record.reference]
     assert access.access_level(kcc, unseen) is None
+
+
+def test_the_grants_exists_is_written_not_compiled_through_the_orm(personas, protocol, case_file, agency, basis):
+    """Early Help reads only through shares: of its list with levels, Django
+    compiles the outer query and the few granted ids (the index hint of
+    grant_predicate); the grants' EXISTS (one in the WHERE, one for each
+    level) are written from a template (six compiled queries before)."""
+    early_help = personas["early-help.practitioner"]
+    record = case_file("kcc", "canterbury")
+    share(record, agency("early-help"), "full", personas["kcc.caseworker"], basis)
+    query = CaseFile.objects.visible_to(early_help).with_access_level(early_help)
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        rows = list(query)
+    assert [(row.pk, row.access_level) for row in rows] == [(record.pk, "full")]
+    assert compiled.call_count == 2
