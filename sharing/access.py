@@ -258,16 +258,24 @@ def holds_personal_grants(model, user) -> bool:
 def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False, exact: bool = False) -> Q:
     """Active grants of `level` or above (of `level` itself with `exact`): to
     the user's agency (casework roles only) or to the user by name; a row
-    past its end grants nothing."""
+    past its end grants nothing. Without `index_hint` (a level CASE over rows
+    already chosen) each grant is probed row by row (ProbedExists): hashed,
+    the CASE read all of an agency's grants once for each level before its
+    first row (KCC's 25,000 report grants: 11-16 ms for a 25-row page, 0.3-1.3
+    ms probed; benchmarks/RESULTS.md, finding 3 and "Platform")."""
     permission_ids = kind.permission_ids((level,) if exact else at_least(level))
     personal, few = _grant_profile(kind, user)
     agency = reads_casework(user)
     predicate = NOTHING
     if agency:
-        group_grant = GrantExists(kind.group_permission_model, "group_id", user.agency.group_id, permission_ids)
+        group_grant = GrantExists(
+            kind.group_permission_model, "group_id", user.agency.group_id, permission_ids, probed=not index_hint
+        )
         predicate = Q(group_grant)
     if personal:
-        personal_grant = GrantExists(kind.user_permission_model, "user_id", user.pk, permission_ids)
+        personal_grant = GrantExists(
+            kind.user_permission_model, "user_id", user.pk, permission_ids, probed=not index_hint
+        )
         predicate = Q(personal_grant) if predicate is NOTHING else predicate | Q(personal_grant)
     if predicate is NOTHING or not index_hint or not few:
         return predicate

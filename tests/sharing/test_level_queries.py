@@ -6,6 +6,7 @@ change, only how much it costs to compile and run (benchmarks/RESULTS.md,
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.db.models.sql.compiler import SQLCompiler
 
 from sharing import access, services
@@ -72,3 +73,24 @@ def test_the_grants_exists_is_written_not_compiled_through_the_orm(personas, pro
         rows = list(query)
     assert [(row.pk, row.access_level) for row in rows] == [(record.pk, "full")]
     assert compiled.call_count == 2
+
+
+def test_a_long_lists_levels_probe_each_rows_grants_not_hash_them(personas, protocol, case_file, agency, basis):
+    """With a plain EXISTS PostgreSQL hashed all of the agency's grants once
+    for each level before the first row (all 25,000 of KCC's intelligence
+    reports' grants for a 25-row page); the page's rows are few."""
+    early_help, kcc = personas["early-help.practitioner"], personas["kcc.caseworker"]
+    for number in range(120):
+        record = case_file("kcc", "canterbury", reference=f"CF-{number:03}")
+        if number % 2:
+            share(record, agency("early-help"), ("summary", "full")[number % 4 // 2], kcc, basis)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE isp_testapp_casefile")
+        cursor.execute("ANALYZE isp_testapp_casefilegroupobjectpermission")
+    sql, params = CaseFile.objects.with_access_level(early_help).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    level = next(line for line in plan.splitlines() if "CASE WHEN" in line)
+    assert "SubPlan" in level
+    assert "hashed SubPlan" not in level
