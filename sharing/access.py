@@ -143,7 +143,7 @@ class ProbedExists(Exists):
     simplify_EXISTS_query), which changes nothing else: OFFSET 0 skips no row.
     For expressions over rows already chosen (a page's levels), not for a
     WHERE that picks rows from a whole table, where the join is cheaper
-    (benchmarks/RESULTS.md, "Platform: the derived kinds' levels")."""
+    (benchmarks/RESULTS.md, "Platform: the sharing engine's levels")."""
 
     template = "EXISTS(%(subquery)s OFFSET 0)"
 
