@@ -25,7 +25,12 @@ them; no Share rows, which no measured read uses). Then, warm:
   their own submissions list is timed instead);
 - the minimal signed-in page, `GET /accounts/you/` (the layout, no case
   content), timed in the same run; each page is also reported as a multiple
-  of it.
+  of it;
+- with `--only entity-lists`, instead: each kind's entity list page without a
+  query (`GET /intelligence/entities/<kind>/`, 50 rows and a capped count),
+  and the same rows with their levels read through the ORM, 50 and 100 of
+  them (`visible_to(user).with_access_level(user)[:n]`: a derived kind's
+  level, the hashed-subplan hazard of benchmarks/RESULTS.md).
 
 stdout: one JSON object per measurement; stderr: progress. It owns its data
 (references starting BENCH-) and refuses a database holding other
@@ -70,7 +75,9 @@ from accounts.testing import mark_fully_signed_in  # noqa: E402
 from intelligence.models import (  # noqa: E402
     IntelligenceReport,
     IntelligenceReportGroupObjectPermission,
+    Location,
     PersonOfConcern,
+    Vehicle,
 )
 from intelligence.network import network  # noqa: E402
 from sharing import registry  # noqa: E402
@@ -387,12 +394,46 @@ def measure(users: dict, runs: int) -> None:
             emit({"measure": "own_submissions_first_page", "persona": key, **ratio(submissions)})
 
 
+ENTITY_KINDS = {"person": PersonOfConcern, "location": Location, "vehicle": Vehicle}
+
+
+def levels_ms(model, user, rows: int, runs: int) -> dict:
+    """The first `rows` entities the user sees, with their levels, as the
+    list page reads them (a fresh user object a run: nothing cached)."""
+    timings = []
+    for number in range(runs + 2):
+        fresh = User.objects.get(pk=user.pk)
+        started = time.perf_counter()
+        found = list(model._default_manager.visible_to(fresh).with_access_level(fresh)[:rows])
+        if number >= 2:
+            timings.append((time.perf_counter() - started) * 1000)
+    return {"rows": len(found), "median_ms": round(statistics.median(timings), 2),
+            "p90_ms": round(percentile(timings, 0.9), 2)}  # fmt: skip
+
+
+def measure_entity_lists(users: dict, runs: int) -> None:
+    for key, user in users.items():
+        client = Client()
+        client.force_login(user)
+        mark_fully_signed_in(client, user)
+        minimal = handler_ms(client, "/accounts/you/", runs)
+        emit({"measure": "minimal_signed_in_page", "persona": key, **minimal})
+        for kind, model in ENTITY_KINDS.items():
+            page = handler_ms(client, f"/intelligence/entities/{kind}/", runs)
+            page["x_minimal_page"] = round(page["median_ms"] / minimal["median_ms"], 2)
+            emit({"measure": "entity_list_page", "persona": key, "kind": kind, **page})
+            for rows in (50, 100):
+                levels = levels_ms(model, user, rows, runs)
+                emit({"measure": "entity_levels_orm", "persona": key, "kind": kind, **levels})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1 = the issue's numbers")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--skip-load", action="store_true", help="measure the data already loaded")
     parser.add_argument("--vacuum", action="store_true", help="with --skip-load: VACUUM ANALYZE first")
+    parser.add_argument("--only", choices=["entity-lists"], help="measure only the entity lists (see above)")
     arguments = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     call_command("migrate", verbosity=0)
@@ -406,7 +447,10 @@ def main() -> None:
         emit({"measure": "load", "scale": arguments.scale, **load(arguments.scale, users["intelligence-officer"])})
     elif arguments.vacuum:
         maintain()
-    measure(users, arguments.runs)
+    if arguments.only == "entity-lists":
+        measure_entity_lists(users, arguments.runs)
+    else:
+        measure(users, arguments.runs)
     emit({"measure": "done", "load_average": os.getloadavg()})
 
 

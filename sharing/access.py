@@ -14,7 +14,21 @@ of machine").
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Case, CharField, Exists, F, Func, OuterRef, Q, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Exists,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.utils import timezone
 
 from sharing import registry
 from sharing.levels import ORDER, RANK, AccessLevel, at_least
@@ -80,11 +94,12 @@ def casework_role_held() -> Exists:
 OWNED_BY_RECIPIENT = "owned_by_recipient"  # sharing.registry's built-in condition
 
 
-def scope_predicate(kind: SharableKind, user, level: str, rules) -> Q:
-    """OR of the rules that reach this user at `level` or above; Q() means every record."""
+def scope_predicate(kind: SharableKind, user, level: str, rules, *, exact: bool = False) -> Q:
+    """OR of the rules that reach this user at `level` or above (at `level`
+    itself with `exact`); Q() means every record."""
     predicates = []
     for rule in rules:
-        if rule.record_kind != kind.kind or RANK[rule.level] < RANK[level]:
+        if rule.record_kind != kind.kind or RANK[rule.level] < RANK[level] or (exact and rule.level != level):
             continue
         if rule.recipient_id is None:
             base = kind.owner_q(user.agency_id)
@@ -116,6 +131,76 @@ class EqualsAny(Func):
         lhs_sql, lhs_params = compiler.compile(lhs)
         rhs_sql, rhs_params = compiler.compile(rhs)
         return f"{lhs_sql} = ANY(ARRAY{rhs_sql})", (*lhs_params, *rhs_params)
+
+
+class ProbedExists(Exists):
+    """`EXISTS(... OFFSET 0)`: asked of each outer row on its own, by index
+    probes. PostgreSQL may run a plain correlated EXISTS as a hashed subplan,
+    reading every row the subquery could return before the first outer row
+    (for a derived kind's level: every report the viewer sees, 25,000 for KCC
+    at the intelligence bench's scale), or pull it up into a join. Neither is
+    done to a sub-select with an OFFSET (PostgreSQL's subselect.c,
+    simplify_EXISTS_query), which changes nothing else: OFFSET 0 skips no row.
+    For expressions over rows already chosen (a page's levels), not for a
+    WHERE that picks rows from a whole table, where the join is cheaper
+    (benchmarks/RESULTS.md, "Platform: the sharing engine's levels")."""
+
+    template = "EXISTS(%(subquery)s OFFSET 0)"
+
+
+class GrantExists(Expression):
+    """Whether the row has an unexpired grant on the kind's direct permission
+    table for one holder (`group_id` or `user_id`) and some permissions: the
+    SQL of `Exists(grants.filter(unexpired(), content_object=OuterRef("pk"),
+    group_id=..., permission_id__in=...))`, written once per process for each
+    table, holder and number of permissions. Built and compiled through the
+    ORM, each such subquery cost more Python than its index probe costs
+    PostgreSQL, and every visibility query and level CASE has one to four of
+    them (benchmarks/RESULTS.md, "Platform"). `probed`: as ProbedExists.
+    The end is compared with the time the query is compiled (as CompiledNow)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, grant_model, holder: str, holder_id: int, permission_ids, *, probed=False, record=None):
+        super().__init__(output_field=BooleanField())
+        self.grant_model, self.holder, self.holder_id = grant_model, holder, holder_id
+        self.permission_ids, self.probed = tuple(permission_ids), probed
+        self.record = F("pk") if record is None else record
+
+    def get_source_expressions(self):
+        return [self.record]
+
+    def set_source_expressions(self, expressions):
+        (self.record,) = expressions
+
+    def as_sql(self, compiler, connection):
+        record_sql, record_params = compiler.compile(self.record)
+        template = _grant_exists_sql(self.grant_model, self.holder, len(self.permission_ids), self.probed)
+        return (
+            template.replace("{record}", record_sql),
+            (*record_params, self.holder_id, *self.permission_ids, timezone.now()),
+        )
+
+
+_GRANT_EXISTS_SQL: dict[tuple, str] = {}
+
+
+def _grant_exists_sql(grant_model, holder: str, permissions: int, probed: bool) -> str:
+    key = (grant_model._meta.label_lower, holder, permissions, probed)
+    if key not in _GRANT_EXISTS_SQL:
+        quote = connection.ops.quote_name
+        table = quote(grant_model._meta.db_table)
+        alias = quote("sharing_grant")  # a name Django never gives an alias
+        # Table and column names from the model's metadata; every value is a parameter.
+        _GRANT_EXISTS_SQL[key] = (
+            f"EXISTS(SELECT 1 FROM {table} {alias} WHERE {alias}.{quote('content_object_id')} = {{record}} "  # noqa: S608
+            f"AND {alias}.{quote(holder)} = %s "
+            f"AND {alias}.{quote('permission_id')} IN ({', '.join(['%s'] * permissions)}) "
+            f"AND ({alias}.{quote('expires_at')} IS NULL OR {alias}.{quote('expires_at')} > %s) "
+            f"LIMIT 1{' OFFSET 0' if probed else ''})"
+        )
+    return _GRANT_EXISTS_SQL[key]
 
 
 # Below this many grants, the granted ids are also given to the planner as an
@@ -170,24 +255,28 @@ def holds_personal_grants(model, user) -> bool:
     return _active_user(user) and _grant_profile(registry.for_model(model), user)[0]
 
 
-def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False) -> Q:
-    """Active grants of `level` or above: to the user's agency (casework roles
-    only) or to the user by name; a row past its end grants nothing."""
-    permission_ids = kind.permission_ids(at_least(level))
-    unexpired = kind.group_permission_model.unexpired()
+def grant_predicate(kind: SharableKind, user, level: str, *, index_hint: bool = False, exact: bool = False) -> Q:
+    """Active grants of `level` or above (of `level` itself with `exact`): to
+    the user's agency (casework roles only) or to the user by name; a row
+    past its end grants nothing. Without `index_hint` (a level CASE over rows
+    already chosen) each grant is probed row by row (ProbedExists): hashed,
+    the CASE read all of an agency's grants once for each level before its
+    first row (KCC's 25,000 report grants: 11-16 ms for a 25-row page, 0.3-1.3
+    ms probed; benchmarks/RESULTS.md, finding 3 and "Platform")."""
+    permission_ids = kind.permission_ids((level,) if exact else at_least(level))
     personal, few = _grant_profile(kind, user)
     agency = reads_casework(user)
     predicate = NOTHING
     if agency:
-        group_grant = kind.group_permission_model.objects.filter(
-            unexpired, content_object=OuterRef("pk"), group_id=user.agency.group_id, permission_id__in=permission_ids
+        group_grant = GrantExists(
+            kind.group_permission_model, "group_id", user.agency.group_id, permission_ids, probed=not index_hint
         )
-        predicate = Q(Exists(group_grant))
+        predicate = Q(group_grant)
     if personal:
-        personal_grant = kind.user_permission_model.objects.filter(
-            unexpired, content_object=OuterRef("pk"), user_id=user.pk, permission_id__in=permission_ids
+        personal_grant = GrantExists(
+            kind.user_permission_model, "user_id", user.pk, permission_ids, probed=not index_hint
         )
-        predicate = Q(Exists(personal_grant)) if predicate is NOTHING else predicate | Q(Exists(personal_grant))
+        predicate = Q(personal_grant) if predicate is NOTHING else predicate | Q(personal_grant)
     if predicate is NOTHING or not index_hint or not few:
         return predicate
     # A user who sees few records: the granted ids as an index condition let the
@@ -221,26 +310,32 @@ def visibility_filter(
     for it five times. Nothing in it is read at build time that may change
     within a request; the end of grants is compared with the time each query
     is compiled (CompiledNow)."""
+    return _predicate(model, user, level, rules, include_shares=include_shares, index_hint=index_hint, exact=False)
+
+
+def _predicate(model, user, level, rules, *, include_shares, index_hint, exact) -> Q:
+    """visibility_filter's predicate, or with `exact` what gives `level` itself
+    (the rules and grants of that level only), cached on the user object."""
     if not _active_user(user):
         return NOTHING
     kind = registry.for_model(model)
     if rules is not None and rules is not rules_in_force(user):
-        return _visibility_filter(kind, user, level, rules, include_shares, index_hint)
+        return _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact)
     cache = user.__dict__.setdefault("_sharing_predicates", {})
-    key = (kind.kind, level, include_shares, index_hint)
+    key = (kind.kind, level, include_shares, index_hint, exact)
     if key not in cache:
-        cache[key] = _visibility_filter(kind, user, level, rules, include_shares, index_hint)
+        cache[key] = _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact)
     return cache[key]
 
 
-def _visibility_filter(kind, user, level, rules, include_shares, index_hint) -> Q:
+def _visibility_filter(kind, user, level, rules, include_shares, index_hint, exact=False) -> Q:
     if reads_casework(user):
-        scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules)
+        scope = scope_predicate(kind, user, level, rules_in_force(user) if rules is None else rules, exact=exact)
     else:
         scope = NOTHING  # oversight and training roles: named shares only
     if not scope or not include_shares:
         return _restricted(kind, user, scope)
-    grants = grant_predicate(kind, user, level, index_hint=index_hint)
+    grants = grant_predicate(kind, user, level, index_hint=index_hint, exact=exact)
     if grants is NOTHING:
         return _restricted(kind, user, scope)
     return _restricted(kind, user, grants if scope is NOTHING else scope | grants)
@@ -256,13 +351,21 @@ def _restricted(kind: SharableKind, user, predicate: Q) -> Q:
 
 
 def access_level_expression(model, user, *, include_shares=True):
-    """SQL CASE giving each row's level for the user ('' when none)."""
+    """SQL CASE giving each row's level for the user ('' when none).
+
+    Asked from the highest level down, a level's WHEN is reached only by rows
+    that no higher level covers, so it needs only the rules and grants of
+    that level itself (`exact`): with visibility_filter's "that level or
+    above", each WHEN repeated every higher level's predicates, to be built,
+    compiled and evaluated again (benchmarks/RESULTS.md, "Platform")."""
     if not _active_user(user):
         return Value("", output_field=CharField())
     rules = rules_in_force(user)
     whens = []
     for level in reversed(ORDER):
-        predicate = visibility_filter(model, user, level, rules, include_shares=include_shares, index_hint=False)
+        predicate = _predicate(model, user, level, rules, include_shares=include_shares, index_hint=False, exact=True)
+        if predicate is NOTHING:
+            continue  # nothing gives this level itself
         if not predicate:
             whens.append(When(Q(pk__isnull=False), then=Value(str(level))))
             break

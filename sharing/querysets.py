@@ -64,5 +64,13 @@ class DerivedQuerySet(models.QuerySet):
         return self.filter(Exists(self._visible_sources(user, level)))
 
     def with_access_level(self, user):
-        whens = [When(Exists(self._visible_sources(user, level)), then=Value(str(level))) for level in reversed(ORDER)]
+        """Annotate `access_level` per row: its sources' visibility probed for
+        each row (ProbedExists), whatever the number of rows. A plain EXISTS
+        became, from about 50 rows, a hashed subplan over every source the
+        user sees, for each level: 1 s instead of a few ms at the
+        intelligence bench's scale (benchmarks/RESULTS.md)."""
+        whens = [
+            When(access.ProbedExists(self._visible_sources(user, level)), then=Value(str(level)))
+            for level in reversed(ORDER)
+        ]
         return self.annotate(access_level=Case(*whens, default=Value(""), output_field=CharField()))

@@ -1,7 +1,8 @@
 """Property test: for random agencies' users (with casework roles or not),
 records, protocol versions, shares (some with an end date, checked after some
 time has passed and before beat has run) and revocations, the ids `visible_to`
-returns at each level equal the ids the plain-Python reference model gives."""
+returns at each level equal the ids the plain-Python reference model gives,
+and `with_access_level` gives each record the highest of those levels."""
 
 import datetime
 import itertools
@@ -145,9 +146,14 @@ def test_visible_to_matches_the_reference_model(case, personas):
                 person = ref.Person(
                     user.pk, user.agency.code, user.is_cse_team_member, user.is_active, ref.reads_casework(role_codes)
                 )
+                highest = {record.pk: "" for record in records}
                 for level in LEVELS:
                     got = set(CaseFile.objects.visible_to(user, level).values_list("pk", flat=True))
                     assert got == ref.visible_ids(person, subjects, reference_rules, grants, level), (user, level)
+                    highest.update(dict.fromkeys(got, level))
+                # Each record's level in a list is the highest it is visible at.
+                listed = CaseFile.objects.filter(pk__in=highest).with_access_level(user)
+                assert dict(listed.values_list("pk", "access_level")) == highest, user
         finally:
             clock.stop()
         transaction.set_rollback(True)
