@@ -11,6 +11,7 @@ from intelligence.models import Location
 from sharing import access
 from sharing import services as sharing_services
 from tests.intelligence.factories import IntelligenceReportFactory, LocationFactory
+from tests.sharing.harness import level_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -64,10 +65,6 @@ def test_a_long_list_shows_each_place_at_its_own_level(personas, locations):
 
 def test_a_long_lists_levels_are_probed_row_by_row_not_hashed(personas, locations):
     kcc = personas["kcc.caseworker"]
-    sql, params = Location.objects.visible_to(kcc).with_access_level(kcc).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    level = next(line for line in plan.splitlines() if "CASE WHEN" in line)
+    level = level_plan(Location.objects.visible_to(kcc).with_access_level(kcc))
     assert "SubPlan" in level
     assert "hashed SubPlan" not in level

@@ -26,6 +26,18 @@ RECORDER = {
 NO_CASE_ACCESS = {"dpo", "admin", "kent-police.trainer"}
 
 
+def level_plan(queryset) -> str:
+    """The line of the queryset's plan (EXPLAIN VERBOSE) that computes the
+    access level's CASE: where a grant or source is probed or hashed."""
+    from django.db import connection
+
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
+        plan = [row[0] for row in cursor.fetchall()]
+    return next(line for line in plan if "CASE WHEN" in line)
+
+
 def casework_personas(personas) -> dict:
     """The personas a matrix checks against the reference model (which gives
     its people no roles: every one holds a casework role); the others have

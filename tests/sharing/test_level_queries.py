@@ -11,6 +11,7 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from sharing import access, services
 from tests.isp_testapp.models import CaseFile
+from tests.sharing.harness import level_plan
 
 pytestmark = pytest.mark.django_db
 
@@ -87,10 +88,6 @@ def test_a_long_lists_levels_probe_each_rows_grants_not_hash_them(personas, prot
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE isp_testapp_casefile")
         cursor.execute("ANALYZE isp_testapp_casefilegroupobjectpermission")
-    sql, params = CaseFile.objects.with_access_level(early_help).query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (VERBOSE) " + sql, params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    level = next(line for line in plan.splitlines() if "CASE WHEN" in line)
+    level = level_plan(CaseFile.objects.with_access_level(early_help))
     assert "SubPlan" in level
     assert "hashed SubPlan" not in level
