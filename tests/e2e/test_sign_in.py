@@ -23,15 +23,27 @@ def sign_in(page, username, password=TEST_PASSWORD):
     page.goto("/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    # Each step's POST redirects to the next page. Wait for that page, not
+    # for the load state, which the page being left already has: a test that
+    # went on at once raced the redirect and arrived signed out (seen under
+    # load in CI: the login page where the record was expected).
+    leaving = page.url
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
     if user is None or password != TEST_PASSWORD:
-        return
+        page.wait_for_load_state()
+        return  # refused: the same page again
+    page.wait_for_url(lambda url: url != leaving)
+    page.wait_for_load_state()
     if mfa.has_second_factor(user):
         page.get_by_label("Code").fill(totp_code_for(user))
+        leaving = page.url
         page.get_by_role("button", name="Sign in").click()
     elif "/accounts/mfa/set-up/" in page.url:
+        leaving = page.url
         page.get_by_test_id("mfa-not-now").click()
+    else:
+        return
+    page.wait_for_url(lambda url: url != leaving)
     page.wait_for_load_state()
 
 
