@@ -12,9 +12,9 @@ A queue's `queryset` is a dotted path to a `(user) -> QuerySet` that must go
 through `visible_to` (a count tells what exists); the project names none of
 them. Only its rows are counted, so it may be of another model that stands
 for the records, one row each: "shared with me" counts shares, one per
-referral seen (sharing.querysets.shares_received). Every queue the user may see is counted in ONE query (each count capped
-at QUEUE_COUNT_CAP, shown as "100+"), so the home page costs the same whatever
-the sizes of the queues."""
+referral seen (sharing.querysets.shares_received). Every queue the user may
+see is counted in ONE query (each count capped at QUEUE_COUNT_CAP, shown as
+"100+"), so the home page costs the same whatever the sizes of the queues."""
 
 from dataclasses import dataclass
 
