@@ -55,8 +55,21 @@ def totp_code(secret: str, *, at: float | None = None) -> str:
     return format_hotp_value(hotp_value(secret, int(at if at is not None else time.time()) // app_settings.TOTP_PERIOD))
 
 
+# A code is accepted only in its own period (allauth's MFA_TOTP_TOLERANCE is
+# 0): one read in a period's last seconds may reach the server in the next,
+# more so on a loaded machine (a browser test was told "Incorrect code" in CI).
+# totp_code_for then waits for the next period, as a person would.
+FRESH_FOR_SECONDS = 5
+
+
 def totp_code_for(user) -> str:
-    """The current code of `user`'s authenticator app, usable again (tests sign in more than once a period)."""
+    """The current code of `user`'s authenticator app, usable again (tests sign
+    in more than once a period), with at least FRESH_FOR_SECONDS left to use it."""
+    from allauth.mfa import app_settings
+
     authenticator = Authenticator.objects.get(user_id=user.pk, type=Authenticator.Type.TOTP)
     cache.clear()  # the record of codes already used (a code works once)
+    left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+    if left < FRESH_FOR_SECONDS:
+        time.sleep(left + 0.05)
     return totp_code(decrypt(authenticator.data["secret"]))
